@@ -1,0 +1,51 @@
+import type { ModelInfo } from '../../shared/api/dto.js';
+import type { Dim } from '../../shared/model/tensor-info.js';
+import type { ValueSummary } from '../../shared/model/summary.js';
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let i = -1;
+  do {
+    v /= 1024;
+    i++;
+  } while (v >= 1024 && i < units.length - 1);
+  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`;
+}
+
+export function formatShape(shape: Dim[] | null): string {
+  if (shape === null) return '[?]';
+  return `[${shape.map((d) => (d === null ? '?' : String(d))).join(',')}]`;
+}
+
+function formatValue(v: ValueSummary): string {
+  return `  ${v.name}  ${v.type}${formatShape(v.shape)}`;
+}
+
+/** The human-readable inspect report. */
+export function formatInspect(info: ModelInfo): string {
+  const s = info.summary;
+  const opsets = Object.entries(s.opsets).map(([d, v]) => `${d} ${v}`).join(', ') || 'none';
+  const producer = [s.producer.name, s.producer.version].filter(Boolean).join(' ') || 'unknown';
+  const ops = Object.entries(s.ops).sort((a, b) => b[1] - a[1]).map(([op, n]) => `${op} x${n}`).join(', ');
+  const errors = info.problems.filter((p) => p.severity === 'error');
+  const warnings = info.problems.filter((p) => p.severity === 'warning');
+  const lines = [
+    `${info.fileName}  ${formatBytes(info.sizeBytes)}`,
+    `IR version ${s.irVersion}; opsets: ${opsets}; producer: ${producer}`,
+    'Inputs:',
+    ...s.graph.inputs.map(formatValue),
+    'Outputs:',
+    ...s.graph.outputs.map(formatValue),
+    `Nodes: ${s.graph.nodeCount} (${s.graph.nodeCountTotal} with subgraphs); initializers: ${s.graph.initializerCount}; parameters: ${s.graph.parameterCount.toLocaleString('en-US')}; weights: ${formatBytes(s.weightBytes)}${s.externalDataBytes ? ` (${formatBytes(s.externalDataBytes)} external)` : ''}`,
+    `Ops: ${ops || 'none'}`,
+  ];
+  if (s.functions.length > 0) lines.push(`Local functions: ${s.functions.join(', ')}`);
+  if (info.problems.length === 0) lines.push('Validation: no problems found');
+  else {
+    lines.push(`Validation: ${errors.length} error(s), ${warnings.length} warning(s)`);
+    for (const p of info.problems) lines.push(`  ${p.severity}: ${p.message} [${p.graphPath}]`);
+  }
+  return lines.join('\n');
+}

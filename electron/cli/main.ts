@@ -1,0 +1,117 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import path from 'node:path';
+import { createEngineClient, type EngineClient } from '../../shared/api/client.js';
+import type { SaveResult } from '../../shared/api/dto.js';
+import { EngineError, firstLine } from '../../shared/api/errors.js';
+import { Engine } from '../engine/engine.js';
+import { inProcessTransport } from '../engine/in-process-transport.js';
+import { formatInspect } from './format.js';
+import { UsageError } from './usage-error.js';
+
+const HELP = `Usage: onnx-studio <command> [options]
+
+Commands:
+  inspect MODEL [--json]                 summary of a model: IO, opsets, ops, parameters, validation
+  edit MODEL -o OUT [--force] [--json]   re-save a model (atomically; --force to overwrite OUT)
+  serve [MODEL] [--port N] [--no-open]   the app in your browser; prints "Listening on <url>" first
+
+Every command takes --json for machine-readable output. Exit codes: 0 ok, 1 bad input, 2 usage error.`;
+
+interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+type Values = Record<string, string | boolean | undefined>;
+
+function parse(argv: string[], options: ParseArgsConfig['options'], command: string): { values: Values; positionals: string[] } {
+  try {
+    const parsed = parseArgs({ args: argv, options: { json: { type: 'boolean' }, ...options }, allowPositionals: true, strict: true });
+    return { values: parsed.values as Values, positionals: parsed.positionals };
+  } catch (e) {
+    throw new UsageError(`${command}: ${firstLine((e as Error).message)}`);
+  }
+}
+
+function oneModel(positionals: string[], command: string): string {
+  if (positionals.length !== 1) throw new UsageError(`${command} takes exactly one MODEL path (got ${positionals.length})`);
+  return positionals[0]!;
+}
+
+function client(): EngineClient {
+  return createEngineClient(inProcessTransport(new Engine({ mode: 'cli' })));
+}
+
+async function inspect(argv: string[], io: Io): Promise<void> {
+  const { values, positionals } = parse(argv, {}, 'inspect');
+  const engine = client();
+  const info = await engine.openModel({ source: { kind: 'path', path: oneModel(positionals, 'inspect') } });
+  if (values.json) {
+    const { summary, problems } = info;
+    io.out(JSON.stringify({ file: info.path, sizeBytes: info.sizeBytes, ...summary, problems }, null, 2));
+  } else io.out(formatInspect(info));
+}
+
+async function edit(argv: string[], io: Io): Promise<void> {
+  const { values, positionals } = parse(argv, { output: { type: 'string', short: 'o' }, force: { type: 'boolean' } }, 'edit');
+  const input = oneModel(positionals, 'edit');
+  if (!values.output) throw new UsageError('edit needs -o OUT, the file to write');
+  const engine = client();
+  const info = await engine.openModel({ source: { kind: 'path', path: input } });
+  const { jobId } = await engine.startSaveModel({
+    docId: info.docId,
+    target: { kind: 'path', path: values.output as string, overwrite: values.force === true },
+  });
+  const job = await engine.waitForJob(jobId);
+  if (job.status !== 'succeeded') throw new EngineError('IO_ERROR', job.error?.message ?? 'The save did not finish.');
+  const result = job.result as SaveResult;
+  if (values.json) io.out(JSON.stringify({ output: result.path, bytesWritten: result.bytesWritten, externalDataFile: result.externalDataFile ?? null }, null, 2));
+  else io.out(`Wrote ${result.path} (${result.bytesWritten} bytes)${result.externalDataFile ? ` and ${result.externalDataFile}` : ''}`);
+}
+
+async function serve(argv: string[], io: Io): Promise<void> {
+  const { values, positionals } = parse(argv, { port: { type: 'string' }, 'no-open': { type: 'boolean' } }, 'serve');
+  if (positionals.length > 1) throw new UsageError('serve takes at most one MODEL path');
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`serve: --port must be a whole number from 0 to 65535, not '${String(values.port)}'`);
+  const { startServer } = await import('../server/server.js');
+  const server = await startServer({ port, ...(positionals[0] ? { modelPath: path.resolve(positionals[0]) } : {}) });
+  io.out(`Listening on ${server.url}`);
+  if (!values['no-open']) {
+    const { openInBrowser } = await import('../server/open-browser.js');
+    openInBrowser(server.url, io.err);
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => void server.close().then(resolve);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<void>> = { inspect, edit, serve };
+
+/** Runs one command line; returns the exit code. Never lets a stack trace reach the user. */
+export async function runCli(argv: string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (!command || command === '--help' || command === '-h' || command === 'help') {
+      io.out(HELP);
+      return command ? 0 : 2;
+    }
+    const run = COMMANDS[command];
+    if (!run) throw new UsageError(`unknown command '${command}'`);
+    await run(rest, io);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`onnx-studio: ${e.message}. Run 'onnx-studio --help' for usage.`);
+      return 2;
+    }
+    if (e instanceof EngineError) {
+      io.err(`onnx-studio: ${e.message}`);
+      return 1;
+    }
+    io.err(`onnx-studio: internal error: ${firstLine(e instanceof Error ? e.message : String(e))}. Please report it.`);
+    return 1;
+  }
+}

@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import { promises as fs, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { AppInfo, ModelInfo, ModelSource, SampleInfo, SaveResult } from '../../shared/api/dto.js';
+import { EngineError } from '../../shared/api/errors.js';
+import type { EngineApi, EngineEvent, MethodArgs } from '../../shared/api/methods.js';
+import { validateModel } from '../../shared/graph/validate.js';
+import { isExternal } from '../../shared/onnx/external-data.js';
+import { allTensors } from '../../shared/onnx/walk-tensors.js';
+import { appRoot, resourcePath } from './app-paths.js';
+import { DocumentStore, modelInfo } from './documents.js';
+import { checkExternalData } from './external-data-io.js';
+import { JobManager } from './jobs.js';
+import { readModelFile } from './model-reader.js';
+import { saveModel } from './model-writer.js';
+import { opRegistry } from './op-metadata.js';
+
+export interface EngineOptions {
+  mode: AppInfo['mode'];
+  /** Browser mode: where uploads live, one folder per blob id. */
+  blobDir?: string;
+  /** Browser mode: where 'download' saves are written, one folder per download id. */
+  downloadDir?: string;
+}
+
+interface SampleEntry {
+  name: string;
+  file: string;
+  title: string;
+  description: string;
+}
+
+const BLOB_ID = /^[a-f0-9-]{36}$/;
+
+/**
+ * The engine: the one implementation of the engine API. It runs in-process for the CLI and tests,
+ * in a worker thread behind the browser-mode server, and in a utilityProcess behind Electron.
+ */
+export class Engine implements EngineApi {
+  readonly documents = new DocumentStore();
+  readonly jobs: JobManager;
+  private readonly listeners = new Set<(e: EngineEvent) => void>();
+
+  constructor(private readonly options: EngineOptions) {
+    this.jobs = new JobManager((e) => {
+      for (const l of this.listeners) l(e);
+    });
+  }
+
+  subscribe(listener: (e: EngineEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async getAppInfo(): Promise<AppInfo> {
+    const pkg = JSON.parse(readFileSync(path.join(appRoot(), 'package.json'), 'utf8')) as { version: string };
+    return { name: 'ONNX Studio', version: pkg.version, opSchemaVersion: opRegistry().data.onnxVersion, mode: this.options.mode };
+  }
+
+  private samples(): SampleEntry[] {
+    return JSON.parse(readFileSync(resourcePath('samples', 'samples.json'), 'utf8')) as SampleEntry[];
+  }
+
+  async listSamples(): Promise<SampleInfo[]> {
+    return Promise.all(
+      this.samples().map(async (s) => ({
+        name: s.name,
+        title: s.title,
+        description: s.description,
+        sizeBytes: (await fs.stat(resourcePath('samples', s.file))).size,
+      })),
+    );
+  }
+
+  private async resolveSource(source: ModelSource): Promise<{ filePath: string; fileName: string }> {
+    switch (source.kind) {
+      case 'path': {
+        const filePath = path.resolve(source.path);
+        return { filePath, fileName: path.basename(filePath) };
+      }
+      case 'sample': {
+        const sample = this.samples().find((s) => s.name === source.name);
+        if (!sample) throw new EngineError('NOT_FOUND', `There is no sample model '${source.name}'.`);
+        return { filePath: resourcePath('samples', sample.file), fileName: sample.file };
+      }
+      case 'blob': {
+        if (!this.options.blobDir || !BLOB_ID.test(source.blobId)) {
+          throw new EngineError('NOT_FOUND', `There is no uploaded file '${source.blobId}'; upload it again.`);
+        }
+        const dir = path.join(this.options.blobDir, source.blobId);
+        const files = await fs.readdir(dir).catch(() => [] as string[]);
+        if (files.length !== 1) throw new EngineError('NOT_FOUND', `There is no uploaded file '${source.blobId}'; upload it again.`);
+        return { filePath: path.join(dir, files[0]!), fileName: files[0]! };
+      }
+    }
+  }
+
+  async openModel(args: MethodArgs<'openModel'>): Promise<ModelInfo> {
+    const { filePath, fileName } = await this.resolveSource(args.source);
+    const loaded = await readModelFile(filePath);
+    const sourceDir = args.source.kind === 'path' ? path.dirname(filePath) : undefined;
+    const problems = [...validateModel(loaded.model, opRegistry()), ...(await checkExternalData(loaded.model, sourceDir))];
+    const doc = this.documents.add({
+      model: loaded.model,
+      bytes: loaded.bytes,
+      fileName,
+      ...(args.source.kind === 'path' ? { path: filePath } : {}),
+      ...(sourceDir ? { sourceDir } : {}),
+      sizeBytes: loaded.sizeBytes,
+      problems,
+    });
+    return modelInfo(doc);
+  }
+
+  async getModel(args: MethodArgs<'getModel'>): Promise<ModelInfo> {
+    return modelInfo(this.documents.get(args.docId));
+  }
+
+  async listModels(): Promise<ModelInfo[]> {
+    return this.documents.all().map(modelInfo);
+  }
+
+  async closeModel(args: MethodArgs<'closeModel'>): Promise<{ closed: true }> {
+    this.documents.close(args.docId);
+    return { closed: true };
+  }
+
+  async startSaveModel(args: MethodArgs<'startSaveModel'>): Promise<{ jobId: string }> {
+    const doc = this.documents.get(args.docId);
+    const target = args.target;
+    let outPath: string;
+    let downloadId: string | undefined;
+    if (target.kind === 'download') {
+      if (!this.options.downloadDir) throw new EngineError('BAD_ARGUMENT', 'Saving as a download is only available in browser mode; give a path instead.');
+      if ([...allTensors(doc.model)].some(isExternal)) {
+        throw new EngineError('BAD_ARGUMENT', 'This model keeps its weights in external data files, which cannot be downloaded as one file; save it with the desktop app or the CLI.');
+      }
+      downloadId = randomUUID();
+      const dir = path.join(this.options.downloadDir, downloadId);
+      await fs.mkdir(dir, { recursive: true });
+      outPath = path.join(dir, doc.fileName);
+    } else {
+      outPath = path.resolve(target.path);
+      if (doc.path && outPath === doc.path && !target.overwrite) {
+        throw new EngineError('ALREADY_EXISTS', `Saving would overwrite the model you opened ('${outPath}'); confirm overwriting or choose another name.`);
+      }
+    }
+    const jobId = this.jobs.start('save', async (ctx): Promise<SaveResult> => {
+      ctx.progress(0, 1, 'writing');
+      const outcome = await saveModel(doc.model, outPath, {
+        overwrite: target.kind === 'path' ? target.overwrite === true : false,
+        ...(doc.sourceDir ? { sourceDir: doc.sourceDir } : {}),
+        signal: ctx.signal,
+        onProgress: (done, total) => ctx.progress(done, total, 'writing'),
+      });
+      if (target.kind === 'path' && outPath === doc.path) doc.dirty = false;
+      return {
+        bytesWritten: outcome.bytesWritten,
+        fileName: path.basename(outPath),
+        ...(downloadId ? { downloadId } : { path: outPath }),
+        ...(outcome.externalDataFile ? { externalDataFile: path.basename(outcome.externalDataFile) } : {}),
+      };
+    });
+    return { jobId };
+  }
+
+  async getJob(args: MethodArgs<'getJob'>) {
+    return this.jobs.get(args.jobId);
+  }
+
+  async cancelJob(args: MethodArgs<'cancelJob'>) {
+    return this.jobs.cancel(args.jobId);
+  }
+}

@@ -1,0 +1,53 @@
+import type { Transport } from '../../shared/api/client.js';
+import type { Reply } from '../../shared/api/errors.js';
+import type { EngineEvent } from '../../shared/api/methods.js';
+import type { EngineOptions } from './engine.js';
+import type { FromEngine, ToEngine } from './host-protocol.js';
+
+/** The caller's side of the engine-host protocol, over any message channel. */
+export class HostClient implements Transport {
+  private nextId = 1;
+  private readonly pending = new Map<number, (reply: Reply<unknown>) => void>();
+  private readonly listeners = new Set<(e: EngineEvent) => void>();
+  readonly ready: Promise<void>;
+  private markReady!: () => void;
+
+  constructor(
+    private readonly send: (message: ToEngine) => void,
+    options: EngineOptions,
+  ) {
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
+    this.send({ type: 'init', options });
+  }
+
+  /** Feed every message the engine sends here. */
+  receive(message: FromEngine): void {
+    if (message.type === 'ready') this.markReady();
+    else if (message.type === 'reply') {
+      const resolve = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      resolve?.(message.reply);
+    } else if (message.type === 'event') for (const l of this.listeners) l(message.event);
+  }
+
+  /** The engine went away: fail everything still waiting, with a message the user can act on. */
+  fail(reason: string): void {
+    for (const resolve of this.pending.values()) {
+      resolve({ ok: false, error: { code: 'INTERNAL', message: `The engine stopped (${reason}); restart ONNX Studio.` } });
+    }
+    this.pending.clear();
+  }
+
+  request(method: string, args: unknown): Promise<Reply<unknown>> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      this.send({ type: 'request', id, method, args });
+    });
+  }
+
+  subscribe(listener: (e: EngineEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

@@ -1,0 +1,243 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createWriteStream, createReadStream, promises as fs } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { WebSocketServer } from 'ws';
+import type { ModelInfo } from '../../shared/api/dto.js';
+import { EngineError, isErrorCode, type ErrorCode, type Reply } from '../../shared/api/errors.js';
+import { isMethodName, type MethodName } from '../../shared/api/methods.js';
+import { appRoot } from '../engine/app-paths.js';
+import { startWorkerEngine } from '../engine/worker-engine.js';
+import { AccessPolicy } from './access.js';
+import { serveStatic } from './static-files.js';
+
+export interface ServerOptions {
+  port?: number;
+  /** Opened at start; the only path a browser client may refer to. */
+  modelPath?: string;
+  /** Built renderer folder; defaults to dist/renderer of the app. */
+  rendererDir?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  token: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const MAX_JSON_BYTES = 1024 * 1024;
+const MAX_UPLOAD_BYTES = 2 ** 31;
+const ID = /^[a-f0-9-]{36}$/;
+
+const SECURITY_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+};
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, status: number, code: ErrorCode, message: string): void {
+  sendJson(res, status, { ok: false, error: { code, message } } satisfies Reply<never>);
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_JSON_BYTES) throw new RangeError('too large');
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text.trim() === '' ? {} : JSON.parse(text);
+}
+
+/** Keeps a browser-supplied file name harmless: its last component, in a conservative character set. */
+function safeFileName(name: string | null): string {
+  const base = path.basename(name ?? '').replace(/[^\w.\- ]/g, '_').slice(0, 120);
+  return base && !base.startsWith('.') ? base : 'model.onnx';
+}
+
+/** Paths stay on the server in browser mode; clients see file names only. */
+function withoutPaths(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutPaths);
+  if (value && typeof value === 'object' && 'docId' in value) {
+    const { path: _hidden, ...rest } = value as ModelInfo;
+    return rest;
+  }
+  return value;
+}
+
+/**
+ * Browser mode: serves the built UI and the engine API on 127.0.0.1 with a per-launch token. The
+ * engine runs in a worker thread so this event loop stays free while it works.
+ */
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const rendererDir = options.rendererDir ?? path.join(appRoot(), 'dist', 'renderer');
+  const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'onnx-studio-'));
+  const blobDir = path.join(workDir, 'uploads');
+  const downloadDir = path.join(workDir, 'downloads');
+  await Promise.all([fs.mkdir(blobDir), fs.mkdir(downloadDir)]);
+  const engine = await startWorkerEngine({ mode: 'browser', blobDir, downloadDir });
+  const token = randomBytes(24).toString('hex');
+  let port = 0;
+  const policy = new AccessPolicy(token, () => port);
+
+  if (options.modelPath) {
+    const reply = await engine.client.request('openModel', { source: { kind: 'path', path: options.modelPath } });
+    if (!reply.ok) {
+      await engine.terminate();
+      await fs.rm(workDir, { recursive: true, force: true });
+      throw new EngineError(isErrorCode(reply.error.code) ? reply.error.code : 'INTERNAL', reply.error.message);
+    }
+  }
+
+  async function callEngine(method: MethodName, args: unknown, res: ServerResponse): Promise<void> {
+    const a = (args ?? {}) as { source?: { kind?: string; path?: string }; target?: { kind?: string } };
+    if (method === 'openModel' && a.source?.kind === 'path' && path.resolve(String(a.source.path)) !== options.modelPath) {
+      sendError(res, 403, 'FORBIDDEN', 'In browser mode, models are opened by uploading them: drop the file on the page or use Open.');
+      return;
+    }
+    if (method === 'startSaveModel' && a.target?.kind === 'path') {
+      sendError(res, 403, 'FORBIDDEN', 'In browser mode, Save downloads the file; the server writes no paths for the page.');
+      return;
+    }
+    const reply = await engine.client.request(method, args);
+    sendJson(res, 200, reply.ok ? { ok: true, value: withoutPaths(reply.value) } : reply);
+  }
+
+  async function upload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (Number.isFinite(declared) && declared > MAX_UPLOAD_BYTES) {
+      sendError(res, 413, 'BAD_ARGUMENT', 'The file is larger than 2 GiB; open models that big with the desktop app or the CLI.');
+      return;
+    }
+    const blobId = randomUUID();
+    const name = safeFileName(new URL(req.url ?? '/', 'http://localhost').searchParams.get('name'));
+    const dir = path.join(blobDir, blobId);
+    await fs.mkdir(dir);
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_UPLOAD_BYTES) req.destroy(new RangeError('too large'));
+    });
+    try {
+      await pipeline(req, createWriteStream(path.join(dir, name)));
+    } catch {
+      await fs.rm(dir, { recursive: true, force: true });
+      if (!res.headersSent) sendError(res, 400, 'IO_ERROR', 'The upload did not complete; try again.');
+      return;
+    }
+    sendJson(res, 200, { ok: true, value: { blobId, fileName: name, sizeBytes: size } });
+  }
+
+  async function download(id: string, res: ServerResponse): Promise<void> {
+    const dir = path.join(downloadDir, id);
+    const files = ID.test(id) ? await fs.readdir(dir).catch(() => []) : [];
+    if (files.length !== 1) {
+      sendError(res, 404, 'NOT_FOUND', 'That download does not exist; save the model again.');
+      return;
+    }
+    const file = path.join(dir, files[0]!);
+    const stat = await fs.stat(file);
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': stat.size,
+      'Content-Disposition': `attachment; filename="${files[0]!.replace(/"/g, '')}"`,
+      'Cache-Control': 'no-store',
+    });
+    createReadStream(file).pipe(res);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!policy.hostAllowed(req)) return sendError(res, 403, 'FORBIDDEN', 'Requests must be addressed to 127.0.0.1 or localhost.');
+    if (!policy.originAllowed(req)) return sendError(res, 403, 'FORBIDDEN', 'Requests from other sites are refused.');
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const isPage = req.method === 'GET' && (url.pathname === '/' || url.pathname === '/index.html');
+    if (!policy.hasToken(req)) {
+      if (isPage) {
+        res.writeHead(401, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end('ONNX Studio: open the full URL that `onnx-studio serve` printed; it carries the access token.\n');
+        return;
+      }
+      return sendError(res, 401, 'UNAUTHORIZED', 'This request lacks the launch token; open the URL that onnx-studio printed.');
+    }
+    if (url.pathname.startsWith('/api/')) {
+      const name = url.pathname.slice('/api/'.length);
+      if (req.method === 'POST' && name === 'upload') return upload(req, res);
+      if (req.method === 'GET' && name.startsWith('download/')) return download(name.slice('download/'.length), res);
+      if (req.method !== 'POST') return sendError(res, 405, 'BAD_ARGUMENT', 'API methods are called with POST.');
+      if (!isMethodName(name)) return sendError(res, 404, 'UNKNOWN_METHOD', `The engine has no method '${name.slice(0, 80)}'.`);
+      let args: unknown;
+      try {
+        args = await readJson(req);
+      } catch (e) {
+        const tooLarge = e instanceof RangeError;
+        return sendError(res, tooLarge ? 413 : 400, 'BAD_ARGUMENT', tooLarge ? 'The request body is larger than 1 MB.' : 'The request body is not valid JSON.');
+      }
+      return callEngine(name, args, res);
+    }
+    if (req.method !== 'GET') return sendError(res, 405, 'BAD_ARGUMENT', 'Only GET is served outside /api/.');
+    const target = isPage ? '/index.html' : url.pathname;
+    if (isPage) res.setHeader('Set-Cookie', policy.sessionCookie());
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    if (await serveStatic(rendererDir, target, res)) return;
+    if (isPage) {
+      res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('ONNX Studio: the user interface is not built; run `npm run build` and start again.\n');
+      return;
+    }
+    sendError(res, 404, 'NOT_FOUND', 'No such file.');
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) sendError(res, 500, 'INTERNAL', 'Internal error in the server; please report it.');
+      else res.end();
+    });
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/api/events' || !policy.hostAllowed(req) || !policy.originAllowed(req) || !policy.hasToken(req)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const off = engine.client.subscribe((event) => ws.send(JSON.stringify(event)));
+      ws.on('close', off);
+      ws.on('message', () => ws.close(1008, 'the event stream is one-way'));
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}/?token=${token}`;
+  return {
+    url,
+    token,
+    port,
+    close: async () => {
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await engine.terminate();
+      await fs.rm(workDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import type { Problem } from '../graph/validate.js';
+import type { ModelSummary } from '../model/summary.js';
+
+export type { Problem, ModelSummary };
+
+/** Where a model comes from. Browser mode refuses `path` sources other than the model it was launched with. */
+export type ModelSource =
+  | { kind: 'path'; path: string }
+  | { kind: 'blob'; blobId: string }
+  | { kind: 'sample'; name: string };
+
+export interface ModelInfo {
+  docId: string;
+  fileName: string;
+  /** Absolute path on disk; absent in browser mode, where paths stay on the server. */
+  path?: string;
+  sizeBytes: number;
+  summary: ModelSummary;
+  problems: Problem[];
+  /** Bumped by every edit; derived data is keyed by it. */
+  version: number;
+  dirty: boolean;
+}
+
+export interface SampleInfo {
+  name: string;
+  title: string;
+  description: string;
+  sizeBytes: number;
+}
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  /** Version of the ONNX operator schemas the op metadata was generated from. */
+  opSchemaVersion: string;
+  mode: 'desktop' | 'browser' | 'cli';
+}
+
+export type SaveTarget = { kind: 'path'; path: string; overwrite?: boolean } | { kind: 'download' };
+
+export interface SaveResult {
+  bytesWritten: number;
+  fileName: string;
+  /** Where it was written (desktop/CLI). */
+  path?: string;
+  /** Browser mode: fetch the file from /api/download/<downloadId>. */
+  downloadId?: string;
+  externalDataFile?: string;
+}
+
+export type JobStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface JobProgress {
+  jobId: string;
+  kind: string;
+  phase: string;
+  done: number;
+  total: number;
+  /** Seconds left, estimated from the rate so far; absent until it can be estimated. */
+  etaSeconds?: number;
+}
+
+export interface JobInfo {
+  jobId: string;
+  kind: string;
+  status: JobStatus;
+  progress: JobProgress;
+  result?: unknown;
+  error?: { code: string; message: string };
+}
+
+export interface JobStarted {
+  jobId: string;
+}

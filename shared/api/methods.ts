@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import type { AppInfo, JobInfo, JobProgress, JobStarted, ModelInfo, SampleInfo } from './dto.js';
+
+const id = z.string().min(1).max(200);
+
+const modelSource = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('path'), path: z.string().min(1).max(4096) }),
+  z.object({ kind: z.literal('blob'), blobId: id }),
+  z.object({ kind: z.literal('sample'), name: id }),
+]);
+
+const saveTarget = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('path'), path: z.string().min(1).max(4096), overwrite: z.boolean().optional() }),
+  z.object({ kind: z.literal('download') }),
+]);
+
+/**
+ * The method table: every method of the engine API with its argument schema. Transports accept only
+ * these names and validate arguments against these schemas before the engine sees them.
+ */
+export const METHOD_ARGS = {
+  getAppInfo: z.object({}).strict(),
+  listSamples: z.object({}).strict(),
+  openModel: z.object({ source: modelSource }).strict(),
+  getModel: z.object({ docId: id }).strict(),
+  listModels: z.object({}).strict(),
+  closeModel: z.object({ docId: id }).strict(),
+  startSaveModel: z.object({ docId: id, target: saveTarget }).strict(),
+  getJob: z.object({ jobId: id }).strict(),
+  cancelJob: z.object({ jobId: id }).strict(),
+} as const;
+
+export type MethodName = keyof typeof METHOD_ARGS;
+export type MethodArgs<M extends MethodName> = z.infer<(typeof METHOD_ARGS)[M]>;
+
+export interface MethodResults {
+  getAppInfo: AppInfo;
+  listSamples: SampleInfo[];
+  openModel: ModelInfo;
+  getModel: ModelInfo;
+  listModels: ModelInfo[];
+  closeModel: { closed: true };
+  startSaveModel: JobStarted;
+  getJob: JobInfo;
+  cancelJob: JobInfo;
+}
+
+/** The engine API every transport carries. */
+export type EngineApi = {
+  [M in MethodName]: (args: MethodArgs<M>) => Promise<MethodResults[M]>;
+};
+
+/** Events the engine pushes: job progress and completion. */
+export interface EngineEvents {
+  'job.progress': JobProgress;
+  'job.done': JobInfo;
+}
+
+export type EventName = keyof EngineEvents;
+export type EngineEvent = { [E in EventName]: { event: E; payload: EngineEvents[E] } }[EventName];
+
+export const EVENT_NAMES: readonly EventName[] = ['job.progress', 'job.done'];
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(METHOD_ARGS, name);
+}
