@@ -1,23 +1,6 @@
 import type { ModelInfo } from '../../shared/api/dto.js';
-import type { Dim } from '../../shared/model/tensor-info.js';
+import { formatBytes, formatShape } from '../../shared/model/format.js';
 import type { ValueSummary } from '../../shared/model/summary.js';
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let i = -1;
-  do {
-    v /= 1024;
-    i++;
-  } while (v >= 1024 && i < units.length - 1);
-  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`;
-}
-
-export function formatShape(shape: Dim[] | null): string {
-  if (shape === null) return '[?]';
-  return `[${shape.map((d) => (d === null ? '?' : String(d))).join(',')}]`;
-}
 
 function formatValue(v: ValueSummary): string {
   return `  ${v.name}  ${v.type}${formatShape(v.shape)}`;

@@ -6,7 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { dispatch } from '../../shared/api/dispatch.js';
 import { Engine } from './engine.js';
-import type { FromEngine, ToEngine } from './host-protocol.js';
+import type { FromEngine, ToEngine } from '../../shared/api/host-protocol.js';
 
 interface Port {
   post(message: FromEngine): void;

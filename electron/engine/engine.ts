@@ -3,6 +3,7 @@ import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AppInfo, ModelInfo, ModelSource, SampleInfo, SaveResult } from '../../shared/api/dto.js';
 import { EngineError } from '../../shared/api/errors.js';
+import type { EngineOptions } from '../../shared/api/engine-options.js';
 import type { EngineApi, EngineEvent, MethodArgs } from '../../shared/api/methods.js';
 import { validateModel } from '../../shared/graph/validate.js';
 import { isExternal } from '../../shared/onnx/external-data.js';
@@ -15,13 +16,6 @@ import { readModelFile } from './model-reader.js';
 import { saveModel } from './model-writer.js';
 import { opRegistry } from './op-metadata.js';
 
-export interface EngineOptions {
-  mode: AppInfo['mode'];
-  /** Browser mode: where uploads live, one folder per blob id. */
-  blobDir?: string;
-  /** Browser mode: where 'download' saves are written, one folder per download id. */
-  downloadDir?: string;
-}
 
 interface SampleEntry {
   name: string;

@@ -49,8 +49,8 @@ export class JobManager {
       try {
         // Let the caller receive the job id before any work (and any event) happens.
         await Promise.resolve();
+        // Work that finished has finished: a cancel arriving after its last check does not undo it.
         const result = await work(ctx);
-        ctx.checkCancelled();
         info.status = 'succeeded';
         info.result = result;
       } catch (e) {

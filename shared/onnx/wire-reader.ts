@@ -150,9 +150,12 @@ export class WireReader {
         this.need(8);
         this.pos += 8;
         return;
-      case 2:
-        this.pos += this.length();
+      case 2: {
+        // Not `this.pos += this.length()`: that reads pos before length() moves it past the prefix.
+        const len = this.length();
+        this.pos += len;
         return;
+      }
       case 5:
         this.need(4);
         this.pos += 4;

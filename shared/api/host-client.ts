@@ -1,7 +1,7 @@
-import type { Transport } from '../../shared/api/client.js';
-import type { Reply } from '../../shared/api/errors.js';
-import type { EngineEvent } from '../../shared/api/methods.js';
-import type { EngineOptions } from './engine.js';
+import type { Transport } from './client.js';
+import type { EngineOptions } from './engine-options.js';
+import type { Reply } from './errors.js';
+import type { EngineEvent } from './methods.js';
 import type { FromEngine, ToEngine } from './host-protocol.js';
 
 /** The caller's side of the engine-host protocol, over any message channel. */

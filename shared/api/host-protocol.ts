@@ -1,6 +1,6 @@
-import type { Reply } from '../../shared/api/errors.js';
-import type { EngineEvent } from '../../shared/api/methods.js';
-import type { EngineOptions } from './engine.js';
+import type { EngineOptions } from './engine-options.js';
+import type { Reply } from './errors.js';
+import type { EngineEvent } from './methods.js';
 
 /** Messages between a transport and an engine running in another thread or process. */
 export type ToEngine = { type: 'init'; options: EngineOptions } | { type: 'request'; id: number; method: string; args: unknown };

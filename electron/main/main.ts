@@ -1,0 +1,94 @@
+import { app, BrowserWindow, dialog, ipcMain, Menu, utilityProcess, type MenuItemConstructorOptions } from 'electron';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Reply } from '../../shared/api/errors.js';
+import { HostClient } from '../../shared/api/host-client.js';
+import type { FromEngine } from '../../shared/api/host-protocol.js';
+import { modelPathsFromArgv, routeCall, type DesktopMethod } from './ipc-policy.js';
+
+const distDir = path.dirname(path.dirname(path.dirname(fileURLToPath(import.meta.url))));
+const rendererIndex = path.join(distDir, 'renderer', 'index.html');
+const rendererUrlPrefix = pathToFileURL(path.dirname(rendererIndex)).href + '/';
+
+let window: BrowserWindow | undefined;
+
+/** The engine runs in a utility process: ONNX Runtime blocks its thread, and the UI must not. */
+function startEngine(): HostClient {
+  const child = utilityProcess.fork(path.join(distDir, 'electron', 'engine', 'engine-host.js'), [], { serviceName: 'ONNX Studio engine' });
+  const client = new HostClient((m) => child.postMessage(m), { mode: 'desktop' });
+  child.on('message', (m: FromEngine) => client.receive(m));
+  child.on('exit', (code) => client.fail(`exit code ${code}`));
+  client.subscribe((event) => window?.webContents.send('studio:engine-event', event));
+  return client;
+}
+
+async function desktopCall(method: DesktopMethod, args: unknown): Promise<Reply<unknown>> {
+  if (!window) return { ok: false, error: { code: 'INTERNAL', message: 'No window is open.' } };
+  if (method === 'app.showOpenDialog') {
+    const r = await dialog.showOpenDialog(window, { properties: ['openFile'], filters: [{ name: 'ONNX models', extensions: ['onnx'] }] });
+    return { ok: true, value: { path: r.canceled ? null : (r.filePaths[0] ?? null) } };
+  }
+  const defaultName = typeof (args as { defaultName?: unknown })?.defaultName === 'string' ? (args as { defaultName: string }).defaultName : 'model.onnx';
+  const r = await dialog.showSaveDialog(window, { defaultPath: defaultName, filters: [{ name: 'ONNX models', extensions: ['onnx'] }] });
+  return { ok: true, value: { path: r.canceled ? null : (r.filePath ?? null) } };
+}
+
+function buildMenu(): void {
+  const send = (command: string) => () => window?.webContents.send('studio:app-command', command);
+  const template: MenuItemConstructorOptions[] = [
+    {
+      label: 'File',
+      submenu: [
+        { label: 'Open…', accelerator: 'CmdOrCtrl+O', click: send('open') },
+        { label: 'Save As…', accelerator: 'CmdOrCtrl+Shift+S', click: send('save') },
+        { type: 'separator' },
+        { role: 'quit' },
+      ],
+    },
+    { label: 'View', submenu: [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }, { role: 'togglefullscreen' }] },
+  ];
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+async function createWindow(engine: HostClient): Promise<void> {
+  window = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'ONNX Studio',
+    webPreferences: {
+      preload: path.join(distDir, 'electron', 'preload', 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    },
+  });
+  // The app never navigates away from its own page or opens other windows.
+  window.webContents.on('will-navigate', (e) => e.preventDefault());
+  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  window.on('closed', () => (window = undefined));
+  await engine.ready;
+  for (const file of modelPathsFromArgv(process.argv)) {
+    await engine.request('openModel', { source: { kind: 'path', path: path.resolve(file) } });
+  }
+  await window.loadFile(rendererIndex);
+}
+
+app.whenReady().then(() => {
+  const engine = startEngine();
+  ipcMain.handle('studio:call', async (event, method: unknown, args: unknown): Promise<Reply<unknown>> => {
+    const route = routeCall(event.senderFrame?.url, rendererUrlPrefix, method);
+    if (route.to === 'reject') return { ok: false, error: { code: 'FORBIDDEN', message: route.reason } };
+    if (route.to === 'desktop') return desktopCall(route.method, args);
+    return engine.request(route.method, args);
+  });
+  buildMenu();
+  void createWindow(engine);
+  app.on('activate', () => {
+    if (!window) void createWindow(engine);
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});

@@ -1,0 +1,139 @@
+import { createStore } from 'zustand/vanilla';
+import { createEngineClient, type EngineClient } from '../../../shared/api/client.js';
+import type { AppInfo, JobInfo, ModelInfo, ModelSource, SampleInfo, SaveResult } from '../../../shared/api/dto.js';
+import type { Host } from '../api/host.js';
+
+/** Work the user is waiting for: shown as a progress bar, with Cancel when it is an engine job. */
+export interface Task {
+  label: string;
+  done: number;
+  total: number;
+  etaSeconds?: number;
+  jobId?: string;
+}
+
+export interface AppState {
+  ready: boolean;
+  appInfo?: AppInfo;
+  samples: SampleInfo[];
+  models: ModelInfo[];
+  activeDocId?: string;
+  task?: Task;
+  error?: string;
+  notice?: string;
+  boot(): Promise<void>;
+  openSample(name: string): Promise<void>;
+  openFile(file: File): Promise<void>;
+  openWithDialog(): Promise<void>;
+  save(): Promise<void>;
+  close(docId: string): Promise<void>;
+  cancelTask(): Promise<void>;
+  dismissMessages(): void;
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export function createAppStore(host: Host) {
+  const client: EngineClient = createEngineClient(host.transport);
+
+  return createStore<AppState>()((set, get) => {
+    /** Runs a user action: one task at a time, errors shown as one sentence, never thrown at React. */
+    async function act(label: string, work: () => Promise<void>): Promise<void> {
+      set({ task: { label, done: 0, total: 0 }, error: undefined, notice: undefined });
+      try {
+        await work();
+      } catch (e) {
+        set({ error: message(e) });
+      } finally {
+        set({ task: undefined });
+      }
+    }
+
+    async function open(source: ModelSource): Promise<void> {
+      const info = await client.openModel({ source });
+      set((s) => ({ models: [...s.models, info], activeDocId: info.docId }));
+    }
+
+    async function runJob(label: string, jobId: string): Promise<JobInfo> {
+      set({ task: { label, done: 0, total: 0, jobId } });
+      const job = await client.waitForJob(jobId, (p) =>
+        set({ task: { label, done: p.done, total: p.total, jobId, ...(p.etaSeconds !== undefined ? { etaSeconds: p.etaSeconds } : {}) } }),
+      );
+      if (job.status === 'failed') throw new Error(job.error?.message ?? `${label} failed.`);
+      return job;
+    }
+
+    return {
+      ready: false,
+      samples: [],
+      models: [],
+
+      async boot() {
+        await act('Starting', async () => {
+          const [appInfo, samples, models] = await Promise.all([client.getAppInfo({}), client.listSamples({}), client.listModels({})]);
+          set({ appInfo, samples, models, activeDocId: models[0]?.docId });
+        });
+        set({ ready: true });
+      },
+
+      openSample: (name) => act('Opening sample', () => open({ kind: 'sample', name })),
+
+      openFile: (file) =>
+        act(`Opening ${file.name}`, async () => {
+          if (!/\.onnx$/i.test(file.name)) throw new Error(`'${file.name}' is not an .onnx file; drop an ONNX model.`);
+          if (!host.upload) throw new Error('Dropping files is not supported here; use Open.');
+          const blobId = await host.upload(file, (done, total) => set({ task: { label: `Uploading ${file.name}`, done, total } }));
+          await open({ kind: 'blob', blobId });
+        }),
+
+      openWithDialog: () =>
+        act('Opening', async () => {
+          const path = await host.pickModelPath?.();
+          if (path) await open({ kind: 'path', path });
+        }),
+
+      save: () =>
+        act('Saving', async () => {
+          const doc = get().models.find((m) => m.docId === get().activeDocId);
+          if (!doc) return;
+          if (host.kind === 'desktop') {
+            const path = await host.pickSavePath?.(doc.fileName);
+            if (!path) return;
+            const { jobId } = await client.startSaveModel({ docId: doc.docId, target: { kind: 'path', path, overwrite: true } });
+            const job = await runJob(`Saving ${doc.fileName}`, jobId);
+            if (job.status === 'succeeded') set({ notice: `Saved ${(job.result as SaveResult).path ?? doc.fileName}.` });
+            return;
+          }
+          const { jobId } = await client.startSaveModel({ docId: doc.docId, target: { kind: 'download' } });
+          const job = await runJob(`Saving ${doc.fileName}`, jobId);
+          if (job.status !== 'succeeded') return;
+          const result = job.result as SaveResult;
+          const link = document.createElement('a');
+          link.href = host.downloadUrl!(result.downloadId!);
+          link.download = result.fileName;
+          link.click();
+          set({ notice: `Saved ${result.fileName} (${result.bytesWritten.toLocaleString('en-US')} bytes) to your downloads.` });
+        }),
+
+      close: (docId) =>
+        act('Closing', async () => {
+          await client.closeModel({ docId });
+          set((s) => {
+            const models = s.models.filter((m) => m.docId !== docId);
+            return { models, activeDocId: s.activeDocId === docId ? models[0]?.docId : s.activeDocId };
+          });
+        }),
+
+      async cancelTask() {
+        const jobId = get().task?.jobId;
+        if (jobId) await client.cancelJob({ jobId }).catch((e: unknown) => set({ error: message(e) }));
+      },
+
+      dismissMessages: () => set({ error: undefined, notice: undefined }),
+    };
+  });
+}
+
+export type AppStore = ReturnType<typeof createAppStore>;
