@@ -19,6 +19,8 @@ export interface FieldSpec {
   readonly packed?: boolean;
   /** Repeated float/double decoded into a Float32Array/Float64Array instead of number[]. */
   readonly typedArray?: boolean;
+  /** The spec of `message`, linked once when the schema is built (saves a lookup per message decoded). */
+  messageSpec?: MessageSpec;
 }
 
 export interface MessageSpec {
@@ -26,6 +28,8 @@ export interface MessageSpec {
   readonly fields: readonly FieldSpec[];
   /** Fields indexed by number, for decoding. */
   readonly byNumber: ReadonlyMap<number, FieldSpec>;
+  /** The same for the small field numbers every message uses, as an array (faster than the map). */
+  readonly byNumberDense: readonly (FieldSpec | undefined)[];
   /** Fields in number order, for encoding (the order protobuf serializers write). */
   readonly inOrder: readonly FieldSpec[];
 }
@@ -52,10 +56,13 @@ function message(name: string, rows: FieldRow[]): MessageSpec {
       ...(flags.includes('typed') ? { typedArray: true } : {}),
     };
   });
+  const byNumberDense: (FieldSpec | undefined)[] = new Array<FieldSpec | undefined>(32).fill(undefined);
+  for (const f of fields) if (f.no < 32) byNumberDense[f.no] = f;
   return {
     name,
     fields,
     byNumber: new Map(fields.map((f) => [f.no, f])),
+    byNumberDense,
     inOrder: [...fields].sort((a, b) => a.no - b.no),
   };
 }
@@ -260,6 +267,9 @@ export function messageSpec(name: string): MessageSpec {
 
 for (const spec of SPECS) {
   for (const f of spec.fields) {
-    if (f.message && !SCHEMA.has(f.message)) throw new Error(`${spec.name}.${f.protoName} names unknown ${f.message}`);
+    if (!f.message) continue;
+    const target = SCHEMA.get(f.message);
+    if (!target) throw new Error(`${spec.name}.${f.protoName} names unknown ${f.message}`);
+    f.messageSpec = target;
   }
 }

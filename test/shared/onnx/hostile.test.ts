@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../../shared/onnx/decode-error.js';
 import { decodeModel } from '../../../shared/onnx/decode.js';
 import { encodeModel } from '../../../shared/onnx/encode.js';
+import { deeplyNested } from '../../helpers/hostile-bytes.js';
 import { DIGITS, SHAPES } from '../../helpers/paths.js';
 
 /** A small deterministic PRNG, so a failing mutation can be reproduced from its seed. */
@@ -27,38 +28,6 @@ function decodesSafely(bytes: Uint8Array): 'ok' | 'rejected' {
     if (e instanceof DecodeError) return 'rejected';
     throw e;
   }
-}
-
-/**
- * GraphProto nested through If attributes `depth` times: node(5) -> attribute(5) -> g(6) -> ...
- * Every level is only a prefix (tag + length) in front of the inner bytes, so the prefixes are built
- * from the inside out and joined once.
- */
-export function deeplyNested(depth: number): Uint8Array {
-  const prefixes: number[][] = [];
-  let inner = 0;
-  const wrap = (tag: number) => {
-    const prefix = [tag, ...varint(inner)];
-    prefixes.push(prefix);
-    inner += prefix.length;
-  };
-  for (let i = 0; i < depth; i++) {
-    wrap(0x32); // AttributeProto.g
-    wrap(0x2a); // NodeProto.attribute
-    wrap(0x0a); // GraphProto.node
-  }
-  wrap(0x3a); // ModelProto.graph
-  return new Uint8Array([0x08, 0x07, ...prefixes.reverse().flat()]);
-}
-
-function varint(n: number): number[] {
-  const out: number[] = [];
-  while (n > 0x7f) {
-    out.push((n & 0x7f) | 0x80);
-    n = Math.floor(n / 128);
-  }
-  out.push(n);
-  return out;
 }
 
 describe('decoding hostile bytes', () => {

@@ -1,0 +1,108 @@
+/**
+ * `npm run bench`: the foundation's speed figures, measured side by side in one run so that the
+ * ratios hold on a shared, noisy machine. Paste the output into docs/benchmarks.md.
+ *
+ *   npm run bench                 synthetic models only
+ *   npm run bench -- MODEL.onnx   also a real model (e.g. a torchvision export)
+ */
+import { spawnSync } from 'node:child_process';
+import { closeSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeModel } from '../../shared/onnx/decode.js';
+import { encodeModel, encodeModelChunks } from '../../shared/onnx/encode.js';
+import { saveModel } from '../../electron/engine/model-writer.js';
+import { machineLine, timeMs } from './machine.js';
+import { graphHeavyModel, weightHeavyModel } from './synthetic-models.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const work = mkdtempSync(path.join(os.tmpdir(), 'onnx-studio-bench-'));
+const rows: string[][] = [];
+const mb = (n: number) => (n / 2 ** 20).toFixed(1);
+
+/** python onnx.load (C++ protobuf) on the same file, as the reference users know; median of 5. */
+function pythonLoadMs(file: string): string {
+  const script = `import onnx, sys, time
+onnx.load(sys.argv[1])
+t = []
+for _ in range(5):
+    s = time.perf_counter(); onnx.load(sys.argv[1]); t.append((time.perf_counter() - s) * 1000)
+print(sorted(t)[2])`;
+  const r = spawnSync('/usr/bin/python3', ['-c', script, file], { encoding: 'utf8' });
+  return r.status === 0 ? Number(r.stdout).toFixed(1) : 'n/a';
+}
+
+async function decodeVsRead(label: string, file: string): Promise<void> {
+  const size = statSync(file).size;
+  const readMs = await timeMs(5, () => readFileSync(file));
+  const bytes = readFileSync(file);
+  const decodeMs = await timeMs(5, () => decodeModel(bytes));
+  const model = decodeModel(bytes);
+  const encodeMs = await timeMs(5, () => encodeModelChunks(model));
+  const out = path.join(work, 'saved.onnx');
+  // The baseline syncs too: an atomic save must reach the disk before it renames.
+  const writeMs = await timeMs(3, () => {
+    const fd = openSync(out, 'w');
+    writeSync(fd, bytes);
+    fsyncSync(fd);
+    closeSync(fd);
+  });
+  const saveMs = await timeMs(3, () => saveModel(model, out, { overwrite: true }));
+  rows.push([
+    label,
+    pythonLoadMs(file),
+    `${mb(size)} MiB`,
+    `${model.graph?.node?.length ?? 0}`,
+    readMs.toFixed(1),
+    decodeMs.toFixed(1),
+    (decodeMs / readMs).toFixed(2),
+    encodeMs.toFixed(1),
+    writeMs.toFixed(1),
+    saveMs.toFixed(1),
+    (saveMs / writeMs).toFixed(2),
+  ]);
+}
+
+function badInputLatency(): string[][] {
+  const digits = readFileSync(path.join(root, 'test', 'fixtures', 'digits-cnn.onnx'));
+  const cases: Record<string, Uint8Array | null> = {
+    'empty file': new Uint8Array(),
+    truncated: digits.subarray(0, 4000),
+    'random bytes': Uint8Array.from({ length: 1 << 20 }, (_, i) => (i * 2654435761) >>> 24),
+    'length prefix > file': new Uint8Array([0x3a, 0xff, 0xff, 0xff, 0xff, 0x07, 1]),
+    directory: null,
+  };
+  const out: string[][] = [];
+  for (const [name, content] of Object.entries(cases)) {
+    const file = content === null ? work : path.join(work, `${name.replace(/\W+/g, '-')}.onnx`);
+    if (content !== null) writeFileSync(file, content);
+    const t = performance.now();
+    const r = spawnSync(process.execPath, [path.join(root, 'bin', 'onnx-studio'), 'inspect', file], { encoding: 'utf8' });
+    out.push([name, String(r.status), `${(performance.now() - t).toFixed(0)} ms`, r.stderr.trim().slice(0, 90)]);
+  }
+  return out;
+}
+
+function table(header: string[], body: string[][]): string {
+  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+async function main(): Promise<void> {
+  console.log(`Machine: ${machineLine()}`);
+  console.log(`Date: ${new Date().toISOString().slice(0, 10)}\n`);
+  const heavy = path.join(work, 'weight-heavy.onnx');
+  writeFileSync(heavy, encodeModel(weightHeavyModel(48, 8)));
+  await decodeVsRead('synthetic weight-heavy (48 x 8 MiB)', heavy);
+  const deep = path.join(work, 'graph-heavy.onnx');
+  writeFileSync(deep, encodeModel(graphHeavyModel(2100)));
+  await decodeVsRead('synthetic graph-heavy (25,200 nodes)', deep);
+  for (const extra of process.argv.slice(2)) await decodeVsRead(path.basename(extra), extra);
+  console.log('Open and save (median ms; file cache warm):\n');
+  console.log(table(['model', 'python onnx.load', 'size', 'nodes', 'read', 'decode', 'decode/read', 'encode', 'write+fsync', 'save (atomic)', 'save/write'], rows));
+  console.log('\nCLI on bad input (`onnx-studio inspect`, wall time including Node start-up):\n');
+  console.log(table(['input', 'exit code', 'time', 'message'], badInputLatency()));
+  rmSync(work, { recursive: true, force: true });
+}
+
+await main();
