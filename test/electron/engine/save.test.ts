@@ -3,7 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEngineClient } from '../../../shared/api/client.js';
 import type { SaveResult } from '../../../shared/api/dto.js';
+import { decodeModel } from '../../../shared/onnx/decode.js';
 import { encodeModel } from '../../../shared/onnx/encode.js';
+import { readExternalTensor } from '../../../electron/engine/external-data-io.js';
 import { Engine } from '../../../electron/engine/engine.js';
 import { inProcessTransport } from '../../../electron/engine/in-process-transport.js';
 import { saveModel } from '../../../electron/engine/model-writer.js';
@@ -75,6 +77,10 @@ onnx.save_model(m, sys.argv[1], save_as_external_data=True, all_tensors_to_one_f
     const info = await engine.openModel({ source: { kind: 'path', path: path.join(src, 'model.onnx') } });
     expect(info.problems).toEqual([]);
     expect(info.summary.externalDataBytes).toBe(4096 * 4);
+    // Lazy read of one external tensor: exactly the bytes python wrote.
+    const weights = decodeModel(readFileSync(path.join(src, 'model.onnx'))).graph!.initializer![0]!;
+    const lazy = await readExternalTensor(src, weights);
+    expect(Array.from(new Float32Array(lazy.buffer, 0, 4096))).toEqual(Array.from({ length: 4096 }, (_, i) => i));
     const out = path.join(dst, 'copy.onnx');
     const { jobId } = await engine.startSaveModel({ docId: info.docId, target: { kind: 'path', path: out } });
     const job = await engine.waitForJob(jobId);
