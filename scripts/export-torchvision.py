@@ -2,7 +2,7 @@
 """Exports standard architectures to ONNX for benchmarks and local checks (random weights).
 
 Needs Debian's python3-torch and python3-torchvision (too heavy for CI). Usage:
-    /usr/bin/python3 scripts/export-torchvision.py OUT_DIR [resnet18 resnet50 mobilenet_v2 transformer]
+    /usr/bin/python3 scripts/export-torchvision.py OUT_DIR [resnet18 resnet50 mobilenet_v2 transformer transformer:N]
 """
 import os
 import sys
@@ -36,8 +36,13 @@ def main():
     names = sys.argv[2:] or ["resnet18", "resnet50", "mobilenet_v2", "transformer"]
     torch.manual_seed(0)
     for name in names:
-        path = export_transformer(out_dir) if name == "transformer" else export_vision(name, out_dir)
-        print(path)
+        # "transformer" is the 192-layer encoder; "transformer:N" picks another depth.
+        if name.startswith("transformer"):
+            layers = int(name.split(":")[1]) if ":" in name else 192
+            path = export_transformer(out_dir, layers)
+        else:
+            path = export_vision(name, out_dir)
+        print(path, flush=True)
 
 
 if __name__ == "__main__":

@@ -1,20 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { AppInfo, ModelInfo, ModelSource, SampleInfo, SaveResult } from '../../shared/api/dto.js';
+import type { AppInfo, ModelInfo, ModelSource, NodeSchemaInfo, SampleInfo, SaveResult } from '../../shared/api/dto.js';
 import { EngineError } from '../../shared/api/errors.js';
 import type { EngineOptions } from '../../shared/api/engine-options.js';
 import type { EngineApi, EngineEvent, MethodArgs } from '../../shared/api/methods.js';
+import { buildGraphView, type GraphView } from '../../shared/graph/graph-view.js';
+import { resolveGraph } from '../../shared/graph/graph-path.js';
+import { normalizeDomain } from '../../shared/graph/op-registry.js';
 import { validateModel } from '../../shared/graph/validate.js';
+import { tensorStats, type TensorStats } from '../../shared/model/tensor-stats.js';
+import { findTensor } from '../../shared/model/find-tensor.js';
 import { isExternal } from '../../shared/onnx/external-data.js';
 import { allTensors } from '../../shared/onnx/walk-tensors.js';
 import { appRoot, resourcePath } from './app-paths.js';
 import { DocumentStore, modelInfo } from './documents.js';
-import { checkExternalData } from './external-data-io.js';
+import { checkExternalData, readExternalTensor } from './external-data-io.js';
 import { JobManager } from './jobs.js';
 import { readModelFile } from './model-reader.js';
 import { saveModel } from './model-writer.js';
-import { opRegistry } from './op-metadata.js';
+import { opCategories, opRegistry } from './op-metadata.js';
 
 
 interface SampleEntry {
@@ -156,6 +161,39 @@ export class Engine implements EngineApi {
       };
     });
     return { jobId };
+  }
+
+  async getGraphView(args: MethodArgs<'getGraphView'>): Promise<GraphView> {
+    const doc = this.documents.get(args.docId);
+    const view = buildGraphView(doc.model, args.graphPath, opRegistry(), opCategories());
+    if (!view) throw new EngineError('NOT_FOUND', `The model has no graph '${args.graphPath}'.`);
+    return view;
+  }
+
+  async getTensorStats(args: MethodArgs<'getTensorStats'>): Promise<TensorStats> {
+    const doc = this.documents.get(args.docId);
+    const tensor = findTensor(doc.model, args.graphPath, args.name);
+    if (!tensor) throw new EngineError('NOT_FOUND', `There is no constant tensor '${args.name}' in this graph.`);
+    if (!isExternal(tensor)) return tensorStats(tensor);
+    if (!doc.sourceDir) throw new EngineError('NOT_FOUND', `The external data of '${args.name}' was not opened with the model.`);
+    const bytes = await readExternalTensor(doc.sourceDir, tensor).catch((e: Error) => {
+      throw new EngineError('IO_ERROR', `Cannot read the external data of '${args.name}': ${e.message}.`);
+    });
+    return tensorStats(tensor, bytes);
+  }
+
+  async getNodeSchema(args: MethodArgs<'getNodeSchema'>): Promise<NodeSchemaInfo> {
+    const doc = this.documents.get(args.docId);
+    const resolved = resolveGraph(doc.model, args.graphPath);
+    const node = resolved?.graph.node?.[args.nodeIndex];
+    if (!resolved || !node) throw new EngineError('NOT_FOUND', `The graph '${args.graphPath}' has no node #${args.nodeIndex}.`);
+    const domain = normalizeDomain(node.domain);
+    const opsets = resolved.fn?.opsetImport ?? doc.model.opsetImport ?? [];
+    const opset = Number(opsets.find((o) => normalizeDomain(o.domain) === domain)?.version ?? Number.MAX_SAFE_INTEGER);
+    const found = opRegistry().lookup(domain, node.opType ?? '', opset);
+    const base = { opType: node.opType ?? '', domain, category: opCategories()[node.opType ?? ''] ?? 'Other' };
+    if (found.kind !== 'found') return base;
+    return { ...base, sinceVersion: found.schema.sinceVersion, doc: found.entry.doc, schema: found.schema };
   }
 
   async getJob(args: MethodArgs<'getJob'>) {

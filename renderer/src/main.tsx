@@ -4,9 +4,18 @@ import { desktopBridge } from './api/bridge.js';
 import { desktopHost } from './api/desktop-host.js';
 import { httpHost } from './api/http-host.js';
 import { App } from './components/App.js';
+import { setTextMeasure } from './graph/node-size.js';
 import { createAppStore } from './store/app-store.js';
 import { StoreContext } from './store/store-context.js';
 import './styles.css';
+
+// Node boxes are sized from their text before layout; measure it with the font the nodes use.
+const context = document.createElement('canvas').getContext('2d');
+if (context) {
+  context.font = `600 12px ${getComputedStyle(document.documentElement).fontFamily || 'system-ui'}`;
+  const cache = new Map<string, number>();
+  setTextMeasure((text) => cache.get(text) ?? (cache.set(text, context.measureText(text).width), cache.get(text)!));
+}
 
 // The transport is picked once at boot: Electron's preload bridge when present, else HTTP.
 const bridge = desktopBridge();

@@ -1,7 +1,21 @@
+import type { OpVersionSchema } from '../graph/op-registry.js';
 import type { Problem } from '../graph/validate.js';
 import type { ModelSummary } from '../model/summary.js';
 
 export type { Problem, ModelSummary };
+export type { GraphView, NodeView, AttributeView, ValueView, InitializerView } from '../graph/graph-view.js';
+export type { TensorStats } from '../model/tensor-stats.js';
+
+/** An operator's documentation, as the Properties panel shows it. */
+export interface NodeSchemaInfo {
+  opType: string;
+  domain: string;
+  category: string;
+  /** The opset version the node binds to, and the schema of that version; absent for unknown ops. */
+  sinceVersion?: number;
+  doc?: string;
+  schema?: OpVersionSchema;
+}
 
 /** Where a model comes from. Browser mode refuses `path` sources other than the model it was launched with. */
 export type ModelSource =

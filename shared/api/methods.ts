@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import type { AppInfo, JobInfo, JobProgress, JobStarted, ModelInfo, SampleInfo } from './dto.js';
+import type { GraphView } from '../graph/graph-view.js';
+import type { TensorStats } from '../model/tensor-stats.js';
+import type { AppInfo, JobInfo, JobProgress, JobStarted, ModelInfo, NodeSchemaInfo, SampleInfo } from './dto.js';
 
 const id = z.string().min(1).max(200);
 
@@ -26,6 +28,9 @@ export const METHOD_ARGS = {
   listModels: z.object({}).strict(),
   closeModel: z.object({ docId: id }).strict(),
   startSaveModel: z.object({ docId: id, target: saveTarget }).strict(),
+  getGraphView: z.object({ docId: id, graphPath: z.string().min(1).max(2000) }).strict(),
+  getTensorStats: z.object({ docId: id, graphPath: z.string().min(1).max(2000), name: z.string().max(10_000) }).strict(),
+  getNodeSchema: z.object({ docId: id, graphPath: z.string().min(1).max(2000), nodeIndex: z.number().int().min(0) }).strict(),
   getJob: z.object({ jobId: id }).strict(),
   cancelJob: z.object({ jobId: id }).strict(),
 } as const;
@@ -41,6 +46,9 @@ export interface MethodResults {
   listModels: ModelInfo[];
   closeModel: { closed: true };
   startSaveModel: JobStarted;
+  getGraphView: GraphView;
+  getTensorStats: TensorStats;
+  getNodeSchema: NodeSchemaInfo;
   getJob: JobInfo;
   cancelJob: JobInfo;
 }

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useApp } from '../store/store-context.js';
 import { Messages } from './Messages.js';
-import { ModelOverview } from './ModelOverview.js';
+import { Workspace } from './Workspace.js';
 import { TaskProgress } from './TaskProgress.js';
 import { Welcome } from './Welcome.js';
 
@@ -16,7 +16,7 @@ export function App({ desktop }: { desktop: boolean }) {
     <div className="app" data-ready={ready ? 'true' : 'false'}>
       <TaskProgress />
       <Messages />
-      {ready && (model ? <ModelOverview model={model} /> : <Welcome desktop={desktop} />)}
+      {ready && (model ? <Workspace key={model.docId} model={model} /> : <Welcome desktop={desktop} />)}
     </div>
   );
 }

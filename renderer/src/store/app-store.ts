@@ -13,6 +13,7 @@ export interface Task {
 }
 
 export interface AppState {
+  client: EngineClient;
   ready: boolean;
   appInfo?: AppInfo;
   samples: SampleInfo[];
@@ -66,6 +67,7 @@ export function createAppStore(host: Host) {
     }
 
     return {
+      client,
       ready: false,
       samples: [],
       models: [],

@@ -1,0 +1,63 @@
+import { useReactFlow } from '@xyflow/react';
+import { download, graphToSvg, svgToPng } from './export-image.js';
+import type { FlowNode } from './flow-elements.js';
+import { useGraph, useGraphStore } from './graph-context.js';
+import { groupItemId, opId } from './visible-graph.js';
+
+/** View options, navigation and export for the graph canvas. */
+export function GraphToolbar({ fileName }: { fileName: string }) {
+  const store = useGraphStore();
+  const options = useGraph((s) => s.options);
+  const setOption = useGraph((s) => s.setOption);
+  const selection = useGraph((s) => s.selection);
+  const flow = useReactFlow<FlowNode>();
+  const base = fileName.replace(/\.onnx$/i, '');
+
+  const svg = () => {
+    const internals = flow.getNodes().map((n) => flow.getInternalNode(n.id)!).filter(Boolean);
+    return graphToSvg(internals, flow.getEdges(), store.getState().options.direction);
+  };
+  const exportSvg = () => download(new Blob([svg()], { type: 'image/svg+xml' }), `${base}.svg`);
+  const exportPng = async () => {
+    const text = svg();
+    const [, w, h] = /width="([\d.]+)" height="([\d.]+)"/.exec(text) ?? [];
+    try {
+      download(await svgToPng(text, Number(w), Number(h)), `${base}.png`);
+    } catch (e) {
+      alert(e instanceof Error ? e.message : String(e));
+    }
+  };
+  const zoomToSelection = () => {
+    const id = selection?.kind === 'node' ? opId(selection.index) : selection?.kind === 'group' ? groupItemId(selection.id) : undefined;
+    if (id) void flow.fitView({ nodes: [{ id }], maxZoom: 1.5, duration: 200 });
+  };
+
+  return (
+    <div className="graph-toolbar" role="toolbar" aria-label="Graph">
+      <label>
+        <select aria-label="Layout direction" value={options.direction} onChange={(e) => void setOption('direction', e.target.value as 'TB' | 'LR')}>
+          <option value="TB">Vertical</option>
+          <option value="LR">Horizontal</option>
+        </select>
+      </label>
+      <label>
+        <input type="checkbox" checked={options.showInitializers} onChange={(e) => void setOption('showInitializers', e.target.checked)} /> Weights as nodes
+      </label>
+      <label>
+        <input type="checkbox" checked={options.showAttributes} onChange={(e) => void setOption('showAttributes', e.target.checked)} /> Attributes
+      </label>
+      <button type="button" onClick={() => void flow.fitView({ padding: 0.1, duration: 200 })}>
+        Fit
+      </button>
+      <button type="button" disabled={!selection || selection.kind === 'value'} onClick={zoomToSelection}>
+        Zoom to selection
+      </button>
+      <button type="button" onClick={exportSvg}>
+        Export SVG
+      </button>
+      <button type="button" onClick={() => void exportPng()}>
+        Export PNG
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+import type { Edge, Node } from '@xyflow/react';
+import type { GraphView } from '../../../shared/api/dto.js';
+import { formatShape } from '../../../shared/model/format.js';
+import type { Direction, LayoutResult } from './layout-protocol.js';
+import { FRAME_HEADER, FRAME_PADDING } from './node-size.js';
+import { ROOT, type ScopeTree } from './scope-tree.js';
+import { groupItemId, type VisibleGraph, type VisibleItem } from './visible-graph.js';
+
+interface ItemDescription {
+  title: string;
+  detail: string;
+  category: string;
+  /** Graph node name for data-node-name (value name for inputs/outputs/initializers). */
+  nodeName: string;
+  opType: string;
+  opCount?: number;
+}
+
+export type ItemData = ItemDescription & { item: VisibleItem; direction: Direction } & Record<string, unknown>;
+
+export type FlowNode = Node<ItemData>;
+
+function describe(item: VisibleItem, view: GraphView, tree: ScopeTree): ItemDescription {
+  switch (item.kind) {
+    case 'op': {
+      const n = view.nodes[item.nodeIndex!]!;
+      return { title: n.opType, detail: n.name, category: n.category, nodeName: n.name || `#${n.index}`, opType: n.opType };
+    }
+    case 'group':
+    case 'frame': {
+      const g = tree.groups.get(item.groupId!)!;
+      return { title: g.label, detail: `${g.opCount} ops`, category: 'Group', nodeName: g.id, opType: 'Group', opCount: g.opCount };
+    }
+    default: {
+      const name = item.valueName!;
+      const info = view.values[name];
+      const kind = item.kind === 'input' ? 'Input' : item.kind === 'output' ? 'Output' : 'Initializer';
+      return { title: name, detail: info ? `${info.type}${formatShape(info.shape, '×')}` : '', category: kind, nodeName: name, opType: kind };
+    }
+  }
+}
+
+/** React Flow nodes and edges for a laid-out visible graph; children are positioned inside their group's frame. */
+export function toFlowElements(visible: VisibleGraph, layout: LayoutResult, view: GraphView, tree: ScopeTree, direction: Direction): { nodes: FlowNode[]; edges: Edge[] } {
+  const items = [...visible.items.values()];
+  const depth = (item: VisibleItem) => (item.container === ROOT ? 0 : tree.groups.get(item.container)!.depth);
+  items.sort((a, b) => depth(a) - depth(b)); // parents before children, as React Flow requires
+  const nodes: FlowNode[] = items.map((item) => {
+    const p = layout.positions[item.id] ?? { x: 0, y: 0 };
+    const inFrame = item.container !== ROOT;
+    const size = item.kind === 'frame' ? (layout.frames[item.id] ?? { width: 200, height: 80 }) : { width: item.width, height: item.height };
+    return {
+      id: item.id,
+      type: item.kind === 'op' ? 'op' : item.kind === 'group' ? 'scope' : item.kind === 'frame' ? 'frame' : 'value',
+      position: inFrame ? { x: p.x + FRAME_PADDING, y: p.y + FRAME_PADDING + FRAME_HEADER } : p,
+      ...(inFrame ? { parentId: groupItemId(item.container) } : {}),
+      width: size.width,
+      height: size.height,
+      style: { width: size.width, height: size.height },
+      draggable: false,
+      connectable: false,
+      ...(item.kind === 'frame' ? { zIndex: -1, selectable: false } : {}),
+      data: { item, direction, ...describe(item, view, tree) },
+    };
+  });
+  const edges: Edge[] = visible.edges.map((e) => ({
+    id: e.id,
+    source: e.source,
+    target: e.target,
+    label: e.label && e.count > 1 ? `${e.label} (+${e.count - 1})` : e.label,
+    type: 'default',
+    focusable: false,
+    data: { value: e.value },
+  }));
+  return { nodes, edges };
+}

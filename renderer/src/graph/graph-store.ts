@@ -1,0 +1,121 @@
+import { createStore } from 'zustand/vanilla';
+import type { EngineClient } from '../../../shared/api/client.js';
+import type { GraphView } from '../../../shared/api/dto.js';
+import { MAIN, type GraphPath } from '../../../shared/graph/graph-path.js';
+import { LayoutClient } from './layout-client.js';
+import type { Direction, LayoutResult } from './layout-protocol.js';
+import { ancestorsOf, buildScopeTree, initialExpansion, type ScopeTree } from './scope-tree.js';
+import { computeVisibleGraph, opId, type ViewOptions, type VisibleGraph } from './visible-graph.js';
+
+export type Selection =
+  | { kind: 'node'; index: number }
+  | { kind: 'value'; name: string }
+  | { kind: 'group'; id: string };
+
+export interface GraphState {
+  docId: string;
+  path: GraphPath;
+  view?: GraphView;
+  tree?: ScopeTree;
+  expanded: ReadonlySet<string>;
+  options: ViewOptions & { direction: Direction };
+  /** The visible graph being laid out (may be ahead of what is shown). */
+  visible?: VisibleGraph;
+  /** What the canvas shows: a visible graph together with its layout, replaced as one. */
+  shown?: { visible: VisibleGraph; layout: LayoutResult };
+  /** 'ready' once the current graph is laid out; the canvas exposes data-node-count only then. */
+  status: 'loading' | 'layout' | 'ready' | 'error';
+  error?: string;
+  selection: Selection | null;
+  /** An item to bring into view once the next layout lands (search results, keyboard moves). */
+  focus?: string;
+  openGraph(path: GraphPath): Promise<void>;
+  toggleGroup(groupId: string): Promise<void>;
+  setOption<K extends keyof GraphState['options']>(key: K, value: GraphState['options'][K]): Promise<void>;
+  select(selection: Selection | null): void;
+  /** Opens the groups around a node, selects it and brings it into view. */
+  reveal(nodeIndex: number): Promise<void>;
+  dispose(): void;
+}
+
+/** The graph view of one open document: which graph, what is expanded, the layout and the selection. */
+export function createGraphStore(client: EngineClient, docId: string) {
+  const layouts = new LayoutClient();
+  layouts.warmUp();
+  return createStore<GraphState>()((set, get) => {
+    async function relayout(focus?: string): Promise<void> {
+      const { view, tree, expanded, options } = get();
+      if (!view || !tree) return;
+      const visible = computeVisibleGraph(view, tree, expanded, options);
+      performance.mark('graph:visible-computed');
+      set({ visible, status: 'layout', ...(focus ? { focus } : {}) });
+      const sizes: Record<string, { width: number; height: number }> = {};
+      for (const item of visible.items.values()) if (item.kind !== 'frame') sizes[item.id] = { width: item.width, height: item.height };
+      const layout = await layouts.layout({ direction: options.direction, sizes, containers: visible.containers });
+      performance.mark('graph:layout-done', { detail: layout ? { dagreRuns: layout.computed, workerMs: layout.ms } : undefined });
+      if (layout && get().visible === visible) set({ shown: { visible, layout }, status: 'ready' });
+    }
+
+    return {
+      docId,
+      path: MAIN,
+      expanded: new Set(),
+      options: { direction: 'TB', showInitializers: false, showAttributes: false },
+      status: 'loading',
+      selection: null,
+
+      async openGraph(path) {
+        set({ path, status: 'loading', selection: null, view: undefined, visible: undefined, shown: undefined, error: undefined });
+        try {
+          performance.mark('graph:view-requested');
+          const view = await client.getGraphView({ docId, graphPath: path });
+          performance.mark('graph:view-loaded');
+          if (get().path !== path) return;
+          const tree = buildScopeTree(view);
+          performance.mark('graph:tree-built');
+          set({ view, tree, expanded: initialExpansion(tree) });
+          await relayout();
+        } catch (e) {
+          set({ status: 'error', error: e instanceof Error ? e.message : String(e) });
+        }
+      },
+
+      async toggleGroup(groupId) {
+        performance.mark('graph:toggle');
+        const expanded = new Set(get().expanded);
+        if (expanded.has(groupId)) expanded.delete(groupId);
+        else expanded.add(groupId);
+        set({ expanded });
+        await relayout(`g:${groupId}`);
+      },
+
+      async setOption(key, value) {
+        set({ options: { ...get().options, [key]: value } });
+        await relayout();
+      },
+
+      select(selection) {
+        set({ selection });
+      },
+
+      async reveal(nodeIndex) {
+        const { tree } = get();
+        if (!tree) return;
+        const needed = ancestorsOf(tree, nodeIndex).filter((g) => !get().expanded.has(g));
+        set({ selection: { kind: 'node', index: nodeIndex } });
+        if (needed.length === 0) {
+          set({ focus: opId(nodeIndex) });
+          return;
+        }
+        set({ expanded: new Set([...get().expanded, ...needed]) });
+        await relayout(opId(nodeIndex));
+      },
+
+      dispose() {
+        layouts.dispose();
+      },
+    };
+  });
+}
+
+export type GraphStore = ReturnType<typeof createGraphStore>;

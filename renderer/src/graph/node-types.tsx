@@ -1,0 +1,88 @@
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { memo } from 'react';
+import type { FlowNode } from './flow-elements.js';
+import { useGraph } from './graph-context.js';
+
+function handles(direction: 'TB' | 'LR') {
+  const [target, source] = direction === 'TB' ? [Position.Top, Position.Bottom] : [Position.Left, Position.Right];
+  return (
+    <>
+      <Handle type="target" position={target} isConnectable={false} />
+      <Handle type="source" position={source} isConnectable={false} />
+    </>
+  );
+}
+
+/** An operator: op type in a header coloured by category, folded weights and attributes as rows. */
+const OpNode = memo(function OpNode({ data, selected }: NodeProps<FlowNode>) {
+  const rows = data.item.rows;
+  return (
+    <div className={`op-node cat-${data.category}${selected ? ' selected' : ''}`} data-node-name={data.nodeName} data-op-type={data.opType} title={data.detail}>
+      {handles(data.direction)}
+      <div className="op-title">{data.title}</div>
+      {rows && rows.weights.length + rows.attributes.length > 0 && (
+        <div className="op-rows">
+          {rows.weights.map((w) => (
+            <div key={w} className="op-row weight">
+              {w}
+            </div>
+          ))}
+          {rows.attributes.map((a) => (
+            <div key={a} className="op-row attribute">
+              {a}
+            </div>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+});
+
+/** A closed name scope: one box with its op count; opens on click of its button or double click. */
+const GroupNode = memo(function GroupNode({ data, selected }: NodeProps<FlowNode>) {
+  const toggle = useGraph((s) => s.toggleGroup);
+  return (
+    <div className={`group-node${selected ? ' selected' : ''}`} data-group-id={data.nodeName} data-op-type="Group" onDoubleClick={() => void toggle(data.item.groupId!)}>
+      {handles(data.direction)}
+      <div className="group-title">
+        <button type="button" className="group-toggle" aria-label={`Expand ${data.title}`} onClick={() => void toggle(data.item.groupId!)}>
+          +
+        </button>
+        <span>{data.title}</span>
+      </div>
+      <div className="group-detail">{data.detail}</div>
+    </div>
+  );
+});
+
+/** An open name scope: a frame around its contents with a button to close it. */
+const FrameNode = memo(function FrameNode({ data }: NodeProps<FlowNode>) {
+  const toggle = useGraph((s) => s.toggleGroup);
+  return (
+    <div className="frame-node" data-group-id={data.nodeName} data-expanded="true">
+      {handles(data.direction)}
+      <div className="frame-title">
+        <button type="button" className="group-toggle" aria-label={`Collapse ${data.title}`} onClick={() => void toggle(data.item.groupId!)}>
+          −
+        </button>
+        <span>{data.title}</span>
+        <span className="muted"> {data.detail}</span>
+      </div>
+    </div>
+  );
+});
+
+/** Graph inputs, outputs and (when shown as nodes) initializers, drawn the Netron way as rounded labels. */
+const ValueNode = memo(function ValueNode({ data, selected }: NodeProps<FlowNode>) {
+  return (
+    <div className={`value-node kind-${data.opType}${selected ? ' selected' : ''}`} data-node-name={data.nodeName} data-op-type={data.opType}>
+      {handles(data.direction)}
+      <div className="value-title">{data.title}</div>
+      <div className="value-detail">{data.detail}</div>
+    </div>
+  );
+});
+
+/** Declared once at module scope so React Flow never sees new node types between renders. */
+// 'scope', not 'group': React Flow styles its built-in 'group' type with a border and padding.
+export const NODE_TYPES = { op: OpNode, scope: GroupNode, frame: FrameNode, value: ValueNode };

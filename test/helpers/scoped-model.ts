@@ -1,0 +1,41 @@
+import type { ModelProto, NodeProto } from '../../shared/onnx/types.js';
+
+/**
+ * A torch-style export: `layers` blocks of scoped nodes ('/layers.3/attn/MatMul'), each fed by an
+ * unscoped weight Identity node, as torch writes them.
+ */
+export function scopedModel(layers: number): ModelProto {
+  const node: NodeProto[] = [];
+  let x = 'x';
+  for (let l = 0; l < layers; l++) {
+    node.push({ name: `Identity_${l}`, opType: 'Identity', input: [`w${l}`], output: [`wi${l}`] });
+    const ops: [string, string][] = [
+      [`/layers.${l}/attn/MatMul`, 'MatMul'],
+      [`/layers.${l}/attn/Softmax`, 'Softmax'],
+      [`/layers.${l}/attn/MatMul_1`, 'MatMul'],
+      [`/layers.${l}/Add`, 'Add'],
+      [`/layers.${l}/norm/LayerNormalization`, 'LayerNormalization'],
+      [`/layers.${l}/norm/Mul`, 'Mul'],
+    ];
+    let prev = x;
+    ops.forEach(([name, opType], k) => {
+      const out = `${name}_output_0`;
+      const inputs = k === 0 ? [prev, `wi${l}`] : k === 3 ? [prev, x] : [prev];
+      node.push({ name, opType, input: inputs, output: [out] });
+      prev = out;
+    });
+    x = prev;
+  }
+  const value = (name: string) => ({ name, type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'batch' }, { dimValue: 8 }] } } } });
+  return {
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 17 }],
+    graph: {
+      name: 'scoped',
+      node,
+      input: [value('x')],
+      output: [value(x)],
+      initializer: Array.from({ length: layers }, (_, l) => ({ name: `w${l}`, dims: [8, 8], dataType: 1, rawData: new Uint8Array(256) })),
+    },
+  };
+}
