@@ -5,6 +5,7 @@ import type { Reply } from '../../shared/api/errors.js';
 import { HostClient } from '../../shared/api/host-client.js';
 import type { FromEngine } from '../../shared/api/host-protocol.js';
 import { modelPathsFromArgv, routeCall, type DesktopMethod } from './ipc-policy.js';
+import { RecentFiles } from './recent-files.js';
 
 const distDir = path.dirname(path.dirname(path.dirname(fileURLToPath(import.meta.url))));
 const rendererIndex = path.join(distDir, 'renderer', 'index.html');
@@ -33,13 +34,17 @@ async function desktopCall(method: DesktopMethod, args: unknown): Promise<Reply<
   return { ok: true, value: { path: r.canceled ? null : (r.filePath ?? null) } };
 }
 
+const recent = new RecentFiles(path.join(app.getPath('userData'), 'recent-files.json'));
+
 function buildMenu(): void {
-  const send = (command: string) => () => window?.webContents.send('studio:app-command', command);
+  const send = (command: unknown) => () => window?.webContents.send('studio:app-command', command);
+  const recentItems: MenuItemConstructorOptions[] = recent.list().map((file) => ({ label: file, click: send({ openPath: file }) }));
   const template: MenuItemConstructorOptions[] = [
     {
       label: 'File',
       submenu: [
         { label: 'Open…', accelerator: 'CmdOrCtrl+O', click: send('open') },
+        { label: 'Open Recent', submenu: recentItems.length > 0 ? recentItems : [{ label: 'No recent models', enabled: false }] },
         { label: 'Save As…', accelerator: 'CmdOrCtrl+Shift+S', click: send('save') },
         { type: 'separator' },
         { role: 'quit' },
@@ -80,9 +85,15 @@ app.whenReady().then(() => {
     const route = routeCall(event.senderFrame?.url, rendererUrlPrefix, method);
     if (route.to === 'reject') return { ok: false, error: { code: 'FORBIDDEN', message: route.reason } };
     if (route.to === 'desktop') return desktopCall(route.method, args);
-    return engine.request(route.method, args);
+    const reply = await engine.request(route.method, args);
+    const source = (args as { source?: { kind?: string; path?: string } } | undefined)?.source;
+    if (route.method === 'openModel' && reply.ok && source?.kind === 'path' && source.path) {
+      await recent.add(path.resolve(source.path)).catch(() => undefined);
+      buildMenu();
+    }
+    return reply;
   });
-  buildMenu();
+  void recent.load().then(buildMenu);
   void createWindow(engine);
   app.on('activate', () => {
     if (!window) void createWindow(engine);

@@ -1,6 +1,7 @@
-// The only bridge between the page and Electron: call(method, args) and listen(channel, callback),
-// on an allow-list. The page gets no Node, no ipcRenderer, no Electron objects.
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+// The only bridge between the page and Electron: call(method, args) and listen(channel, callback) on
+// an allow-list, plus pathForFile for files dropped on the window (the page cannot see paths).
+// The page gets no Node, no ipcRenderer, no Electron objects.
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { Reply } from '../../shared/api/errors.js';
 
 const CHANNELS = { 'engine-event': 'studio:engine-event', 'app-command': 'studio:app-command' } as const;
@@ -14,4 +15,5 @@ contextBridge.exposeInMainWorld('onnxStudio', {
     ipcRenderer.on(ipcChannel, handler);
     return () => ipcRenderer.removeListener(ipcChannel, handler);
   },
+  pathForFile: (file: File): string => webUtils.getPathForFile(file),
 });

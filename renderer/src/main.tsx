@@ -21,7 +21,12 @@ if (context) {
 const bridge = desktopBridge();
 const host = bridge ? desktopHost(bridge) : httpHost();
 const store = createAppStore(host);
-host.onCommand?.((command) => void (command === 'open' ? store.getState().openWithDialog() : store.getState().save()));
+host.onCommand?.((command) => {
+  const app = store.getState();
+  if (command.kind === 'open') void app.openWithDialog();
+  else if (command.kind === 'save') void app.save();
+  else void app.openPath(command.path);
+});
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

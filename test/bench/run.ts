@@ -15,6 +15,7 @@ import { encodeModel, encodeModelChunks } from '../../shared/onnx/encode.js';
 import { saveModel } from '../../electron/engine/model-writer.js';
 import { machineLine, timeMs } from './machine.js';
 import { graphHeavyModel, weightHeavyModel } from './synthetic-models.js';
+import { measureViewer } from './viewer-bench.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const work = mkdtempSync(path.join(os.tmpdir(), 'onnx-studio-bench-'));
@@ -88,6 +89,25 @@ function table(header: string[], body: string[][]): string {
   return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
+/** Graph viewer in headless Chromium: synthetic scoped graphs of three sizes, then the models given. */
+async function viewerSection(graphHeavyFile: string): Promise<void> {
+  const models: [string, string][] = [];
+  for (const [blocks, label] of [[17, 'synthetic 204 nodes'], [500, 'synthetic 6,000 nodes']] as const) {
+    const file = path.join(work, `viewer-${blocks}.onnx`);
+    writeFileSync(file, encodeModel(graphHeavyModel(blocks)));
+    models.push([label, file]);
+  }
+  models.push(['synthetic 25,200 nodes', graphHeavyFile]);
+  for (const extra of process.argv.slice(2)) models.push([path.basename(extra), extra]);
+  const body: string[][] = [];
+  for (const [label, file] of models) {
+    const f = await measureViewer(label, file);
+    body.push([f.label, `${f.sizeMiB} MiB`, f.nodes.toLocaleString('en-US'), f.firstScreenMs.toFixed(0), f.expandMs.map((m) => m.toFixed(0)).join(', ') || 'no groups']);
+  }
+  console.log('\nGraph viewer in headless Chromium (ms; first screen from navigation start, expand from click, both until painted):\n');
+  console.log(table(['model', 'size', 'nodes', 'first screen', 'expand group (3 tries)'], body));
+}
+
 async function main(): Promise<void> {
   console.log(`Machine: ${machineLine()}`);
   console.log(`Date: ${new Date().toISOString().slice(0, 10)}\n`);
@@ -102,7 +122,11 @@ async function main(): Promise<void> {
   console.log(table(['model', 'python onnx.load', 'size', 'nodes', 'read', 'decode', 'decode/read', 'encode', 'write+fsync', 'save (atomic)', 'save/write'], rows));
   console.log('\nCLI on bad input (`onnx-studio inspect`, wall time including Node start-up):\n');
   console.log(table(['input', 'exit code', 'time', 'message'], badInputLatency()));
-  rmSync(work, { recursive: true, force: true });
+  await viewerSection(deep);
 }
 
-await main();
+try {
+  await main();
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -4,6 +4,8 @@ import type { Reply } from '../../../shared/api/errors.js';
 export interface DesktopBridge {
   call(method: string, args?: unknown): Promise<Reply<unknown>>;
   listen(channel: 'engine-event' | 'app-command', callback: (payload: unknown) => void): () => void;
+  /** The path of a file dropped on the window ('' when it has none). */
+  pathForFile(file: File): string;
 }
 
 export function desktopBridge(): DesktopBridge | undefined {

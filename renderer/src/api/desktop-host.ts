@@ -21,7 +21,10 @@ export function desktopHost(bridge: DesktopBridge): Host {
     pickSavePath: (defaultName) => pathFrom('app.showSaveDialog', { defaultName }),
     onCommand: (listener) =>
       bridge.listen('app-command', (payload) => {
-        if (payload === 'open' || payload === 'save') listener(payload);
+        if (payload === 'open' || payload === 'save') listener({ kind: payload });
+        const openPath = (payload as { openPath?: unknown } | null)?.openPath;
+        if (typeof openPath === 'string') listener({ kind: 'open-path', path: openPath });
       }),
+    pathForFile: (file) => bridge.pathForFile(file),
   };
 }

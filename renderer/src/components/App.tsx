@@ -9,9 +9,26 @@ export function App({ desktop }: { desktop: boolean }) {
   const boot = useApp((s) => s.boot);
   const ready = useApp((s) => s.ready);
   const model = useApp((s) => s.models.find((m) => m.docId === s.activeDocId));
+  const openFile = useApp((s) => s.openFile);
   useEffect(() => {
     void boot();
   }, [boot]);
+  // A model dropped anywhere on the window opens (the welcome drop zone handles its own drops).
+  useEffect(() => {
+    const over = (e: DragEvent) => e.preventDefault();
+    const drop = (e: DragEvent) => {
+      if (e.defaultPrevented) return;
+      e.preventDefault();
+      const file = e.dataTransfer?.files[0];
+      if (file) void openFile(file);
+    };
+    window.addEventListener('dragover', over);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('drop', drop);
+    };
+  }, [openFile]);
   return (
     <div className="app" data-ready={ready ? 'true' : 'false'}>
       <TaskProgress />

@@ -1,13 +1,14 @@
 import { Background, Controls, MiniMap, ReactFlow, useReactFlow, type Edge, type NodeMouseHandler } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
-import { toFlowElements, type FlowNode } from './flow-elements.js';
+import { toFlowElements, type FlowNode, type ItemData } from './flow-elements.js';
 import { useGraph, useGraphStore } from './graph-context.js';
 import { nextNode } from './keyboard.js';
 import { NODE_TYPES } from './node-types.js';
+import { EDGE_TYPES } from './ShapeEdge.js';
 import { groupItemId, inputId, opId, outputId } from './visible-graph.js';
 
-const EMPTY = { nodes: [] as FlowNode[], edges: [] as Edge[] };
+const EMPTY = { nodes: [] as FlowNode[], edges: [] as Edge[], data: new Map<string, ItemData>() };
 
 /** The graph canvas: only what is on screen is rendered; layout happens in the worker beforehand. */
 export function GraphCanvas() {
@@ -21,11 +22,14 @@ export function GraphCanvas() {
   const focus = useGraph((s) => s.focus);
   const flow = useReactFlow<FlowNode>();
   const shownPath = useRef<string | undefined>(undefined);
+  const previousData = useRef<Map<string, ItemData> | undefined>(undefined);
 
-  const elements = useMemo(
-    () => (view && tree && shown ? toFlowElements(shown.visible, shown.layout, view, tree, direction) : EMPTY),
-    [view, tree, shown, direction],
-  );
+  const elements = useMemo(() => {
+    if (!view || !tree || !shown) return EMPTY;
+    const built = toFlowElements(shown.visible, shown.layout, view, tree, direction, previousData.current);
+    previousData.current = built.data;
+    return built;
+  }, [view, tree, shown, direction]);
   const selectedId = selection?.kind === 'node' ? opId(selection.index) : selection?.kind === 'group' ? groupItemId(selection.id) : undefined;
   const nodes = useMemo(
     () => elements.nodes.map((n) => (n.id === selectedId || (selection?.kind === 'value' && (n.id === inputId(selection.name) || n.id === outputId(selection.name))) ? { ...n, selected: true } : n)),
@@ -106,6 +110,7 @@ export function GraphCanvas() {
         nodes={nodes}
         edges={elements.edges}
         nodeTypes={NODE_TYPES}
+        edgeTypes={EDGE_TYPES}
         onlyRenderVisibleElements
         nodesDraggable={false}
         nodesConnectable={false}

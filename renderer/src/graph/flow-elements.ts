@@ -40,8 +40,33 @@ function describe(item: VisibleItem, view: GraphView, tree: ScopeTree): ItemDesc
   }
 }
 
-/** React Flow nodes and edges for a laid-out visible graph; children are positioned inside their group's frame. */
-export function toFlowElements(visible: VisibleGraph, layout: LayoutResult, view: GraphView, tree: ScopeTree, direction: Direction): { nodes: FlowNode[]; edges: Edge[] } {
+function sameRows(a: VisibleItem['rows'], b: VisibleItem['rows']): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  return a.weights.join('\n') === b.weights.join('\n') && a.attributes.join('\n') === b.attributes.join('\n');
+}
+
+/**
+ * React Flow nodes and edges for a laid-out visible graph; children are positioned inside their
+ * group's frame. Data objects of items that did not change are taken from `previous`, so the
+ * memoised node components skip re-rendering after an expand.
+ */
+export function toFlowElements(
+  visible: VisibleGraph,
+  layout: LayoutResult,
+  view: GraphView,
+  tree: ScopeTree,
+  direction: Direction,
+  previous?: Map<string, ItemData>,
+): { nodes: FlowNode[]; edges: Edge[]; data: Map<string, ItemData> } {
+  const dataById = new Map<string, ItemData>();
+  const dataFor = (item: VisibleItem): ItemData => {
+    const old = previous?.get(item.id);
+    if (old && old.direction === direction && old.item.kind === item.kind && sameRows(old.item.rows, item.rows) && old.item.width === item.width && old.item.height === item.height) {
+      return old;
+    }
+    return { item, direction, ...describe(item, view, tree) };
+  };
   const items = [...visible.items.values()];
   const depth = (item: VisibleItem) => (item.container === ROOT ? 0 : tree.groups.get(item.container)!.depth);
   items.sort((a, b) => depth(a) - depth(b)); // parents before children, as React Flow requires
@@ -60,7 +85,11 @@ export function toFlowElements(visible: VisibleGraph, layout: LayoutResult, view
       draggable: false,
       connectable: false,
       ...(item.kind === 'frame' ? { zIndex: -1, selectable: false } : {}),
-      data: { item, direction, ...describe(item, view, tree) },
+      data: (() => {
+        const d = dataFor(item);
+        dataById.set(item.id, d);
+        return d;
+      })(),
     };
   });
   const edges: Edge[] = visible.edges.map((e) => ({
@@ -68,9 +97,9 @@ export function toFlowElements(visible: VisibleGraph, layout: LayoutResult, view
     source: e.source,
     target: e.target,
     label: e.label && e.count > 1 ? `${e.label} (+${e.count - 1})` : e.label,
-    type: 'default',
+    type: 'shape',
     focusable: false,
     data: { value: e.value },
   }));
-  return { nodes, edges };
+  return { nodes, edges, data: dataById };
 }

@@ -7,6 +7,18 @@ import { layoutContainers, type CachedLayout } from './layout-containers.js';
 
 const cache = new Map<string, CachedLayout>();
 
+// Warm dagre's code paths once at start-up, so the user's first layout does not pay for a cold JIT.
+layoutContainers(
+  {
+    id: 0,
+    direction: 'TB',
+    sizes: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`w${i}`, { width: 100, height: 30 }])),
+    containers: [{ id: '', children: Array.from({ length: 40 }, (_, i) => `w${i}`), edges: Array.from({ length: 39 }, (_, i) => [`w${i}`, `w${i + 1}`] as [string, string]) }],
+  },
+  new Map(),
+  dagre,
+);
+
 self.onmessage = (event: MessageEvent<LayoutRequest>) => {
   const result: LayoutResult = layoutContainers(event.data, cache, dagre);
   (self as unknown as Worker).postMessage(result);

@@ -83,7 +83,9 @@ export function buildScopeTree(view: GraphView): ScopeTree {
     groupOfNode[i] = g.id;
   });
   simplify(root, groups, groupOfNode);
-  for (const g of [...groups.values()]) chunkLargeGroup(g, groups, groupOfNode);
+  const first = new Map<string, number>();
+  firstNodes(groups, root, first);
+  for (const g of [...groups.values()]) chunkLargeGroup(g, groups, groupOfNode, first);
   countOps(root, groups);
   return { root, groups, groupOfNode };
 }
@@ -111,24 +113,47 @@ function simplify(group: ScopeGroup, groups: Map<string, ScopeGroup>, groupOfNod
   }
 }
 
-const CHUNK_ABOVE = 200;
-const CHUNK_SIZE = 100;
+const CHUNK_ABOVE = 100;
+const CHUNK_SIZE = 50;
+
+/** The lowest node index below each group: the group's place in graph order. */
+function firstNodes(tree: Map<string, ScopeGroup>, group: ScopeGroup, out: Map<string, number>): number {
+  let first = Math.min(Number.MAX_SAFE_INTEGER, ...group.nodes);
+  for (const id of group.groups) first = Math.min(first, firstNodes(tree, tree.get(id)!, out));
+  out.set(group.id, first);
+  return first;
+}
 
 /**
- * Exports without name scopes (or with one huge scope) would leave thousands of nodes side by side,
- * which no layered layout handles interactively. Split them into runs of consecutive nodes.
+ * A scope with hundreds of children (an export without names, 300 transformer layers) would be one
+ * layout job too big to lay out interactively. Split its children, in graph order, into runs.
  */
-function chunkLargeGroup(group: ScopeGroup, groups: Map<string, ScopeGroup>, groupOfNode: string[]): void {
-  if (group.nodes.length <= CHUNK_ABOVE) return;
-  const nodes = [...group.nodes].sort((a, b) => a - b);
+function chunkLargeGroup(group: ScopeGroup, groups: Map<string, ScopeGroup>, groupOfNode: string[], first: Map<string, number>): void {
+  type Child = { group?: string; node?: number; order: number };
+  const children: Child[] = [...group.groups.map((id) => ({ group: id, order: first.get(id)! })), ...group.nodes.map((n) => ({ node: n, order: n }))];
+  if (children.length <= CHUNK_ABOVE) return;
+  children.sort((a, b) => a.order - b.order);
+  group.groups = [];
   group.nodes = [];
-  for (let start = 0; start < nodes.length; start += CHUNK_SIZE) {
-    const slice = nodes.slice(start, start + CHUNK_SIZE);
-    const id = `${group.id}${group.id ? '/' : ''}#${start / CHUNK_SIZE + 1}`;
-    const chunk: ScopeGroup = { id, label: `nodes ${start + 1}–${start + slice.length}`, parent: group.id, groups: [], nodes: slice, opCount: 0, depth: 0 };
+  for (let start = 0, k = 1; start < children.length; start += CHUNK_SIZE, k++) {
+    const slice = children.slice(start, start + CHUNK_SIZE);
+    const id = `${group.id}${group.id ? '/' : ''}#${k}`;
+    const chunk: ScopeGroup = { id, label: '', parent: group.id, groups: [], nodes: [], opCount: 0, depth: 0 };
+    for (const c of slice) {
+      if (c.group !== undefined) {
+        chunk.groups.push(c.group);
+        groups.get(c.group)!.parent = id;
+      } else {
+        chunk.nodes.push(c.node!);
+        groupOfNode[c.node!] = id;
+      }
+    }
+    const onlyGroups = chunk.nodes.length === 0;
+    chunk.label = onlyGroups
+      ? `${groups.get(chunk.groups[0]!)!.label} … ${groups.get(chunk.groups.at(-1)!)!.label}`
+      : `part ${k} (${slice.length} items)`;
     groups.set(id, chunk);
     group.groups.push(id);
-    for (const n of slice) groupOfNode[n] = id;
   }
 }
 

@@ -26,6 +26,8 @@ export interface AppState {
   openSample(name: string): Promise<void>;
   openFile(file: File): Promise<void>;
   openWithDialog(): Promise<void>;
+  /** Desktop: open a model by path (menu Open Recent, files dropped on the window). */
+  openPath(path: string): Promise<void>;
   save(): Promise<void>;
   close(docId: string): Promise<void>;
   cancelTask(): Promise<void>;
@@ -82,10 +84,14 @@ export function createAppStore(host: Host) {
 
       openSample: (name) => act('Opening sample', () => open({ kind: 'sample', name })),
 
+      openPath: (path) => act('Opening', () => open({ kind: 'path', path })),
+
       openFile: (file) =>
         act(`Opening ${file.name}`, async () => {
           if (!/\.onnx$/i.test(file.name)) throw new Error(`'${file.name}' is not an .onnx file; drop an ONNX model.`);
-          if (!host.upload) throw new Error('Dropping files is not supported here; use Open.');
+          const path = host.pathForFile?.(file);
+          if (path) return open({ kind: 'path', path });
+          if (!host.upload) throw new Error('This file has no path on disk; use File > Open.');
           const blobId = await host.upload(file, (done, total) => set({ task: { label: `Uploading ${file.name}`, done, total } }));
           await open({ kind: 'blob', blobId });
         }),

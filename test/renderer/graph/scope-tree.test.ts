@@ -40,8 +40,19 @@ describe('scope tree', () => {
     for (const n of model.graph!.node!) n.name = '';
     const tree = buildScopeTree(viewOf(model));
     expect(tree.root.nodes).toEqual([]);
-    expect(tree.root.groups.length).toBe(5);
-    expect(tree.groups.get('#1')!.label).toBe('nodes 1–100');
-    for (const g of tree.root.groups) expect(tree.groups.get(g)!.nodes.length).toBeLessThanOrEqual(100);
+    expect(tree.root.groups.length).toBe(9);
+    expect(tree.groups.get('#1')!.label).toBe('part 1 (50 items)');
+    expect(tree.groups.get('#1')!.nodes).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    for (const g of tree.root.groups) expect(tree.groups.get(g)!.nodes.length).toBeLessThanOrEqual(50);
+  });
+
+  it('splits a scope with hundreds of child scopes into runs, keeping each scope whole', () => {
+    const tree = buildScopeTree(viewOf(scopedModel(200)));
+    expect(tree.root.groups).toEqual(['#1', '#2', '#3', '#4']);
+    expect(tree.groups.get('#1')!.label).toBe('layers.0 … layers.49');
+    expect(tree.groups.get('layers.100')!.parent).toBe('#3');
+    expect(tree.groups.get('layers.100')!.opCount).toBe(7);
+    const identity = tree.groupOfNode.findIndex((g) => g === 'layers.150/attn');
+    expect(ancestorsOf(tree, identity)).toEqual(['layers.150/attn', 'layers.150', '#4', ROOT]);
   });
 });

@@ -1,0 +1,28 @@
+import { BaseEdge, EdgeLabelRenderer, getBezierPath, useStore, type EdgeProps } from '@xyflow/react';
+import { memo } from 'react';
+
+/** Below this zoom the shape labels are unreadable; not drawing them keeps big views fast. */
+const LABEL_ZOOM = 0.6;
+
+/**
+ * An edge with its tensor shape as an HTML label (React Flow's SVG labels measure themselves with
+ * getBBox, which forces a layout per edge). Labels appear only at readable zoom levels.
+ */
+export const ShapeEdge = memo(function ShapeEdge({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, label }: EdgeProps) {
+  const showLabel = useStore((s) => s.transform[2] >= LABEL_ZOOM);
+  const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+  return (
+    <>
+      <BaseEdge id={id} path={path} />
+      {showLabel && label ? (
+        <EdgeLabelRenderer>
+          <div className="edge-label" style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}>
+            {label}
+          </div>
+        </EdgeLabelRenderer>
+      ) : null}
+    </>
+  );
+});
+
+export const EDGE_TYPES = { shape: ShapeEdge };

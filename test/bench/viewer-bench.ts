@@ -1,0 +1,56 @@
+import { existsSync, statSync } from 'node:fs';
+import { chromium, type Page } from 'playwright-core';
+import { startServer } from '../../electron/server/server.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export interface ViewerFigures {
+  label: string;
+  sizeMiB: string;
+  nodes: number;
+  firstScreenMs: number;
+  expandMs: number[];
+}
+
+/** Milliseconds from `from` (a mark name, or navigation start) to the 'graph:painted' mark. */
+async function paintedAfter(page: Page, from?: string): Promise<number> {
+  await page.waitForFunction(() => performance.getEntriesByName('graph:painted').length > 0, undefined, { timeout: 60_000 });
+  return page.evaluate((name) => {
+    const start = name ? performance.getEntriesByName(name)[0]!.startTime : 0;
+    return performance.getEntriesByName('graph:painted')[0]!.startTime - start;
+  }, from);
+}
+
+/**
+ * Time to first screen (navigation start until the frame showing the laid-out graph) and time to
+ * expand groups (click until the frame showing the expanded layout), in headless Chromium.
+ */
+export async function measureViewer(label: string, file: string, expansions = 3): Promise<ViewerFigures> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  const server = await startServer({ port: 0, modelPath: file });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(server.url);
+    const firstScreenMs = await paintedAfter(page);
+    const nodes = Number(await page.getAttribute('[data-testid="graph-canvas"]', 'data-node-count'));
+    const expandMs: number[] = [];
+    // Zoom out so that closed groups anywhere in the graph are on screen (only those are rendered).
+    await page.getByRole('button', { name: 'Fit', exact: true }).click();
+    await page.waitForTimeout(500);
+    for (let i = 0; i < expansions; i++) {
+      const button = page.locator('.react-flow__node button[aria-label^="Expand"]').nth(i);
+      if ((await button.count()) === 0) break;
+      await page.waitForTimeout(300);
+      await page.evaluate(() => performance.clearMarks());
+      // A DOM click runs the same handler; at fit-to-view zoom, Playwright's pointer click may judge the tiny button off-screen.
+      await button.dispatchEvent('click');
+      expandMs.push(await paintedAfter(page, 'graph:toggle'));
+    }
+    return { label, sizeMiB: (statSync(file).size / 2 ** 20).toFixed(1), nodes, firstScreenMs, expandMs };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
