@@ -171,6 +171,7 @@ function ValueProperties({ name, view, docId }: { name: string; view: GraphView;
 function GroupProperties({ id, tree, view }: { id: string; tree: ScopeTree; view: GraphView }) {
   const group = tree.groups.get(id);
   const toggle = useGraph((s) => s.toggleGroup);
+  const open = useGraph((s) => s.expanded.has(id));
   if (!group) return null;
   const ops: Record<string, number> = {};
   const walk = (gid: string) => {
@@ -183,9 +184,9 @@ function GroupProperties({ id, tree, view }: { id: string; tree: ScopeTree; view
     <>
       <h2>Group {group.label}</h2>
       <p>
-        {group.opCount} ops in scope <code>/{group.id}</code>{' '}
+        {group.opCount} ops {group.id.includes('#') ? '' : <>in scope <code>/{group.id}</code></>}{' '}
         <button type="button" onClick={() => void toggle(id)}>
-          Expand
+          {open ? 'Collapse' : 'Expand'}
         </button>
       </p>
       <table>
