@@ -1,10 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeModel } from '../../shared/onnx/encode.js';
-import { startServer, type RunningServer } from '../../electron/server/server.js';
-import { launchChromium, screenshotPath } from '../helpers/browser.js';
+import { openStudio, screenshotPath, type Studio } from '../helpers/browser.js';
 import { CONFORMANCE_ROOT, DIGITS, SHAPES, tempDir } from '../helpers/paths.js';
 import { scopedModel } from '../helpers/scoped-model.js';
 
@@ -19,23 +18,15 @@ async function openFile(page: Page, file: string): Promise<void> {
 const nodeCount = async (page: Page) => Number(await page.getAttribute(`${canvas}[data-node-count]`, 'data-node-count'));
 
 describe('graph viewer end to end (Chromium)', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  let studio: Studio;
   let page: Page;
 
   beforeAll(async () => {
-    server = await startServer({ port: 0 });
-    browser = await launchChromium();
-    page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
-    page.on('pageerror', (e) => {
-      throw e;
-    });
-    await page.goto(server.url);
+    studio = await openStudio();
+    page = studio.page;
+    await page.goto(studio.server.url);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => studio?.close());
 
   it('shows every node of the fixture models and a Conv’s kernel_shape on click', async () => {
     await openFile(page, SHAPES);

@@ -1,31 +1,22 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../electron/server/server.js';
-import { launchChromium, screenshotPath } from '../helpers/browser.js';
+import { openStudio, screenshotPath, type Studio } from '../helpers/browser.js';
 import { SHAPES, tempDir } from '../helpers/paths.js';
 
 describe('browser mode end to end (Chromium)', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  let studio: Studio;
   let page: Page;
 
   beforeAll(async () => {
-    server = await startServer({ port: 0 });
-    browser = await launchChromium();
-    page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1200, height: 900 } });
-    page.on('pageerror', (e) => {
-      throw e;
-    });
+    studio = await openStudio();
+    page = studio.page;
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => studio?.close());
 
   it('opens on the welcome screen and drops the token from the address bar', async () => {
-    await page.goto(server.url);
+    await page.goto(studio.server.url);
     await page.getByRole('heading', { name: 'ONNX Studio' }).waitFor();
     expect(page.url()).not.toContain('token=');
     await page.screenshot({ path: screenshotPath('welcome') });

@@ -17,3 +17,30 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 export const screenshotPath = (name: string) => path.join(ARTIFACTS, `${name}.png`);
+
+export interface Studio {
+  server: import('../../electron/server/server.js').RunningServer;
+  browser: Browser;
+  page: import('playwright-core').Page;
+  close(): Promise<void>;
+}
+
+/** The browser-mode server and a Chromium page on it; page errors fail the test. */
+export async function openStudio(): Promise<Studio> {
+  const { startServer } = await import('../../electron/server/server.js');
+  const server = await startServer({ port: 0 });
+  const browser = await launchChromium();
+  const page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
+  page.on('pageerror', (e) => {
+    throw e;
+  });
+  return {
+    server,
+    browser,
+    page,
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
+}

@@ -1,5 +1,6 @@
 import type { GraphView, ModelInfo, NodeView } from '../../../shared/api/dto.js';
 import { formatBytes, formatShape } from '../../../shared/model/format.js';
+import type { ValueSummary } from '../../../shared/model/summary.js';
 import { useGraph } from '../graph/graph-context.js';
 import type { ScopeTree } from '../graph/scope-tree.js';
 import { useApp } from '../store/store-context.js';
@@ -205,6 +206,21 @@ function GroupProperties({ id, tree, view }: { id: string; tree: ScopeTree; view
   );
 }
 
+function SummaryValues({ title, values }: { title: string; values: ValueSummary[] }) {
+  return (
+    <>
+      <h3>{title}</h3>
+      <ul className="values">
+        {values.map((v) => (
+          <li key={v.name} data-value-name={v.name}>
+            {v.name} <span className="muted">{`${v.type}${formatShape(v.shape, '×')}`}</span>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
 function ModelProperties({ model }: { model: ModelInfo }) {
   const { summary, problems } = model;
   return (
@@ -234,22 +250,8 @@ function ModelProperties({ model }: { model: ModelInfo }) {
           </div>
         ))}
       </dl>
-      <h3>Inputs</h3>
-      <ul className="values">
-        {summary.graph.inputs.map((v) => (
-          <li key={v.name} data-value-name={v.name}>
-            {v.name} <span className="muted">{`${v.type}${formatShape(v.shape, '×')}`}</span>
-          </li>
-        ))}
-      </ul>
-      <h3>Outputs</h3>
-      <ul className="values">
-        {summary.graph.outputs.map((v) => (
-          <li key={v.name} data-value-name={v.name}>
-            {v.name} <span className="muted">{`${v.type}${formatShape(v.shape, '×')}`}</span>
-          </li>
-        ))}
-      </ul>
+      <SummaryValues title="Inputs" values={summary.graph.inputs} />
+      <SummaryValues title="Outputs" values={summary.graph.outputs} />
       <h3>Validation</h3>
       {problems.length === 0 ? (
         <p className="ok">No problems found.</p>
