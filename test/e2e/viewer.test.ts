@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeModel } from '../../shared/onnx/encode.js';
 import { openStudio, screenshotPath, type Studio } from '../helpers/browser.js';
 import { CONFORMANCE_ROOT, DIGITS, SHAPES, tempDir } from '../helpers/paths.js';
+import { runPython } from '../helpers/python.js';
 import { scopedModel } from '../helpers/scoped-model.js';
 
 const canvas = '[data-testid="graph-canvas"]';
@@ -44,6 +45,16 @@ describe('graph viewer end to end (Chromium)', () => {
     await page.screenshot({ path: screenshotPath('viewer-conv-selected') });
   });
 
+  it('walks the graph with the arrow keys', async () => {
+    await page.locator('[data-testid="graph-canvas"]').focus();
+    await page.keyboard.press('ArrowDown');
+    const properties = page.getByRole('complementary', { name: 'Properties' });
+    await properties.getByRole('heading', { name: 'Relu' }).waitFor();
+    await page.keyboard.press('ArrowUp');
+    await properties.getByRole('heading', { name: 'Conv' }).waitFor();
+    expect(await properties.getByTestId('node-name').textContent()).toBe('/c1/Conv');
+  });
+
   it('finds a node by search and selects it', async () => {
     await page.getByRole('searchbox', { name: 'Search' }).fill('gemm');
     await page.getByRole('option').first().waitFor();
@@ -74,6 +85,17 @@ describe('graph viewer end to end (Chromium)', () => {
     await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('button').first().click();
     await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-status') === 'ready' && !document.querySelector('[aria-label="Breadcrumb"] [aria-current="page"]')?.textContent?.includes('then_branch'), canvas);
     expect(await nodeCount(page)).toBe(mainCount);
+  });
+
+  it('shows a Loop body with as many nodes as python onnx counts', async () => {
+    const file = path.join(CONFORMANCE_ROOT, 'node', 'test_loop11', 'model.onnx');
+    const expected = Number(runPython('import onnx, sys\nm = onnx.load(sys.argv[1])\nprint(len([a for n in m.graph.node for a in n.attribute if a.name == "body"][0].g.node))', [file]));
+    await openFile(page, file);
+    await page.locator('[data-op-type="Loop"]').first().click();
+    await page.getByRole('complementary', { name: 'Properties' }).locator('[data-attribute="body"] button').click();
+    await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-status') === 'ready' && document.querySelector('[aria-label="Breadcrumb"] [aria-current="page"]')?.textContent?.includes('body'), canvas);
+    expect(await nodeCount(page)).toBe(expected);
+    expect(await page.locator('.react-flow__node [data-op-type]').count()).toBeGreaterThanOrEqual(expected);
   });
 
   it('groups a large export by scope, expands a group, and reveals a search hit inside a closed group', async () => {
