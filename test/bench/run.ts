@@ -105,7 +105,7 @@ async function viewerSection(graphHeavyFile: string): Promise<void> {
     body.push([f.label, `${f.sizeMiB} MiB`, f.nodes.toLocaleString('en-US'), f.firstScreenMs.toFixed(0), f.expandMs.map((m) => m.toFixed(0)).join(', ') || 'no groups']);
   }
   console.log('\nGraph viewer in headless Chromium (ms; first screen from navigation start, expand from click, both until painted):\n');
-  console.log(table(['model', 'size', 'nodes', 'first screen', 'expand group (3 tries)'], body));
+  console.log(table(['model', 'size', 'nodes', 'first screen', 'expand group (5 tries)'], body));
 }
 
 async function main(): Promise<void> {

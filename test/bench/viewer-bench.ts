@@ -26,7 +26,7 @@ async function paintedAfter(page: Page, from?: string): Promise<number> {
  * Time to first screen (navigation start until the frame showing the laid-out graph) and time to
  * expand groups (click until the frame showing the expanded layout), in headless Chromium.
  */
-export async function measureViewer(label: string, file: string, expansions = 3): Promise<ViewerFigures> {
+export async function measureViewer(label: string, file: string, expansions = 5): Promise<ViewerFigures> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   const server = await startServer({ port: 0, modelPath: file });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
@@ -40,7 +40,7 @@ export async function measureViewer(label: string, file: string, expansions = 3)
     await page.getByRole('button', { name: 'Fit', exact: true }).click();
     await page.waitForTimeout(500);
     for (let i = 0; i < expansions; i++) {
-      const button = page.locator('.react-flow__node button[aria-label^="Expand"]').nth(i);
+      const button = page.locator('.react-flow__node [aria-label^="Expand"]').nth(i);
       if ((await button.count()) === 0) break;
       await page.waitForTimeout(300);
       await page.evaluate(() => performance.clearMarks());

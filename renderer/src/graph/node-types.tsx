@@ -1,5 +1,5 @@
-import { Handle, Position, type NodeProps } from '@xyflow/react';
-import { memo } from 'react';
+import { Handle, Position, useStore, type NodeProps } from '@xyflow/react';
+import { memo, type MouseEvent } from 'react';
 import type { FlowNode } from './flow-elements.js';
 import { useGraph } from './graph-context.js';
 
@@ -13,9 +13,22 @@ function handles(direction: 'TB' | 'LR') {
   );
 }
 
+/** Below this zoom, text is unreadable: nodes draw as plain coloured boxes (far less to paint). */
+const DETAIL_ZOOM = 0.35;
+const useDetail = () => useStore((s) => s.transform[2] >= DETAIL_ZOOM);
+
+/** Opening or closing a group leaves the selection alone (the click must not reach the node's own handler). */
+function toggleHandler(toggle: (id: string) => Promise<void>, groupId: string) {
+  return (e: MouseEvent) => {
+    e.stopPropagation();
+    void toggle(groupId);
+  };
+}
+
 /** An operator: op type in a header coloured by category, folded weights and attributes as rows. */
 const OpNode = memo(function OpNode({ data, selected }: NodeProps<FlowNode>) {
-  const rows = data.item.rows;
+  const detail = useDetail();
+  const rows = detail ? data.item.rows : undefined;
   return (
     <div className={`op-node cat-${data.category}${selected ? ' selected' : ''}`} data-node-name={data.nodeName} data-op-type={data.opType} title={data.detail}>
       {handles(data.direction)}
@@ -41,11 +54,20 @@ const OpNode = memo(function OpNode({ data, selected }: NodeProps<FlowNode>) {
 /** A closed name scope: one box with its op count; opens on click of its button or double click. */
 const GroupNode = memo(function GroupNode({ data, selected }: NodeProps<FlowNode>) {
   const toggle = useGraph((s) => s.toggleGroup);
+  const detail = useDetail();
+  if (!detail) {
+    return (
+      <div className={`group-node coarse${selected ? ' selected' : ''}`} data-group-id={data.nodeName} data-op-type="Group" onClick={toggleHandler(toggle, data.item.groupId!)} aria-label={`Expand ${data.title}`} role="button">
+        {handles(data.direction)}
+        {data.title}
+      </div>
+    );
+  }
   return (
     <div className={`group-node${selected ? ' selected' : ''}`} data-group-id={data.nodeName} data-op-type="Group" onDoubleClick={() => void toggle(data.item.groupId!)}>
       {handles(data.direction)}
       <div className="group-title">
-        <button type="button" className="group-toggle" aria-label={`Expand ${data.title}`} onClick={() => void toggle(data.item.groupId!)}>
+        <button type="button" className="group-toggle" aria-label={`Expand ${data.title}`} onClick={toggleHandler(toggle, data.item.groupId!)}>
           +
         </button>
         <span>{data.title}</span>
@@ -62,7 +84,7 @@ const FrameNode = memo(function FrameNode({ data }: NodeProps<FlowNode>) {
     <div className="frame-node" data-group-id={data.nodeName} data-expanded="true">
       {handles(data.direction)}
       <div className="frame-title">
-        <button type="button" className="group-toggle" aria-label={`Collapse ${data.title}`} onClick={() => void toggle(data.item.groupId!)}>
+        <button type="button" className="group-toggle" aria-label={`Collapse ${data.title}`} onClick={toggleHandler(toggle, data.item.groupId!)}>
           −
         </button>
         <span>{data.title}</span>
