@@ -2,13 +2,14 @@ import type { ModelProto, NodeProto } from '../../shared/onnx/types.js';
 
 /**
  * A torch-style export: `layers` blocks of scoped nodes ('/layers.3/attn/MatMul'), each fed by an
- * unscoped weight Identity node, as torch writes them.
+ * unscoped weight Identity node, all of which come first in the file, as torch writes them.
  */
 export function scopedModel(layers: number): ModelProto {
   const node: NodeProto[] = [];
+  // torch writes the weight Identity nodes first, in no layer order (here: reversed).
+  for (let l = layers - 1; l >= 0; l--) node.push({ name: `Identity_${layers - 1 - l}`, opType: 'Identity', input: [`w${l}`], output: [`wi${l}`] });
   let x = 'x';
   for (let l = 0; l < layers; l++) {
-    node.push({ name: `Identity_${l}`, opType: 'Identity', input: [`w${l}`], output: [`wi${l}`] });
     const ops: [string, string][] = [
       [`/layers.${l}/attn/MatMul`, 'MatMul'],
       [`/layers.${l}/attn/Softmax`, 'Softmax'],

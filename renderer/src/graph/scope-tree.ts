@@ -52,6 +52,7 @@ export function buildScopeTree(view: GraphView): ScopeTree {
     for (const input of n.inputs) if (input) (consumers.get(input) ?? consumers.set(input, []).get(input)!).push(n.index);
   });
   const scopes = view.nodes.map((n) => scopeOf(n.name));
+  const adopted = new Set<number>();
   view.nodes.forEach((n, i) => {
     if (scopes[i]!.length > 0) return;
     let shared: string[] | undefined;
@@ -61,7 +62,10 @@ export function buildScopeTree(view: GraphView): ScopeTree {
         shared = shared === undefined ? scope : commonPrefix(shared, scope);
       }
     }
-    if (shared && shared.length > 0) scopes[i] = shared;
+    if (shared && shared.length > 0) {
+      scopes[i] = shared;
+      adopted.add(i);
+    }
   });
 
   const root: ScopeGroup = { id: ROOT, label: view.name || 'graph', parent: null, groups: [], nodes: [], opCount: 0, depth: 0 };
@@ -84,7 +88,7 @@ export function buildScopeTree(view: GraphView): ScopeTree {
   });
   simplify(root, groups, groupOfNode);
   const first = new Map<string, number>();
-  firstNodes(groups, root, first);
+  firstNodes(groups, root, first, adopted);
   for (const g of [...groups.values()]) chunkLargeGroup(g, groups, groupOfNode, first);
   countOps(root, groups);
   return { root, groups, groupOfNode };
@@ -116,10 +120,14 @@ function simplify(group: ScopeGroup, groups: Map<string, ScopeGroup>, groupOfNod
 const CHUNK_ABOVE = 100;
 const CHUNK_SIZE = 50;
 
-/** The lowest node index below each group: the group's place in graph order. */
-function firstNodes(tree: Map<string, ScopeGroup>, group: ScopeGroup, out: Map<string, number>): number {
-  let first = Math.min(Number.MAX_SAFE_INTEGER, ...group.nodes);
-  for (const id of group.groups) first = Math.min(first, firstNodes(tree, tree.get(id)!, out));
+/**
+ * The lowest index of a node named in each group: the group's place in graph order. Adopted nodes do
+ * not count: torch writes all weight Identity nodes first, in no particular order.
+ */
+function firstNodes(tree: Map<string, ScopeGroup>, group: ScopeGroup, out: Map<string, number>, adopted: ReadonlySet<number>): number {
+  const own = group.nodes.filter((n) => !adopted.has(n));
+  let first = Math.min(Number.MAX_SAFE_INTEGER, ...(own.length > 0 ? own : group.nodes));
+  for (const id of group.groups) first = Math.min(first, firstNodes(tree, tree.get(id)!, out, adopted));
   out.set(group.id, first);
   return first;
 }
@@ -166,7 +174,7 @@ function countOps(group: ScopeGroup, groups: Map<string, ScopeGroup>, depth = 0)
 }
 
 /** The groups to open on first view: breadth first while the screen stays readable. */
-export function initialExpansion(tree: ScopeTree, budget = 300): Set<string> {
+export function initialExpansion(tree: ScopeTree, budget = 150): Set<string> {
   const expanded = new Set<string>([ROOT]);
   let visible = tree.root.nodes.length + tree.root.groups.length;
   const queue = [...tree.root.groups];

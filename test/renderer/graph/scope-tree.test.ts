@@ -20,8 +20,8 @@ describe('scope tree', () => {
     const layer3 = tree.groups.get('layers.3')!;
     expect(layer3.opCount).toBe(7);
     expect(layer3.groups.sort()).toEqual(['layers.3/attn', 'layers.3/norm']);
-    // Identity_3 feeds /layers.3/attn/MatMul only, so it lives in layers.3/attn.
-    const identity = view.nodes.find((n) => n.name === 'Identity_3')!;
+    // The Identity node of layer 3 feeds /layers.3/attn/MatMul only, so it lives in layers.3/attn.
+    const identity = view.nodes.find((n) => n.opType === 'Identity' && n.inputs[0] === 'w3')!;
     expect(tree.groupOfNode[identity.index]).toBe('layers.3/attn');
     expect(ancestorsOf(tree, identity.index)).toEqual(['layers.3/attn', 'layers.3', ROOT]);
   });
@@ -43,6 +43,7 @@ describe('scope tree', () => {
     expect(tree.root.groups.length).toBe(9);
     expect(tree.groups.get('#1')!.label).toBe('part 1 (50 items)');
     expect(tree.groups.get('#1')!.nodes).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(tree.groups.get('#9')!.nodes.at(-1)).toBe(419);
     for (const g of tree.root.groups) expect(tree.groups.get(g)!.nodes.length).toBeLessThanOrEqual(50);
   });
 
