@@ -105,12 +105,12 @@ function inferType(attr: AttributeProto): string {
 }
 
 function trailOf(path: GraphPath, model: ModelProto): { path: GraphPath; label: string }[] {
+  const trail = [{ path: MAIN, label: model.graph?.name || 'main' }];
   if (path.startsWith('function/')) {
     const fn = resolveGraph(model, path)?.fn;
-    return [{ path: MAIN, label: 'main' }, { path, label: `function ${fn?.name ?? ''}` }];
+    return [...trail, { path, label: `function ${fn?.name ?? ''}` }];
   }
   const parts = path.split('/');
-  const trail = [{ path: MAIN, label: model.graph?.name || 'main' }];
   let current = MAIN;
   for (let i = 1; i < parts.length; ) {
     const graph = resolveGraph(model, current)?.graph;

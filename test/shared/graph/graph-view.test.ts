@@ -32,6 +32,21 @@ describe('graph view', () => {
     expect(resolveGraph(model, 'function/x/y')).toBeUndefined();
   });
 
+  it('opens a local function as its own view', () => {
+    const model = {
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 13 }, { domain: 'local', version: 1 }],
+      graph: { name: 'g', node: [{ name: 'call', opType: 'MyAct', domain: 'local', input: ['x'], output: ['y'] }], input: [{ name: 'x' }], output: [{ name: 'y' }] },
+      functions: [{ name: 'MyAct', domain: 'local', input: ['a'], output: ['b'], node: [{ opType: 'Relu', input: ['a'], output: ['r'] }, { opType: 'Neg', input: ['r'], output: ['b'] }], opsetImport: [{ domain: '', version: 13 }] }],
+    };
+    const main = viewOf(model);
+    expect(main.functions).toEqual([{ path: 'function/local/MyAct', label: 'local.MyAct' }]);
+    const fn = viewOf(model, 'function/local/MyAct');
+    expect(fn.nodes.map((n) => n.opType)).toEqual(['Relu', 'Neg']);
+    expect(fn.inputs.map((v) => v.name)).toEqual(['a']);
+    expect(fn.trail.map((t) => t.label)).toEqual(['g', 'function MyAct']);
+  });
+
   it('opens Loop and Scan bodies', () => {
     for (const [file, attr] of [['test_loop11', 'body'], ['test_scan_sum', 'body']] as const) {
       const model = decodeModel(readFileSync(conformance(file)));
