@@ -1,15 +1,18 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, utilityProcess, type MenuItemConstructorOptions } from 'electron';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { Reply } from '../../shared/api/errors.js';
 import { HostClient } from '../../shared/api/host-client.js';
 import type { FromEngine } from '../../shared/api/host-protocol.js';
+import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol.js';
 import { modelPathsFromArgv, routeCall, type DesktopMethod } from './ipc-policy.js';
 import { RecentFiles } from './recent-files.js';
 
 const distDir = path.dirname(path.dirname(path.dirname(fileURLToPath(import.meta.url))));
-const rendererIndex = path.join(distDir, 'renderer', 'index.html');
-const rendererUrlPrefix = pathToFileURL(path.dirname(rendererIndex)).href + '/';
+const rendererDir = path.join(distDir, 'renderer');
+const rendererUrlPrefix = `${APP_ORIGIN}/`;
+
+registerAppScheme();
 
 let window: BrowserWindow | undefined;
 
@@ -76,10 +79,11 @@ async function createWindow(engine: HostClient): Promise<void> {
   for (const file of modelPathsFromArgv(process.argv)) {
     await engine.request('openModel', { source: { kind: 'path', path: path.resolve(file) } });
   }
-  await window.loadFile(rendererIndex);
+  await window.loadURL(`${APP_ORIGIN}/index.html`);
 }
 
 app.whenReady().then(() => {
+  serveRenderer(rendererDir);
   const engine = startEngine();
   ipcMain.handle('studio:call', async (event, method: unknown, args: unknown): Promise<Reply<unknown>> => {
     const route = routeCall(event.senderFrame?.url, rendererUrlPrefix, method);
