@@ -5,13 +5,15 @@ import type { SaveResult } from '../../shared/api/dto.js';
 import { EngineError, firstLine } from '../../shared/api/errors.js';
 import { Engine } from '../engine/engine.js';
 import { inProcessTransport } from '../engine/in-process-transport.js';
-import { formatInspect } from './format.js';
+import { formatAnalysis, formatInspect } from './format.js';
 import { UsageError } from './usage-error.js';
 
 const HELP = `Usage: onnx-studio <command> [options]
 
 Commands:
   inspect MODEL [--json]                 summary of a model: IO, opsets, ops, parameters, validation
+  analyze MODEL [--shape NAME=1x3x224x224]... [--json]
+                                         shapes, MACs, FLOPs, parameters and memory per layer and in total
   edit MODEL -o OUT [--force] [--json]   re-save a model (atomically; --force to overwrite OUT)
   serve [MODEL] [--port N] [--no-open]   the app in your browser; prints "Listening on <url>" first
 
@@ -22,7 +24,7 @@ interface Io {
   err: (text: string) => void;
 }
 
-type Values = Record<string, string | boolean | undefined>;
+type Values = Record<string, string | boolean | string[] | undefined>;
 
 function parse(argv: string[], options: ParseArgsConfig['options'], command: string): { values: Values; positionals: string[] } {
   try {
@@ -50,6 +52,26 @@ async function inspect(argv: string[], io: Io): Promise<void> {
     const { summary, problems } = info;
     io.out(JSON.stringify({ file: info.path, sizeBytes: info.sizeBytes, ...summary, problems }, null, 2));
   } else io.out(formatInspect(info));
+}
+
+/** '--shape input=1x3x224x224' (or 1,3,224,224; symbols allowed: batchx3x224x224). */
+function parseShape(text: string): [string, (number | string)[]] {
+  const at = text.lastIndexOf('=');
+  if (at <= 0 || at === text.length - 1) throw new UsageError(`--shape takes NAME=DIMS such as input=1x3x224x224, not '${text}'`);
+  const dims = text.slice(at + 1).split(/[x,×]/).map((d) => (/^\d+$/.test(d) ? Number(d) : d));
+  if (dims.some((d) => d === '' || (typeof d === 'string' && !/^[A-Za-z_][\w]*$/.test(d)))) {
+    throw new UsageError(`--shape ${text}: each dimension must be a whole number or a name`);
+  }
+  return [text.slice(0, at), dims];
+}
+
+async function analyze(argv: string[], io: Io): Promise<void> {
+  const { values, positionals } = parse(argv, { shape: { type: 'string', multiple: true } }, 'analyze');
+  const shapes = Object.fromEntries(((values.shape as unknown as string[] | undefined) ?? []).map(parseShape));
+  const engine = client();
+  const info = await engine.openModel({ source: { kind: 'path', path: oneModel(positionals, 'analyze') } });
+  const analysis = await engine.analyzeModel({ docId: info.docId, inputShapes: shapes });
+  io.out(values.json ? JSON.stringify(analysis, null, 2) : formatAnalysis(info.fileName, analysis));
 }
 
 async function edit(argv: string[], io: Io): Promise<void> {
@@ -88,7 +110,7 @@ async function serve(argv: string[], io: Io): Promise<void> {
   });
 }
 
-const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<void>> = { inspect, edit, serve };
+const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<void>> = { inspect, analyze, edit, serve };
 
 /** Runs one command line; returns the exit code. Never lets a stack trace reach the user. */
 export async function runCli(argv: string[], io: Io): Promise<number> {

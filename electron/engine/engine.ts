@@ -5,6 +5,7 @@ import type { AppInfo, ModelInfo, ModelSource, NodeSchemaInfo, SampleInfo, SaveR
 import { EngineError } from '../../shared/api/errors.js';
 import type { EngineOptions } from '../../shared/api/engine-options.js';
 import type { EngineApi, EngineEvent, MethodArgs } from '../../shared/api/methods.js';
+import { analyzeModel, type Analysis } from '../../shared/analysis/cost-model.js';
 import { buildGraphView, type GraphView } from '../../shared/graph/graph-view.js';
 import { resolveGraph } from '../../shared/graph/graph-path.js';
 import { normalizeDomain } from '../../shared/graph/op-registry.js';
@@ -194,6 +195,20 @@ export class Engine implements EngineApi {
     const base = { opType: node.opType ?? '', domain, category: opCategories()[node.opType ?? ''] ?? 'Other' };
     if (found.kind !== 'found') return base;
     return { ...base, sinceVersion: found.schema.sinceVersion, doc: found.entry.doc, schema: found.schema };
+  }
+
+  async analyzeModel(args: MethodArgs<'analyzeModel'>): Promise<Analysis> {
+    const doc = this.documents.get(args.docId);
+    const inputs = new Map((doc.model.graph?.input ?? []).map((v) => [v.name ?? '', v]));
+    for (const [name, dims] of Object.entries(args.inputShapes ?? {})) {
+      const input = inputs.get(name);
+      if (!input) throw new EngineError('BAD_ARGUMENT', `The model has no input '${name}'; its inputs are: ${[...inputs.keys()].join(', ')}.`);
+      const rank = input.type?.tensorType?.shape?.dim?.length;
+      if (rank !== undefined && rank !== dims.length) {
+        throw new EngineError('BAD_ARGUMENT', `Input '${name}' has ${rank} dimensions, but ${dims.length} were given.`);
+      }
+    }
+    return analyzeModel(doc.model, { inputShapes: args.inputShapes ?? {} });
   }
 
   async getJob(args: MethodArgs<'getJob'>) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Analysis } from '../analysis/cost-model.js';
 import type { GraphView } from '../graph/graph-view.js';
 import type { TensorStats } from '../model/tensor-stats.js';
 import type { AppInfo, JobInfo, JobProgress, JobStarted, ModelInfo, NodeSchemaInfo, SampleInfo } from './dto.js';
@@ -31,6 +32,13 @@ export const METHOD_ARGS = {
   getGraphView: z.object({ docId: id, graphPath: z.string().min(1).max(2000) }).strict(),
   getTensorStats: z.object({ docId: id, graphPath: z.string().min(1).max(2000), name: z.string().max(10_000) }).strict(),
   getNodeSchema: z.object({ docId: id, graphPath: z.string().min(1).max(2000), nodeIndex: z.number().int().min(0) }).strict(),
+  analyzeModel: z
+    .object({
+      docId: id,
+      /** Dims for dynamic graph inputs, by input name: numbers or symbols. */
+      inputShapes: z.record(z.string().max(1000), z.array(z.union([z.number().int().min(0).max(2 ** 40), z.string().min(1).max(64)])).max(64)).optional(),
+    })
+    .strict(),
   getJob: z.object({ jobId: id }).strict(),
   cancelJob: z.object({ jobId: id }).strict(),
 } as const;
@@ -49,6 +57,7 @@ export interface MethodResults {
   getGraphView: GraphView;
   getTensorStats: TensorStats;
   getNodeSchema: NodeSchemaInfo;
+  analyzeModel: Analysis;
   getJob: JobInfo;
   cancelJob: JobInfo;
 }

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { decodeModel } from '../../shared/onnx/decode.js';
 import { encodeModel, encodeModelChunks } from '../../shared/onnx/encode.js';
 import { saveModel } from '../../electron/engine/model-writer.js';
+import { analyzeModel } from '../../shared/analysis/cost-model.js';
 import { machineLine, timeMs } from './machine.js';
 import { graphHeavyModel, weightHeavyModel } from './synthetic-models.js';
 import { measureViewer } from './viewer-bench.js';
@@ -108,6 +109,37 @@ async function viewerSection(graphHeavyFile: string): Promise<void> {
   console.log(table(['model', 'size', 'nodes', 'first screen', 'expand group (5 tries)'], body));
 }
 
+/** Published MACs and parameters (torchvision's documentation) for the reference architectures. */
+const PUBLISHED: Record<string, [number, number]> = {
+  resnet18: [1.81e9, 11_689_512],
+  resnet50: [4.09e9, 25_557_032],
+  mobilenet_v2: [0.3e9, 3_504_872],
+};
+
+/** Shape inference and cost model: time per model, and MACs/parameters against published figures. */
+async function analysisSection(files: string[]): Promise<void> {
+  const body: string[][] = [];
+  for (const file of files) {
+    const model = decodeModel(readFileSync(file));
+    const ms = await timeMs(3, () => analyzeModel(model));
+    const a = analyzeModel(model);
+    const key = path.basename(file, '.onnx');
+    const ref = PUBLISHED[key];
+    const pct = (ours: number, theirs: number) => `${((ours / theirs - 1) * 100).toFixed(2)}%`;
+    body.push([
+      key,
+      a.nodes.length.toLocaleString('en-US'),
+      ms.toFixed(0),
+      `${(a.totals.macs / 1e9).toFixed(3)} G`,
+      ref ? `${(ref[0] / 1e9).toFixed(2)} G (${pct(a.totals.macs, ref[0])})` : '',
+      a.totals.params.toLocaleString('en-US'),
+      ref ? `${ref[1].toLocaleString('en-US')} (${pct(a.totals.params, ref[1])})` : '',
+    ]);
+  }
+  console.log('\nAnalysis (`analyzeModel`: shape inference + cost model, median ms):\n');
+  console.log(table(['model', 'nodes', 'analyze ms', 'MACs', 'published MACs', 'params', 'published params'], body));
+}
+
 async function main(): Promise<void> {
   console.log(`Machine: ${machineLine()}`);
   console.log(`Date: ${new Date().toISOString().slice(0, 10)}\n`);
@@ -122,6 +154,7 @@ async function main(): Promise<void> {
   console.log(table(['model', 'python onnx.load', 'size', 'nodes', 'read', 'decode', 'decode/read', 'encode', 'write+fsync', 'save (atomic)', 'save/write'], rows));
   console.log('\nCLI on bad input (`onnx-studio inspect`, wall time including Node start-up):\n');
   console.log(table(['input', 'exit code', 'time', 'message'], badInputLatency()));
+  await analysisSection([deep, ...process.argv.slice(2)]);
   await viewerSection(deep);
 }
 

@@ -1,0 +1,73 @@
+import type { Dim } from '../model/tensor-info.js';
+
+export type { Dim };
+
+/**
+ * Dimension arithmetic that keeps symbols: numbers fold, symbols stay readable ('batch*16'), and an
+ * unknown operand makes the result unknown (null) rather than guessed.
+ */
+function wrap(d: Dim): string {
+  return typeof d === 'string' && /[+\-*/]/.test(d) ? `(${d})` : String(d);
+}
+
+export function dimMul(a: Dim, b: Dim): Dim {
+  if (a === null || b === null) return null;
+  if (typeof a === 'number' && typeof b === 'number') return a * b;
+  if (a === 1) return b;
+  if (b === 1) return a;
+  if (a === 0 || b === 0) return 0;
+  return `${wrap(a)}*${wrap(b)}`;
+}
+
+export function dimAdd(a: Dim, b: Dim): Dim {
+  if (a === null || b === null) return null;
+  if (typeof a === 'number' && typeof b === 'number') return a + b;
+  if (a === 0) return b;
+  if (b === 0) return a;
+  return `${wrap(a)}+${wrap(b)}`;
+}
+
+/** Floor division, as ONNX output-size formulas use. */
+export function dimDiv(a: Dim, b: Dim): Dim {
+  if (a === null || b === null) return null;
+  if (typeof a === 'number' && typeof b === 'number') return b === 0 ? null : Math.floor(a / b);
+  if (b === 1) return a;
+  return `${wrap(a)}/${wrap(b)}`;
+}
+
+export function dimsProduct(dims: readonly Dim[]): Dim {
+  return dims.reduce<Dim>((acc, d) => dimMul(acc, d), 1);
+}
+
+/** Numeric value of a shape's element count, or null when a dim is symbolic or unknown. */
+export function numericProduct(dims: readonly Dim[] | null | undefined): number | null {
+  if (!dims) return null;
+  let n = 1;
+  for (const d of dims) {
+    if (typeof d !== 'number') return null;
+    n *= d;
+  }
+  return n;
+}
+
+/** Numpy-style broadcasting of two shapes; null when they cannot broadcast. */
+export function broadcast(a: readonly Dim[], b: readonly Dim[]): Dim[] | null {
+  const rank = Math.max(a.length, b.length);
+  const out: Dim[] = [];
+  for (let i = 0; i < rank; i++) {
+    const x = i < rank - a.length ? 1 : a[i - (rank - a.length)]!;
+    const y = i < rank - b.length ? 1 : b[i - (rank - b.length)]!;
+    if (x === 1) out.push(y);
+    else if (y === 1) out.push(x);
+    else if (x === y) out.push(x);
+    else if (typeof x === 'number' && typeof y === 'number') return null;
+    else out.push(typeof x === 'number' ? x : typeof y === 'number' ? y : x === null ? y : x);
+  }
+  return out;
+}
+
+/** Normalizes a possibly negative axis for a rank; undefined when out of range. */
+export function axisOf(axis: number, rank: number): number | undefined {
+  const a = axis < 0 ? axis + rank : axis;
+  return a >= 0 && a < rank ? a : undefined;
+}

@@ -1,0 +1,353 @@
+import { axisOf, broadcast, dimAdd, dimDiv, dimMul, dimsProduct, type Dim } from '../dims.js';
+import type { InferContext, InferFn } from '../inference-types.js';
+import { tensorFacts } from '../tensor-facts.js';
+
+const INT64 = 7;
+/** Values are tracked for tensors this small (shape computations), never for weights. */
+export const MAX_FOLDED = 64;
+const BIG = 2 ** 62;
+
+/** A constant 1-D integer input (Reshape target, Slice starts, axes...), or undefined when not known. */
+function constInts(ctx: InferContext, i: number): Dim[] | undefined {
+  return ctx.input(i)?.value;
+}
+
+function numeric(values: Dim[] | undefined): number[] | undefined {
+  return values && values.every((v): v is number => typeof v === 'number') ? values : undefined;
+}
+
+const shape: InferFn = (ctx) => {
+  const x = ctx.input(0);
+  if (!x) return [];
+  if (!x.shape) return [{ elemType: INT64, shape: [null] }];
+  const rank = x.shape.length;
+  const clamp = (v: number) => Math.max(0, Math.min(rank, v < 0 ? v + rank : v));
+  const dims = x.shape.slice(clamp(ctx.int('start', 0)), clamp(ctx.int('end', rank)));
+  return [{ elemType: INT64, shape: [dims.length], value: dims }];
+};
+
+const size: InferFn = (ctx) => {
+  const x = ctx.input(0);
+  if (!x) return [];
+  return [{ elemType: INT64, shape: [], ...(x.shape ? { value: [dimsProduct(x.shape)] } : {}) }];
+};
+
+const constant: InferFn = (ctx) => {
+  const t = ctx.attr('value')?.t;
+  if (t) return [tensorFacts(t)];
+  const f = ctx.attr('value_float');
+  if (f) return [{ elemType: 1, shape: [], value: [f.f ?? 0] }];
+  const fs = ctx.attr('value_floats');
+  if (fs) return [{ elemType: 1, shape: [fs.floats?.length ?? 0], value: (fs.floats ?? []).slice(0, MAX_FOLDED) }];
+  const i = ctx.attr('value_int');
+  if (i) return [{ elemType: INT64, shape: [], value: [Number(i.i ?? 0)] }];
+  const is = ctx.attr('value_ints');
+  if (is) return [{ elemType: INT64, shape: [is.ints?.length ?? 0], value: (is.ints ?? []).map(Number) }];
+  return [];
+};
+
+const constantOfShape: InferFn = (ctx) => {
+  const dims = constInts(ctx, 0);
+  const t = ctx.attr('value')?.t;
+  const elemType = t?.dataType ?? 1;
+  if (!dims) return [{ elemType, shape: ctx.input(0)?.shape?.[0] !== undefined && typeof ctx.input(0)!.shape![0] === 'number' ? new Array<Dim>(ctx.input(0)!.shape![0] as number).fill(null) : null }];
+  const n = numeric(dims);
+  const count = n ? n.reduce((a, b) => a * b, 1) : Infinity;
+  const fill = t ? tensorFacts(t).value?.[0] ?? 0 : 0;
+  return [{ elemType, shape: dims, ...(count <= MAX_FOLDED ? { value: new Array<Dim>(count).fill(fill) } : {}) }];
+};
+
+function resolveReshape(input: Dim[], target: Dim[], allowZero: boolean): Dim[] {
+  const out = target.map((d, i) => (d === 0 && !allowZero ? (input[i] ?? null) : d));
+  const inferred = out.indexOf(-1);
+  if (inferred < 0) return out;
+  const others = out.filter((_, i) => i !== inferred);
+  const total = dimsProduct(input);
+  const known = dimsProduct(others);
+  if (typeof total === 'number' && typeof known === 'number') out[inferred] = known === 0 ? 0 : total / known;
+  else {
+    // Cancel a symbol that appears once on each side: [batch, 3, 224, 224] -> [batch, -1] gives 150528.
+    const symbolsIn = input.filter((d) => typeof d !== 'number');
+    const symbolsOut = others.filter((d) => typeof d !== 'number');
+    const numIn = input.filter((d): d is number => typeof d === 'number').reduce((a, b) => a * b, 1);
+    const numOut = others.filter((d): d is number => typeof d === 'number').reduce((a, b) => a * b, 1);
+    if (symbolsIn.every((s) => s !== null) && symbolsOut.length === 0 && symbolsIn.length > 0) out[inferred] = dimMul(dimsProduct(symbolsIn), numIn / numOut);
+    else if (symbolsIn.length === symbolsOut.length && symbolsIn.every((s, i) => s !== null && s === symbolsOut[i]) && numIn % numOut === 0) out[inferred] = numIn / numOut;
+    else out[inferred] = null;
+  }
+  return out;
+}
+
+const reshape: InferFn = (ctx) => {
+  const x = ctx.input(0);
+  if (!x) return [];
+  const target = ctx.opset >= 5 ? constInts(ctx, 1) : ctx.ints('shape');
+  if (!target) {
+    const rank = ctx.input(1)?.shape?.[0];
+    return [{ elemType: x.elemType, shape: typeof rank === 'number' ? new Array<Dim>(rank).fill(null) : null }];
+  }
+  const out = x.shape ? resolveReshape(x.shape, target, ctx.int('allowzero', 0) === 1) : target.map((d) => (d === -1 || d === 0 ? null : d));
+  return [{ elemType: x.elemType, shape: out, ...(x.value ? { value: x.value } : {}) }];
+};
+
+const flatten: InferFn = (ctx) => {
+  const x = ctx.input(0);
+  if (!x) return [];
+  if (!x.shape) return [{ elemType: x.elemType, shape: [null, null] }];
+  const axis = ctx.int('axis', 1);
+  const a = axis < 0 ? axis + x.shape.length : axis;
+  return [{ elemType: x.elemType, shape: [dimsProduct(x.shape.slice(0, a)), dimsProduct(x.shape.slice(a))] }];
+};
+
+const transpose: InferFn = (ctx) => {
+  const x = ctx.input(0);
+  if (!x) return [];
+  if (!x.shape) return [{ elemType: x.elemType, shape: null }];
+  const perm = ctx.ints('perm') ?? x.shape.map((_, i) => x.shape!.length - 1 - i);
+  return [{ elemType: x.elemType, shape: perm.map((p) => x.shape![p] ?? null) }];
+};
+
+function axesFrom(ctx: InferContext, inputIndex: number, sinceOpset: number): number[] | undefined {
+  return ctx.opset >= sinceOpset ? numeric(constInts(ctx, inputIndex)) : ctx.ints('axes');
+}
+
+const squeeze: InferFn = (ctx) => {
+  const x = ctx.input(0);
+  if (!x) return [];
+  if (!x.shape) return [{ elemType: x.elemType, shape: null }];
+  const given = (ctx.node.input?.length ?? 0) > 1 || ctx.attr('axes') ? axesFrom(ctx, 1, 13) : [];
+  if (given === undefined) return [{ elemType: x.elemType, shape: null }];
+  const rank = x.shape.length;
+  let axes = given.map((a) => axisOf(a, rank)!);
+  if (given.length === 0) {
+    if (x.shape.some((d) => typeof d !== 'number')) return [{ elemType: x.elemType, shape: null }];
+    axes = x.shape.flatMap((d, i) => (d === 1 ? [i] : []));
+  }
+  const out = x.shape.filter((_, i) => !axes.includes(i));
+  return [{ elemType: x.elemType, shape: out, ...(x.value ? { value: x.value } : {}) }];
+};
+
+const unsqueeze: InferFn = (ctx) => {
+  const x = ctx.input(0);
+  if (!x) return [];
+  const given = axesFrom(ctx, 1, 13);
+  if (!x.shape || !given) return [{ elemType: x.elemType, shape: null }];
+  const rank = x.shape.length + given.length;
+  const axes = new Set(given.map((a) => axisOf(a, rank)!));
+  const out: Dim[] = [];
+  let k = 0;
+  for (let i = 0; i < rank; i++) out.push(axes.has(i) ? 1 : x.shape[k++]!);
+  return [{ elemType: x.elemType, shape: out, ...(x.value ? { value: x.value } : {}) }];
+};
+
+const concat: InferFn = (ctx) => {
+  const inputs = (ctx.node.input ?? []).map((_, i) => ctx.input(i));
+  const first = inputs[0];
+  if (!first || inputs.some((x) => !x)) return [];
+  if (inputs.some((x) => !x!.shape)) return [{ elemType: first.elemType, shape: null }];
+  const rank = first.shape!.length;
+  const axis = axisOf(ctx.int('axis', 0), rank);
+  if (axis === undefined) return [{ elemType: first.elemType, shape: null }];
+  const out = first.shape!.map((d, i) => (i === axis ? inputs.reduce<Dim>((acc, x) => dimAdd(acc, x!.shape![i]!), 0) : (inputs.map((x) => x!.shape![i]!).find((v) => typeof v === 'number') ?? d)));
+  const values = inputs.every((x) => x!.value) && rank === 1 ? inputs.flatMap((x) => x!.value!) : undefined;
+  return [{ elemType: first.elemType, shape: out, ...(values && values.length <= MAX_FOLDED ? { value: values } : {}) }];
+};
+
+const split: InferFn = (ctx) => {
+  const x = ctx.input(0);
+  const outputs = ctx.node.output?.length ?? 0;
+  if (!x) return [];
+  if (!x.shape) return new Array(outputs).fill({ elemType: x.elemType, shape: null });
+  const axis = axisOf(ctx.int('axis', 0), x.shape.length)!;
+  const splitInput = ctx.opset >= 13 && (ctx.node.input?.[1] ?? '') !== '';
+  const given = splitInput ? numeric(constInts(ctx, 1)) : ctx.ints('split');
+  const whole = x.shape[axis]!;
+  let parts: Dim[];
+  if (given) parts = given;
+  else if (splitInput) parts = new Array<Dim>(outputs).fill(null); // sizes come at run time
+  else if (typeof whole === 'number') {
+    const n = ctx.int('num_outputs', outputs) || outputs;
+    const each = Math.ceil(whole / n);
+    parts = Array.from({ length: outputs }, (_, i) => Math.max(0, Math.min(each, whole - each * i)));
+  } else parts = new Array<Dim>(outputs).fill(null);
+  return parts.map((p) => ({ elemType: x.elemType, shape: x.shape!.map((d, i) => (i === axis ? p : d)) }));
+};
+
+/** Slice's clamping rules: negative indices count from the end; the range depends on the step's sign. */
+function clampIndex(v: number, dim: number, step: number, isStart: boolean): number {
+  const i = v < 0 ? v + dim : v;
+  if (step > 0) return Math.max(0, Math.min(dim, i));
+  return Math.max(isStart ? 0 : -1, Math.min(dim - 1, i));
+}
+
+const slice: InferFn = (ctx) => {
+  const x = ctx.input(0);
+  if (!x) return [];
+  if (!x.shape) return [{ elemType: x.elemType, shape: null }];
+  const rank = x.shape.length;
+  const v10 = ctx.opset >= 10;
+  const starts = v10 ? numeric(constInts(ctx, 1)) : ctx.ints('starts');
+  const ends = v10 ? numeric(constInts(ctx, 2)) : ctx.ints('ends');
+  const axesGiven = v10 ? ((ctx.node.input?.[3] ?? '') !== '' ? numeric(constInts(ctx, 3)) : null) : (ctx.ints('axes') ?? null);
+  const steps = v10 && (ctx.node.input?.[4] ?? '') !== '' ? numeric(constInts(ctx, 4)) : undefined;
+  if (!starts || !ends || axesGiven === undefined || (v10 && (ctx.node.input?.[4] ?? '') !== '' && !steps)) return [{ elemType: x.elemType, shape: x.shape.map(() => null) }];
+  const axes = axesGiven ?? starts.map((_, i) => i);
+  const out = [...x.shape];
+  let value = x.value;
+  axes.forEach((a, k) => {
+    const axis = axisOf(a, rank)!;
+    const dim = x.shape![axis]!;
+    const step = steps?.[k] ?? 1;
+    const start = starts[k]!;
+    const end = ends[k]!;
+    if (typeof dim !== 'number') {
+      out[axis] = step === 1 && start === 0 && end >= BIG ? dim : null;
+      value = undefined;
+      return;
+    }
+    const s = clampIndex(start, dim, step, true);
+    const e = clampIndex(end, dim, step, false);
+    const count = Math.max(0, Math.ceil((e - s) / step));
+    out[axis] = count;
+    if (value && rank === 1) value = Array.from({ length: count }, (_, j) => value![s + j * step]!);
+  });
+  return [{ elemType: x.elemType, shape: out, ...(value && rank === 1 ? { value } : {}) }];
+};
+
+const gather: InferFn = (ctx) => {
+  const [data, indices] = [ctx.input(0), ctx.input(1)];
+  if (!data || !indices) return [];
+  if (!data.shape || !indices.shape) return [{ elemType: data.elemType, shape: null }];
+  const axis = axisOf(ctx.int('axis', 0), data.shape.length);
+  if (axis === undefined) return [{ elemType: data.elemType, shape: null }];
+  const out = [...data.shape.slice(0, axis), ...indices.shape, ...data.shape.slice(axis + 1)];
+  let value: Dim[] | undefined;
+  const idx = numeric(indices.value);
+  if (data.value && idx && data.shape.length === 1) value = idx.map((i) => data.value![i < 0 ? i + data.value!.length : i] ?? null);
+  return [{ elemType: data.elemType, shape: out, ...(value ? { value } : {}) }];
+};
+
+const expand: InferFn = (ctx) => {
+  const x = ctx.input(0);
+  if (!x) return [];
+  const target = constInts(ctx, 1);
+  return [{ elemType: x.elemType, shape: x.shape && target ? broadcast(x.shape, target) : null }];
+};
+
+const tile: InferFn = (ctx) => {
+  const x = ctx.input(0);
+  if (!x) return [];
+  const repeats = constInts(ctx, 1);
+  return [{ elemType: x.elemType, shape: x.shape && repeats ? x.shape.map((d, i) => dimMul(d, repeats[i] ?? null)) : null }];
+};
+
+const pad: InferFn = (ctx) => {
+  const x = ctx.input(0);
+  if (!x) return [];
+  if (!x.shape) return [{ elemType: x.elemType, shape: null }];
+  const pads = ctx.opset >= 11 ? numeric(constInts(ctx, 1)) : ctx.ints('pads') ?? ctx.ints('paddings');
+  if (!pads) return [{ elemType: x.elemType, shape: x.shape.map(() => null) }];
+  const rank = x.shape.length;
+  const axes = ctx.opset >= 18 && (ctx.node.input?.[3] ?? '') !== '' ? numeric(constInts(ctx, 3)) : x.shape.map((_, i) => i);
+  if (!axes) return [{ elemType: x.elemType, shape: x.shape.map(() => null) }];
+  const out = [...x.shape];
+  axes.forEach((a, k) => {
+    const axis = axisOf(a, rank)!;
+    out[axis] = dimAdd(dimAdd(x.shape![axis]!, pads[k]!), pads[k + axes.length]!);
+  });
+  return [{ elemType: x.elemType, shape: out }];
+};
+
+const resize: InferFn = (ctx) => {
+  const x = ctx.input(0);
+  if (!x) return [];
+  if (!x.shape) return [{ elemType: x.elemType, shape: null }];
+  const op = ctx.node.opType;
+  const scalesIndex = op === 'Upsample' || ctx.opset < 11 ? 1 : 2;
+  const sizes = op === 'Resize' && ctx.opset >= 11 && (ctx.node.input?.[3] ?? '') !== '' ? constInts(ctx, 3) : undefined;
+  const scalesInput = (ctx.node.input?.[scalesIndex] ?? '') !== '' ? ctx.input(scalesIndex)?.value : undefined;
+  const scales = op === 'Upsample' && ctx.opset < 9 ? ctx.attr('scales')?.floats : scalesInput;
+  const axes = ctx.ints('axes') ?? x.shape.map((_, i) => i);
+  const out = [...x.shape];
+  if (sizes) axes.forEach((a, k) => (out[axisOf(a, out.length)!] = sizes[k] ?? null));
+  else if (scales && scales.length > 0) {
+    axes.forEach((a, k) => {
+      const axis = axisOf(a, out.length)!;
+      const d = x.shape![axis]!;
+      const s = scales[k];
+      out[axis] = typeof d === 'number' && typeof s === 'number' ? Math.floor(d * s) : s === 1 ? d : null;
+    });
+  } else return [{ elemType: x.elemType, shape: x.shape.map(() => null) }];
+  return [{ elemType: x.elemType, shape: out }];
+};
+
+const range: InferFn = (ctx) => {
+  const [start, limit, delta] = [0, 1, 2].map((i) => ctx.input(i)?.value?.[0]);
+  const elemType = ctx.input(0)?.elemType ?? INT64;
+  if (typeof start !== 'number' || typeof limit !== 'number' || typeof delta !== 'number' || delta === 0) return [{ elemType, shape: [null] }];
+  const n = Math.max(0, Math.ceil((limit - start) / delta));
+  return [{ elemType, shape: [n], ...(n <= MAX_FOLDED ? { value: Array.from({ length: n }, (_, i) => start + i * delta) } : {}) }];
+};
+
+const nonZero: InferFn = (ctx) => {
+  const x = ctx.input(0);
+  return x ? [{ elemType: INT64, shape: [x.shape ? x.shape.length : null, null] }] : [];
+};
+
+const topK: InferFn = (ctx) => {
+  const x = ctx.input(0);
+  if (!x?.shape) return x ? [{ elemType: x.elemType, shape: null }, { elemType: INT64, shape: null }] : [];
+  const axis = axisOf(ctx.int('axis', -1), x.shape.length)!;
+  const k = ctx.opset >= 10 ? (ctx.input(1)?.value?.[0] ?? null) : ctx.int('k', 0);
+  const out = x.shape.map((d, i) => (i === axis ? k : d));
+  return [{ elemType: x.elemType, shape: out }, { elemType: INT64, shape: out }];
+};
+
+const depthToSpace: InferFn = (ctx) => {
+  const x = ctx.input(0);
+  if (!x?.shape || x.shape.length !== 4) return x ? [{ elemType: x.elemType, shape: null }] : [];
+  const b = ctx.int('blocksize', 1);
+  const [n, c, h, w] = x.shape as [Dim, Dim, Dim, Dim];
+  return [{ elemType: x.elemType, shape: [n, dimDiv(c, b * b), dimMul(h, b), dimMul(w, b)] }];
+};
+
+const spaceToDepth: InferFn = (ctx) => {
+  const x = ctx.input(0);
+  if (!x?.shape || x.shape.length !== 4) return x ? [{ elemType: x.elemType, shape: null }] : [];
+  const b = ctx.int('blocksize', 1);
+  const [n, c, h, w] = x.shape as [Dim, Dim, Dim, Dim];
+  return [{ elemType: x.elemType, shape: [n, dimMul(c, b * b), dimDiv(h, b), dimDiv(w, b)] }];
+};
+
+const eyeLike: InferFn = (ctx) => {
+  const x = ctx.input(0);
+  return x ? [{ elemType: ctx.int('dtype', x.elemType), shape: x.shape }] : [];
+};
+
+export const SHAPE_OPS: Record<string, InferFn> = {
+  SequenceLength: () => [{ elemType: INT64, shape: [] }],
+  Shape: shape,
+  Size: size,
+  Constant: constant,
+  ConstantOfShape: constantOfShape,
+  Reshape: reshape,
+  Flatten: flatten,
+  Transpose: transpose,
+  Squeeze: squeeze,
+  Unsqueeze: unsqueeze,
+  Concat: concat,
+  Split: split,
+  Slice: slice,
+  Gather: gather,
+  Expand: expand,
+  Tile: tile,
+  Pad: pad,
+  Resize: resize,
+  Upsample: resize,
+  Range: range,
+  NonZero: nonZero,
+  TopK: topK,
+  DepthToSpace: depthToSpace,
+  SpaceToDepth: spaceToDepth,
+  EyeLike: eyeLike,
+};
