@@ -1,6 +1,6 @@
 import type { ModelInfo } from '../../shared/api/dto.js';
 import type { Analysis } from '../../shared/analysis/cost-model.js';
-import { formatBytes, formatShape } from '../../shared/model/format.js';
+import { formatBytes, formatShape, formatSi } from '../../shared/model/format.js';
 import type { ValueSummary } from '../../shared/model/summary.js';
 
 function formatValue(v: ValueSummary): string {
@@ -34,22 +34,15 @@ export function formatInspect(info: ModelInfo): string {
   return lines.join('\n');
 }
 
-function si(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(2)} K`;
-  return String(n);
-}
-
 /** The human-readable analyze report: totals, then the heaviest layers. */
 export function formatAnalysis(fileName: string, a: Analysis): string {
   const t = a.totals;
   const heaviest = [...a.nodes].sort((x, y) => (y.flops ?? 0) - (x.flops ?? 0)).slice(0, 10);
   const lines = [
-    `${fileName}: ${si(t.macs)}MACs, ${si(t.flops)}FLOPs, ${t.params.toLocaleString('en-US')} parameters (${formatBytes(t.weightBytes)})`,
+    `${fileName}: ${formatSi(t.macs)}MACs, ${formatSi(t.flops)}FLOPs, ${t.params.toLocaleString('en-US')} parameters (${formatBytes(t.weightBytes)})`,
     `Activations: ${formatBytes(t.activationBytes)} in total, peak ${formatBytes(t.peakActivationBytes)}${t.peakNode ? ` after ${t.peakNode}` : ''}`,
     'Heaviest layers (by FLOPs):',
-    ...heaviest.map((n) => `  ${n.name}  ${n.opType}  ${si(n.flops ?? 0)}FLOPs  ${n.outputShapes.map((s) => formatShape(s)).join(' ')}`),
+    ...heaviest.map((n) => `  ${n.name}  ${n.opType}  ${formatSi(n.flops ?? 0)}FLOPs  ${n.outputShapes.map((s) => formatShape(s)).join(' ')}`),
   ];
   const unsupported = Object.entries(a.unsupported);
   if (unsupported.length > 0) lines.push(`Ops without shape rules (outputs from the file or unknown): ${unsupported.map(([op, n]) => `${op} x${n}`).join(', ')}`);

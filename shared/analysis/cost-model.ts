@@ -6,6 +6,8 @@ import type { ValueFacts } from './inference-types.js';
 import { inferShapes, type InferenceOptions } from './shape-inference.js';
 
 export interface NodeCost {
+  /** Index of the node in the graph (its position in the file). */
+  nodeIndex: number;
   name: string;
   opType: string;
   /** null when a shape it depends on is unknown or symbolic. */
@@ -186,6 +188,7 @@ export function analyzeModel(model: ModelProto, options: InferenceOptions = {}):
     const bytesMoved = outputBytes !== null && inputSizes.every((b) => b !== null) ? outputBytes + inputSizes.reduce<number>((a, b) => a + b!, 0) : null;
     if (macs === null || flops === null || outputBytes === null) incomplete.push(name);
     nodes.push({
+      nodeIndex,
       name,
       opType: node.opType ?? '',
       macs,

@@ -18,3 +18,13 @@ export function formatShape(shape: Dim[] | null, separator = ','): string {
   if (shape === null) return '[?]';
   return `[${shape.map((d) => (d === null ? '?' : String(d))).join(separator)}]`;
 }
+
+/** 1234567 -> '1.23 M' (decimal prefixes, as MACs and FLOPs are quoted); append the unit. */
+export function formatSi(n: number): string {
+  const a = Math.abs(n);
+  if (a >= 1e12) return `${(n / 1e12).toFixed(2)} T`;
+  if (a >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
+  if (a >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
+  if (a >= 1e3) return `${(n / 1e3).toFixed(2)} K`;
+  return `${n} `;
+}

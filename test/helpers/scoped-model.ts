@@ -21,7 +21,7 @@ export function scopedModel(layers: number): ModelProto {
     let prev = x;
     ops.forEach(([name, opType], k) => {
       const out = `${name}_output_0`;
-      const inputs = k === 0 ? [prev, `wi${l}`] : k === 3 ? [prev, x] : [prev];
+      const inputs = { MatMul: [prev, `wi${l}`], Add: [prev, x], LayerNormalization: [prev, 'scale'], Mul: [prev, prev] }[opType] ?? [prev];
       node.push({ name, opType, input: inputs, output: [out] });
       prev = out;
     });
@@ -36,7 +36,10 @@ export function scopedModel(layers: number): ModelProto {
       node,
       input: [value('x')],
       output: [value(x)],
-      initializer: Array.from({ length: layers }, (_, l) => ({ name: `w${l}`, dims: [8, 8], dataType: 1, rawData: new Uint8Array(256) })),
+      initializer: [
+        ...Array.from({ length: layers }, (_, l) => ({ name: `w${l}`, dims: [8, 8], dataType: 1, rawData: new Uint8Array(256) })),
+        { name: 'scale', dims: [8], dataType: 1, rawData: new Uint8Array(32) },
+      ],
     },
   };
 }

@@ -1,5 +1,5 @@
 import { ReactFlowProvider } from '@xyflow/react';
-import { useEffect, useMemo } from 'react';
+import { lazy, Suspense, useEffect, useMemo } from 'react';
 import type { ModelInfo } from '../../../shared/api/dto.js';
 import { formatBytes } from '../../../shared/model/format.js';
 import { MAIN } from '../../../shared/graph/graph-path.js';
@@ -10,6 +10,21 @@ import { createGraphStore } from '../graph/graph-store.js';
 import { GraphToolbar } from '../graph/GraphToolbar.js';
 import { SearchBox } from '../graph/SearchBox.js';
 import { PropertiesPanel } from '../panels/PropertiesPanel.js';
+import { AnalysisStoreContext, useAnalysis } from '../analysis/analysis-context.js';
+import { createAnalysisStore } from '../analysis/analysis-store.js';
+
+// Loaded when first opened: the chart library stays off the first screen.
+const AnalysisPanel = lazy(() => import('../analysis/AnalysisPanel.js'));
+
+function AnalysisArea({ model }: { model: ModelInfo }) {
+  const open = useAnalysis((s) => s.open);
+  if (!open) return null;
+  return (
+    <Suspense fallback={<section className="analysis" aria-label="Analysis" aria-busy="true" />}>
+      <AnalysisPanel model={model} />
+    </Suspense>
+  );
+}
 import { useApp } from '../store/store-context.js';
 
 /** One open model: toolbar, breadcrumb, the graph canvas and the Properties sidebar. */
@@ -19,6 +34,8 @@ export function Workspace({ model }: { model: ModelInfo }) {
   const close = useApp((s) => s.close);
   const busy = useApp((s) => s.task !== undefined);
   const store = useMemo(() => createGraphStore(client, model.docId), [client, model.docId]);
+  // A new analysis per document, not per ModelInfo update (a dirty flag must not reset the panel).
+  const analysis = useMemo(() => createAnalysisStore(client, model), [client, model.docId]);
   useEffect(() => {
     void store.getState().openGraph(MAIN);
     return () => store.getState().dispose();
@@ -32,6 +49,7 @@ export function Workspace({ model }: { model: ModelInfo }) {
 
   return (
     <GraphStoreContext.Provider value={store}>
+      <AnalysisStoreContext.Provider value={analysis}>
       <ReactFlowProvider>
         <main className="workspace" aria-label="Model" data-doc-id={model.docId}>
           <header className="toolbar">
@@ -54,11 +72,15 @@ export function Workspace({ model }: { model: ModelInfo }) {
             <GraphToolbar fileName={model.fileName} />
           </div>
           <div className="panes">
-            <GraphCanvas />
+            <div className="canvas-column">
+              <GraphCanvas />
+              <AnalysisArea model={model} />
+            </div>
             <PropertiesPanel model={model} />
           </div>
         </main>
       </ReactFlowProvider>
+      </AnalysisStoreContext.Provider>
     </GraphStoreContext.Provider>
   );
 }

@@ -1,6 +1,7 @@
 import { useReactFlow } from '@xyflow/react';
 import { download, graphToSvg, svgToPng } from './export-image.js';
 import type { FlowNode } from './flow-elements.js';
+import { useAnalysis } from '../analysis/analysis-context.js';
 import { useGraph, useGraphStore } from './graph-context.js';
 import { groupItemId, opId } from './visible-graph.js';
 
@@ -11,6 +12,8 @@ export function GraphToolbar({ fileName }: { fileName: string }) {
   const setOption = useGraph((s) => s.setOption);
   const selection = useGraph((s) => s.selection);
   const flow = useReactFlow<FlowNode>();
+  const analysisOpen = useAnalysis((s) => s.open);
+  const toggleAnalysis = useAnalysis((s) => s.toggle);
   const base = fileName.replace(/\.onnx$/i, '');
 
   const svg = () => {
@@ -51,6 +54,9 @@ export function GraphToolbar({ fileName }: { fileName: string }) {
       </button>
       <button type="button" disabled={!selection || selection.kind === 'value'} onClick={zoomToSelection}>
         Zoom to selection
+      </button>
+      <button type="button" aria-pressed={analysisOpen} onClick={toggleAnalysis}>
+        Analysis
       </button>
       <button type="button" onClick={exportSvg}>
         Export SVG

@@ -1,5 +1,7 @@
 import { Handle, Position, useStore, type NodeProps } from '@xyflow/react';
 import { memo, type MouseEvent } from 'react';
+import { MAIN } from '../../../shared/graph/graph-path.js';
+import { useAnalysis } from '../analysis/analysis-context.js';
 import type { FlowNode } from './flow-elements.js';
 import { useGraph } from './graph-context.js';
 
@@ -25,12 +27,30 @@ function toggleHandler(toggle: (id: string) => Promise<void>, groupId: string) {
   };
 }
 
+/** The node's heat (0..1) when the Analysis heat map is on and the main graph is shown. */
+function useHeat(nodeIndex: number | undefined): number | undefined {
+  const onMain = useGraph((s) => s.path === MAIN);
+  return useAnalysis((s) => (onMain && nodeIndex !== undefined ? s.heatValues?.get(nodeIndex) : undefined));
+}
+
+/** Light yellow to deep red. */
+function heatColor(h: number): string {
+  return `hsl(${Math.round(50 - 50 * h)}, 90%, ${Math.round(88 - 38 * h)}%)`;
+}
+
 /** An operator: op type in a header coloured by category, folded weights and attributes as rows. */
 const OpNode = memo(function OpNode({ data, selected }: NodeProps<FlowNode>) {
   const detail = useDetail();
   const rows = detail ? data.item.rows : undefined;
+  const heat = useHeat(data.item.nodeIndex);
   return (
-    <div className={`op-node cat-${data.category}${selected ? ' selected' : ''}`} data-node-name={data.nodeName} data-op-type={data.opType} title={data.detail}>
+    <div
+      className={`op-node cat-${data.category}${selected ? ' selected' : ''}${heat !== undefined ? ' heated' : ''}`}
+      data-node-name={data.nodeName}
+      data-op-type={data.opType}
+      {...(heat !== undefined ? { 'data-heat': heat.toFixed(2), style: { background: heatColor(heat) } } : {})}
+      title={data.detail}
+    >
       {handles(data.direction)}
       <div className="op-title">{data.title}</div>
       {rows && rows.weights.length + rows.attributes.length > 0 && (
