@@ -1,7 +1,7 @@
 import { buildGraphIndex, topologicalOrder } from '../graph/graph-index.js';
 import { normalizeDomain } from '../graph/op-registry.js';
 import { shapeOf } from '../model/tensor-info.js';
-import type { AttributeProto, GraphProto, ModelProto } from '../onnx/types.js';
+import type { AttributeProto, GraphProto, ModelProto, NodeProto } from '../onnx/types.js';
 import type { Dim } from './dims.js';
 import type { InferContext, InferFn, ValueFacts } from './inference-types.js';
 import { ELEMENTWISE_OPS } from './ops/elementwise.js';
@@ -44,6 +44,62 @@ function declaredFacts(graph: GraphProto): Map<string, ValueFacts> {
   return out;
 }
 
+function bodyOf(node: NodeProto, name: string): GraphProto | undefined {
+  return node.attribute?.find((a) => a.name === name)?.g;
+}
+
+function countInto(target: Record<string, number>, from: Record<string, number>): void {
+  for (const [op, n] of Object.entries(from)) target[op] = (target[op] ?? 0) + n;
+}
+
+/** If: each output is what both branches agree on (per dim; a dim they disagree on is unknown). */
+function inferIf(model: ModelProto, node: NodeProto, facts: ReadonlyMap<string, ValueFacts>, unsupported: Record<string, number>): (ValueFacts | undefined)[] {
+  const branches = ['then_branch', 'else_branch'].map((name) => {
+    const body = bodyOf(node, name);
+    if (!body) return undefined;
+    const result = inferShapes(model, {}, body, facts);
+    countInto(unsupported, result.unsupported);
+    return (body.output ?? []).map((o) => result.facts.get(o.name ?? ''));
+  });
+  const [a, b] = branches;
+  if (!a || !b) return [];
+  return a.map((x, i) => {
+    const y = b[i];
+    if (!x || !y) return undefined;
+    if (!x.shape || !y.shape || x.shape.length !== y.shape.length) return { elemType: x.elemType, shape: null };
+    return { elemType: x.elemType, shape: x.shape.map((d, k) => (d === y.shape![k] ? d : null)) };
+  });
+}
+
+/**
+ * Loop: the carried values keep the body's output facts (checked against the initial values' rank);
+ * each scan output gains a leading axis of the trip count when the count is a known constant.
+ */
+function inferLoop(model: ModelProto, node: NodeProto, facts: ReadonlyMap<string, ValueFacts>, unsupported: Record<string, number>): (ValueFacts | undefined)[] {
+  const body = bodyOf(node, 'body');
+  if (!body) return [];
+  const carried = (node.input ?? []).slice(2);
+  const seeded = new Map<string, ValueFacts>();
+  const bodyInputs = body.input ?? [];
+  if (bodyInputs[0]?.name) seeded.set(bodyInputs[0].name, { elemType: 7, shape: [] });
+  if (bodyInputs[1]?.name) seeded.set(bodyInputs[1].name, { elemType: 9, shape: [] });
+  carried.forEach((name, k) => {
+    const f = facts.get(name);
+    const inner = bodyInputs[k + 2]?.name;
+    if (f && inner) seeded.set(inner, f);
+  });
+  const result = inferShapes(model, {}, body, facts, seeded);
+  countInto(unsupported, result.unsupported);
+  const bodyOutputs = (body.output ?? []).slice(1).map((o) => result.facts.get(o.name ?? ''));
+  const tripValue = (node.input?.[0] ?? '') !== '' ? facts.get(node.input![0]!)?.value?.[0] : undefined;
+  const trip: Dim = typeof tripValue === 'number' ? tripValue : null;
+  return bodyOutputs.map((f, k) => {
+    if (!f) return undefined;
+    if (k < carried.length) return f;
+    return { elemType: f.elemType, shape: f.shape ? [trip, ...f.shape] : null };
+  });
+}
+
 /**
  * Combines what a rule inferred with what the file declares: per dim, a number wins over a symbol,
  * and a symbol over unknown. A declared shape of another rank is ignored (the rule is trusted).
@@ -67,15 +123,26 @@ function mergeFacts(inferred: ValueFacts | undefined, declared: ValueFacts | und
  * folding small shape computations (Shape -> Gather -> Concat -> Reshape). Ops without a rule are
  * listed, never guessed: their outputs take the file's value_info when it has one.
  */
-export function inferShapes(model: ModelProto, options: InferenceOptions = {}, graph: GraphProto | undefined = model.graph): InferenceResult {
-  const facts = new Map<string, ValueFacts>();
+export function inferShapes(
+  model: ModelProto,
+  options: InferenceOptions = {},
+  graph: GraphProto | undefined = model.graph,
+  outer: ReadonlyMap<string, ValueFacts> = new Map(),
+  seededInputs: ReadonlyMap<string, ValueFacts> = new Map(),
+): InferenceResult {
+  const facts = new Map<string, ValueFacts>(outer);
   const unsupported: Record<string, number> = {};
   const failed: InferenceResult['failed'] = [];
   if (!graph) return { facts, unsupported, failed };
   const opsets = new Map((model.opsetImport ?? []).map((o) => [normalizeDomain(o.domain), Number(o.version ?? 0)]));
   for (const t of graph.initializer ?? []) if (t.name) facts.set(t.name, tensorFacts(t));
   for (const v of graph.input ?? []) {
-    if (!v.name || facts.has(v.name)) continue;
+    if (!v.name || (facts.has(v.name) && !outer.has(v.name))) continue;
+    const seeded = seededInputs.get(v.name);
+    if (seeded) {
+      facts.set(v.name, seeded);
+      continue;
+    }
     const override = options.inputShapes?.[v.name];
     facts.set(v.name, { elemType: v.type?.tensorType?.elemType ?? 0, shape: override ?? shapeOf(v.type) });
   }
@@ -87,7 +154,9 @@ export function inferShapes(model: ModelProto, options: InferenceOptions = {}, g
     const domain = normalizeDomain(node.domain);
     const rule = domain === '' ? RULES[node.opType ?? ''] : undefined;
     let outputs: (ValueFacts | undefined)[] = [];
-    if (!rule) {
+    if (domain === '' && (node.opType === 'If' || node.opType === 'Loop')) {
+      outputs = node.opType === 'If' ? inferIf(model, node, facts, unsupported) : inferLoop(model, node, facts, unsupported);
+    } else if (!rule) {
       const key = `${domain ? `${domain}.` : ''}${node.opType ?? ''}`;
       unsupported[key] = (unsupported[key] ?? 0) + 1;
     } else {

@@ -16,7 +16,8 @@ import { saveModel } from '../../electron/engine/model-writer.js';
 import { analyzeModel } from '../../shared/analysis/cost-model.js';
 import { machineLine, timeMs } from './machine.js';
 import { graphHeavyModel, weightHeavyModel } from './synthetic-models.js';
-import { measureViewer } from './viewer-bench.js';
+import { measureAnalysisUpdate, measureViewer } from './viewer-bench.js';
+import { scopedModel } from '../helpers/scoped-model.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const work = mkdtempSync(path.join(os.tmpdir(), 'onnx-studio-bench-'));
@@ -105,6 +106,10 @@ async function viewerSection(graphHeavyFile: string): Promise<void> {
     const f = await measureViewer(label, file);
     body.push([f.label, `${f.sizeMiB} MiB`, f.nodes.toLocaleString('en-US'), f.firstScreenMs.toFixed(0), f.expandMs.map((m) => m.toFixed(0)).join(', ') || 'no groups']);
   }
+  const dynamic = path.join(work, 'dynamic-1000.onnx');
+  writeFileSync(dynamic, encodeModel(scopedModel(125)));
+  const updates = await measureAnalysisUpdate(dynamic, 'x', ['1 x 8', '4 x 8', '16 x 8', '64 x 8', '256 x 8']);
+  console.log(`\nAnalysis panel: new input dims until painted, 1,000-node model with a dynamic batch: ${updates.map((m) => m.toFixed(0)).join(', ')} ms`);
   console.log('\nGraph viewer in headless Chromium (ms; first screen from navigation start, expand from click, both until painted):\n');
   console.log(table(['model', 'size', 'nodes', 'first screen', 'expand group (5 tries)'], body));
 }

@@ -54,3 +54,32 @@ export async function measureViewer(label: string, file: string, expansions = 5)
     await server.close();
   }
 }
+
+/**
+ * Time from typing new input dims in the Analysis panel until the frame showing the new figures
+ * (re-inference and re-costing in the engine included), over `changes` edits.
+ */
+export async function measureAnalysisUpdate(file: string, input: string, dims: string[]): Promise<number[]> {
+  const server = await startServer({ port: 0, modelPath: file });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(server.url);
+    await paintedAfter(page);
+    await page.getByRole('button', { name: 'Analysis', exact: true }).click();
+    await page.locator('section[aria-label="Analysis"][data-status="ready"]').waitFor();
+    const out: number[] = [];
+    for (const text of dims) {
+      await page.waitForTimeout(300);
+      await page.evaluate(() => performance.clearMarks());
+      await page.getByRole('textbox', { name: `Dims of ${input}` }).fill(text);
+      await page.waitForFunction(() => performance.getEntriesByName('analysis:painted').length > 0, undefined, { timeout: 30_000 });
+      out.push(await page.evaluate(() => performance.getEntriesByName('analysis:painted')[0]!.startTime - performance.getEntriesByName('analysis:input').at(-1)!.startTime));
+      if (process.env.PHASES) console.log(await page.evaluate(() => { const t0 = performance.getEntriesByName('analysis:input').at(-1)!.startTime; return performance.getEntriesByType('mark').map((m) => `${m.name}=+${(m.startTime - t0).toFixed(0)}`).join(' '); }));
+    }
+    return out;
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { analysisToCsv, analysisToNetronAttachment, type HeatMetric } from '../../../shared/analysis/analysis-export.js';
 import type { NodeCost } from '../../../shared/analysis/cost-model.js';
 import { formatBytes, formatShape, formatSi } from '../../../shared/model/format.js';
@@ -19,7 +19,7 @@ const COLUMNS: [SortKey, string][] = [
   ['outputBytes', 'Output'],
   ['intensity', 'FLOPs/byte'],
 ];
-const ROWS_SHOWN = 200;
+const ROWS_SHOWN = 100;
 
 function sortRows(rows: NodeCost[], key: SortKey, desc: boolean): NodeCost[] {
   const sign = desc ? -1 : 1;
@@ -45,6 +45,8 @@ export default function AnalysisPanel({ model }: { model: ModelInfo }) {
   const path = useGraph((s) => s.path);
   const openGraph = useGraph((s) => s.openGraph);
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'flops', desc: true });
+  // The chart follows the numbers by a frame: it is the slowest part to redraw, and the figures matter first.
+  const chartResult = useDeferredValue(result);
   const rows = useMemo(() => (result ? sortRows(result.nodes, sort.key, sort.desc).slice(0, ROWS_SHOWN) : []), [result, sort]);
   const base = model.fileName.replace(/\.onnx$/i, '');
 
@@ -119,7 +121,7 @@ export default function AnalysisPanel({ model }: { model: ModelInfo }) {
             {Object.keys(result.unsupported).length > 0 && (
               <p className="muted">No shape rules for: {Object.entries(result.unsupported).map(([op, n]) => `${op} ×${n}`).join(', ')}.</p>
             )}
-            <OpTypeChart analysis={result} />
+            {chartResult && <OpTypeChart analysis={chartResult} />}
           </div>
           <div className="analysis-table">
             <table aria-label="Per-layer costs">

@@ -1,9 +1,10 @@
+import { memo } from 'react';
 import { Bar, BarChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Analysis } from '../../../shared/analysis/cost-model.js';
 import { formatSi as si } from '../../../shared/model/format.js';
 
 /** FLOPs by op type, the heaviest first. */
-export function OpTypeChart({ analysis }: { analysis: Analysis }) {
+export const OpTypeChart = memo(function OpTypeChart({ analysis }: { analysis: Analysis }) {
   const byType = new Map<string, number>();
   for (const n of analysis.nodes) byType.set(n.opType, (byType.get(n.opType) ?? 0) + (n.flops ?? 0));
   const data = [...byType.entries()]
@@ -23,4 +24,4 @@ export function OpTypeChart({ analysis }: { analysis: Analysis }) {
       </ResponsiveContainer>
     </figure>
   );
-}
+});

@@ -29,7 +29,8 @@ export function parseDims(text: string): (number | string)[] | string {
   return bad === undefined ? dims : `'${bad}' is neither a whole number nor a name`;
 }
 
-const RERUN_DELAY_MS = 120;
+/** Typing pauses shorter than this do not start an analysis per keystroke. */
+const RERUN_DELAY_MS = 20;
 
 export function createAnalysisStore(client: EngineClient, model: ModelInfo) {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -48,6 +49,7 @@ export function createAnalysisStore(client: EngineClient, model: ModelInfo) {
     },
 
     setShape(input, text) {
+      performance.mark('analysis:input');
       set({ shapeText: { ...get().shapeText, [input]: text } });
       clearTimeout(timer);
       timer = setTimeout(() => void get().run(), RERUN_DELAY_MS);
@@ -74,6 +76,7 @@ export function createAnalysisStore(client: EngineClient, model: ModelInfo) {
       set({ status: 'running', error: undefined });
       try {
         const result = await client.analyzeModel({ docId: model.docId, inputShapes });
+        performance.mark('analysis:received');
         if (mine !== generation) return;
         const heat = get().heat;
         set({ result, status: 'ready', heatValues: heat !== 'none' ? heatValues(result, heat) : undefined });

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { inferShapes } from '../../../shared/analysis/shape-inference.js';
 import type { ModelProto } from '../../../shared/onnx/types.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { decodeModel } from '../../../shared/onnx/decode.js';
 import { model, node } from '../../helpers/model-builder.js';
+import { CONFORMANCE_ROOT } from '../../helpers/paths.js';
 
 const int64 = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, int64Data: values });
 const input = (name: string, dims: (number | string)[]) => ({
@@ -56,6 +60,19 @@ describe('shape inference', () => {
     const { facts } = inferShapes(m);
     expect(facts.get('c')!.shape).toEqual([1, 64, 112, 112]);
     expect(facts.get('p')!.shape).toEqual([1, 64, 56, 56]);
+  });
+
+  it('infers If outputs from both branches and Loop outputs from the body, without the declared shapes', () => {
+    // test_loop11's trip count is a graph input, known only at run time: the scan axis stays unknown.
+    for (const [test, expected] of [['test_if', [5]], ['test_loop11', [null, 1]]] as const) {
+      const m = decodeModel(readFileSync(path.join(CONFORMANCE_ROOT, 'node', test, 'model.onnx')));
+      const outputs = m.graph!.output!;
+      const declared = outputs.map((o) => o.name!);
+      for (const o of outputs) delete o.type; // nothing to fall back on
+      const { facts } = inferShapes(m);
+      const last = facts.get(declared.at(-1)!);
+      expect(last?.shape, test).toEqual(expected);
+    }
   });
 
   it('lists ops it has no rule for instead of guessing their outputs', () => {
