@@ -19,7 +19,7 @@ export function scopedModel(layers: number): ModelProto {
       [`/layers.${l}/norm/Mul`, 'Mul'],
     ];
     let prev = x;
-    ops.forEach(([name, opType], k) => {
+    ops.forEach(([name, opType]) => {
       const out = `${name}_output_0`;
       const inputs = { MatMul: [prev, `wi${l}`], Add: [prev, x], LayerNormalization: [prev, 'scale'], Mul: [prev, prev] }[opType] ?? [prev];
       node.push({ name, opType, input: inputs, output: [out] });
