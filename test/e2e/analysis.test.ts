@@ -3,15 +3,10 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeModel } from '../../shared/onnx/encode.js';
-import { openStudio, screenshotPath, type Studio } from '../helpers/browser.js';
+import { openModelFile, openStudio, screenshotPath, type Studio } from '../helpers/browser.js';
 import { DIGITS, tempDir } from '../helpers/paths.js';
 import { scopedModel } from '../helpers/scoped-model.js';
 
-async function openFile(page: Page, file: string): Promise<void> {
-  if (await page.getByRole('button', { name: 'Close' }).isVisible()) await page.getByRole('button', { name: 'Close' }).click();
-  await page.locator('input[aria-label="Model file"]').setInputFiles(file);
-  await page.waitForSelector('[data-testid="graph-canvas"][data-node-count]');
-}
 
 const panel = (page: Page) => page.getByRole('region', { name: 'Analysis' });
 
@@ -34,7 +29,7 @@ describe('analysis panel end to end (Chromium)', () => {
   afterAll(() => studio?.close());
 
   it('shows totals, a chart by op type and a sortable per-layer table, and colours the graph by FLOPs', async () => {
-    await openFile(page, DIGITS);
+    await openModelFile(page, DIGITS);
     await page.getByRole('button', { name: 'Analysis', exact: true }).click();
     await panel(page).and(page.locator('[data-status="ready"]')).waitFor();
     expect(await page.getByTestId('total-macs').textContent()).toBe('1.92 M');
@@ -65,7 +60,7 @@ describe('analysis panel end to end (Chromium)', () => {
   it('follows the input dims the user types, and says what is wrong with bad ones', async () => {
     const file = path.join(tempDir(), 'dynamic.onnx');
     writeFileSync(file, encodeModel(scopedModel(20)));
-    await openFile(page, file);
+    await openModelFile(page, file);
     await page.getByRole('button', { name: 'Analysis', exact: true }).click();
     await panel(page).and(page.locator('[data-status="ready"]')).waitFor();
     await panel(page).getByText(/node\(s\) have unknown or symbolic dims/).waitFor();

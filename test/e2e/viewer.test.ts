@@ -3,18 +3,13 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeModel } from '../../shared/onnx/encode.js';
-import { openStudio, screenshotPath, type Studio } from '../helpers/browser.js';
+import { openModelFile, openStudio, screenshotPath, type Studio } from '../helpers/browser.js';
 import { CONFORMANCE_ROOT, DIGITS, SHAPES, tempDir } from '../helpers/paths.js';
 import { runPython } from '../helpers/python.js';
 import { scopedModel } from '../helpers/scoped-model.js';
 
 const canvas = '[data-testid="graph-canvas"]';
 
-async function openFile(page: Page, file: string): Promise<void> {
-  if (await page.getByRole('button', { name: 'Close' }).isVisible()) await page.getByRole('button', { name: 'Close' }).click();
-  await page.locator('input[aria-label="Model file"]').setInputFiles(file);
-  await page.waitForSelector(`${canvas}[data-node-count]`);
-}
 
 const nodeCount = async (page: Page) => Number(await page.getAttribute(`${canvas}[data-node-count]`, 'data-node-count'));
 
@@ -30,10 +25,10 @@ describe('graph viewer end to end (Chromium)', () => {
   afterAll(() => studio?.close());
 
   it('shows every node of the fixture models and a Conv’s kernel_shape on click', async () => {
-    await openFile(page, SHAPES);
+    await openModelFile(page, SHAPES);
     expect(await nodeCount(page)).toBe(55);
     expect(await page.locator('.react-flow__node [data-op-type="Conv"]').count()).toBeGreaterThan(0);
-    await openFile(page, DIGITS);
+    await openModelFile(page, DIGITS);
     expect(await nodeCount(page)).toBe(11);
     expect(await page.locator('[data-op-type="Conv"]').count()).toBe(3);
     expect(await page.locator('[data-op-type="Input"][data-node-name="image"]').count()).toBe(1);
@@ -76,7 +71,7 @@ describe('graph viewer end to end (Chromium)', () => {
   });
 
   it('opens an If body as its own view and returns through the breadcrumb', async () => {
-    await openFile(page, path.join(CONFORMANCE_ROOT, 'node', 'test_if', 'model.onnx'));
+    await openModelFile(page, path.join(CONFORMANCE_ROOT, 'node', 'test_if', 'model.onnx'));
     const mainCount = await nodeCount(page);
     await page.locator('[data-op-type="If"]').first().click();
     await page.getByRole('complementary', { name: 'Properties' }).locator('[data-attribute="then_branch"] button').click();
@@ -91,7 +86,7 @@ describe('graph viewer end to end (Chromium)', () => {
   it('shows a Loop body with as many nodes as python onnx counts', async () => {
     const file = path.join(CONFORMANCE_ROOT, 'node', 'test_loop11', 'model.onnx');
     const expected = Number(runPython('import onnx, sys\nm = onnx.load(sys.argv[1])\nprint(len([a for n in m.graph.node for a in n.attribute if a.name == "body"][0].g.node))', [file]));
-    await openFile(page, file);
+    await openModelFile(page, file);
     await page.locator('[data-op-type="Loop"]').first().click();
     await page.getByRole('complementary', { name: 'Properties' }).locator('[data-attribute="body"] button').click();
     await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-status') === 'ready' && document.querySelector('[aria-label="Breadcrumb"] [aria-current="page"]')?.textContent?.includes('body'), canvas);
@@ -102,7 +97,7 @@ describe('graph viewer end to end (Chromium)', () => {
   it('groups a large export by scope, expands a group, and reveals a search hit inside a closed group', async () => {
     const file = path.join(tempDir(), 'scoped.onnx');
     writeFileSync(file, encodeModel(scopedModel(200)));
-    await openFile(page, file);
+    await openModelFile(page, file);
     expect(await nodeCount(page)).toBe(1400);
     expect(await page.locator('[data-op-type="Group"]').count()).toBeGreaterThan(3);
     await page.locator('[data-group-id="layers.0/attn"] button[aria-label="Expand attn"]').click();
@@ -116,7 +111,7 @@ describe('graph viewer end to end (Chromium)', () => {
   });
 
   it('exports the view as SVG', async () => {
-    await openFile(page, DIGITS);
+    await openModelFile(page, DIGITS);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export SVG' }).click()]);
     expect(download.suggestedFilename()).toBe('digits-cnn.svg');
     const saved = path.join(tempDir(), 'view.svg');

@@ -44,3 +44,10 @@ export async function openStudio(): Promise<Studio> {
     },
   };
 }
+
+/** Closes the open model, if any, and opens `file` through the page's file picker (an upload). */
+export async function openModelFile(page: import('playwright-core').Page, file: string): Promise<void> {
+  if (await page.getByRole('button', { name: 'Close' }).isVisible()) await page.getByRole('button', { name: 'Close' }).click();
+  await page.locator('input[aria-label="Model file"]').setInputFiles(file);
+  await page.waitForSelector('[data-testid="graph-canvas"][data-node-count]');
+}

@@ -126,13 +126,18 @@ const recurrent: InferFn = (ctx) => {
   return [{ elemType: x.elemType, shape: y }, { elemType: x.elemType, shape: state }, { elemType: x.elemType, shape: state }];
 };
 
+/**
+ * QLinearConv/QLinearMatMul: the float rule applied to their data inputs (0 and 3; 1-2 and 4-5 are
+ * scales and zero points), with the output type of the output zero point (input 7).
+ */
+function qlinear(rule: InferFn): InferFn {
+  return (ctx) => rule({ ...ctx, input: (i) => ctx.input(i === 1 ? 3 : i) }).map((f) => f && { ...f, elemType: ctx.input(7)?.elemType ?? f.elemType });
+}
+
 export const NN_OPS: Record<string, InferFn> = {
   Conv: conv,
   ConvInteger: (ctx) => conv(ctx).map((f) => f && { ...f, elemType: 6 }),
-  QLinearConv: (ctx) => {
-    const facts = conv({ ...ctx, input: (i) => ctx.input(i === 1 ? 3 : i) });
-    return facts.map((f) => f && { ...f, elemType: ctx.input(7)?.elemType ?? f.elemType });
-  },
+  QLinearConv: qlinear(conv),
   ConvTranspose: convTranspose,
   MaxPool: pool,
   AveragePool: pool,
@@ -142,10 +147,7 @@ export const NN_OPS: Record<string, InferFn> = {
   GlobalLpPool: globalPool,
   MatMul: matmul,
   MatMulInteger: (ctx) => matmul(ctx).map((f) => f && { ...f, elemType: 6 }),
-  QLinearMatMul: (ctx) => {
-    const facts = matmul({ ...ctx, input: (i) => ctx.input(i === 1 ? 3 : i) });
-    return facts.map((f) => f && { ...f, elemType: ctx.input(7)?.elemType ?? f.elemType });
-  },
+  QLinearMatMul: qlinear(matmul),
   Gemm: gemm,
   BatchNormalization: batchNorm,
   InstanceNormalization: batchNorm,
