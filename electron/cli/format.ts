@@ -1,5 +1,6 @@
 import type { ModelInfo } from '../../shared/api/dto.js';
 import type { Analysis } from '../../shared/analysis/cost-model.js';
+import type { ProfileResult } from '../engine/profiling/profile-run.js';
 import { formatBytes, formatShape, formatSi } from '../../shared/model/format.js';
 import type { ValueSummary } from '../../shared/model/summary.js';
 
@@ -48,4 +49,16 @@ export function formatAnalysis(fileName: string, a: Analysis): string {
   if (unsupported.length > 0) lines.push(`Ops without shape rules (outputs from the file or unknown): ${unsupported.map(([op, n]) => `${op} x${n}`).join(', ')}`);
   if (a.incomplete.length > 0) lines.push(`${a.incomplete.length} node(s) have unknown or symbolic shapes and are not counted; give input dims with --shape NAME=DIMS.`);
   return lines.join('\n');
+}
+
+/** The human-readable profile report: latency, then the slowest layers. */
+export function formatProfile(fileName: string, p: ProfileResult): string {
+  const l = p.latencyMs;
+  const f = (ms: number) => ms.toFixed(2);
+  return [
+    `${fileName} on ${p.backend} (optimization ${p.optimization}), ${p.runs} runs: mean ${f(l.mean)} ms, p50 ${f(l.p50)}, p90 ${f(l.p90)}, p99 ${f(l.p99)}, min ${f(l.min)}, max ${f(l.max)}`,
+    `Per-layer times cover ${(100 * p.coverage).toFixed(1)}% of the run (${f(p.nodesTotalMs)} ms); peak memory ${formatBytes(p.peakRssBytes)}`,
+    'Slowest layers:',
+    ...p.nodes.slice(0, 15).map((n) => `  ${f(n.ms)} ms  ${n.pct.toFixed(1).padStart(5)}%  ${n.opType}  ${n.name}${n.fusedFrom ? `  (fuses ${n.fusedFrom.join(', ')})` : ''}`),
+  ].join('\n');
 }

@@ -5,7 +5,8 @@ import type { SaveResult } from '../../shared/api/dto.js';
 import { EngineError, firstLine } from '../../shared/api/errors.js';
 import { Engine } from '../engine/engine.js';
 import { inProcessTransport } from '../engine/in-process-transport.js';
-import { formatAnalysis, formatInspect } from './format.js';
+import { formatAnalysis, formatInspect, formatProfile } from './format.js';
+import type { ProfileResult } from '../engine/profiling/profile-run.js';
 import { UsageError } from './usage-error.js';
 
 const HELP = `Usage: onnx-studio <command> [options]
@@ -14,6 +15,9 @@ Commands:
   inspect MODEL [--json]                 summary of a model: IO, opsets, ops, parameters, validation
   analyze MODEL [--shape NAME=1x3x224x224]... [--json]
                                          shapes, MACs, FLOPs, parameters and memory per layer and in total
+  profile MODEL [--backend ID] [--runs N] [--warmup N] [--threads N] [--optimization LEVEL]
+        [--shape NAME=DIMS]... [--json]  latency and per-layer time on an ONNX Runtime backend
+  backends [--json]                      the execution providers usable on this machine, and why not
   edit MODEL -o OUT [--force] [--json]   re-save a model (atomically; --force to overwrite OUT)
   serve [MODEL] [--port N] [--no-open]   the app in your browser; prints "Listening on <url>" first
 
@@ -74,6 +78,64 @@ async function analyze(argv: string[], io: Io): Promise<void> {
   io.out(values.json ? JSON.stringify(analysis, null, 2) : formatAnalysis(info.fileName, analysis));
 }
 
+function wholeNumber(values: Values, name: string, min: number, max: number): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, not '${String(raw)}'`);
+  return n;
+}
+
+const LEVELS = ['disabled', 'basic', 'extended', 'all'] as const;
+
+async function profile(argv: string[], io: Io): Promise<void> {
+  const { values, positionals } = parse(
+    argv,
+    {
+      backend: { type: 'string' },
+      runs: { type: 'string' },
+      warmup: { type: 'string' },
+      threads: { type: 'string' },
+      optimization: { type: 'string' },
+      shape: { type: 'string', multiple: true },
+    },
+    'profile',
+  );
+  const optimization = values.optimization as string | undefined;
+  if (optimization !== undefined && !(LEVELS as readonly string[]).includes(optimization)) {
+    throw new UsageError(`--optimization must be one of ${LEVELS.join(', ')}, not '${optimization}'`);
+  }
+  const shapes = Object.fromEntries(((values.shape as string[] | undefined) ?? []).map(parseShape));
+  for (const [name, dims] of Object.entries(shapes)) {
+    if (dims.some((d) => typeof d !== 'number' || d < 1)) throw new UsageError(`--shape ${name}: profiling needs numbers for every dimension`);
+  }
+  const runs = wholeNumber(values, 'runs', 1, 10_000);
+  const warmup = wholeNumber(values, 'warmup', 0, 1_000);
+  const threads = wholeNumber(values, 'threads', 1, 256);
+  const engine = client();
+  const info = await engine.openModel({ source: { kind: 'path', path: oneModel(positionals, 'profile') } });
+  const { jobId } = await engine.startProfile({
+    docId: info.docId,
+    ...(values.backend ? { backend: values.backend as string } : {}),
+    ...(runs !== undefined ? { runs } : {}),
+    ...(warmup !== undefined ? { warmup } : {}),
+    ...(threads !== undefined ? { threads } : {}),
+    ...(optimization ? { optimization: optimization as (typeof LEVELS)[number] } : {}),
+    inputShapes: shapes as Record<string, number[]>,
+  });
+  const job = await engine.waitForJob(jobId);
+  if (job.status !== 'succeeded') throw new EngineError(job.error?.code === 'BAD_ARGUMENT' ? 'BAD_ARGUMENT' : 'IO_ERROR', job.error?.message ?? 'The profile did not finish.');
+  const result = job.result as ProfileResult;
+  io.out(values.json ? JSON.stringify(result, null, 2) : formatProfile(info.fileName, result));
+}
+
+async function backends(argv: string[], io: Io): Promise<void> {
+  const { values, positionals } = parse(argv, {}, 'backends');
+  if (positionals.length > 0) throw new UsageError('backends takes no arguments');
+  const list = await client().listBackends({});
+  io.out(values.json ? JSON.stringify(list, null, 2) : list.map((b) => `${b.available ? 'yes' : 'no '}  ${b.id.padEnd(9)} ${b.available ? b.name : b.reason}`).join('\n'));
+}
+
 async function edit(argv: string[], io: Io): Promise<void> {
   const { values, positionals } = parse(argv, { output: { type: 'string', short: 'o' }, force: { type: 'boolean' } }, 'edit');
   const input = oneModel(positionals, 'edit');
@@ -110,7 +172,7 @@ async function serve(argv: string[], io: Io): Promise<void> {
   });
 }
 
-const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<void>> = { inspect, analyze, edit, serve };
+const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<void>> = { inspect, analyze, profile, backends, edit, serve };
 
 /** Runs one command line; returns the exit code. Never lets a stack trace reach the user. */
 export async function runCli(argv: string[], io: Io): Promise<number> {

@@ -13,6 +13,8 @@ export interface ModelDocument {
   readonly bytes: Uint8Array;
   readonly fileName: string;
   path?: string;
+  /** The file the model was read from (also for samples and uploads): what ONNX Runtime loads. */
+  readonly sourceFile: string;
   /** Folder that external data locations are relative to. */
   readonly sourceDir?: string;
   readonly sizeBytes: number;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { AppInfo, ModelInfo, ModelSource, NodeSchemaInfo, SampleInfo, SaveResult } from '../../shared/api/dto.js';
+import type { AppInfo, BackendInfo, ModelInfo, ModelSource, NodeSchemaInfo, SampleInfo, SaveResult } from '../../shared/api/dto.js';
 import { EngineError } from '../../shared/api/errors.js';
 import type { EngineOptions } from '../../shared/api/engine-options.js';
 import type { EngineApi, EngineEvent, MethodArgs } from '../../shared/api/methods.js';
@@ -21,6 +21,8 @@ import { JobManager } from './jobs.js';
 import { readModelFile } from './model-reader.js';
 import { saveModel } from './model-writer.js';
 import { opCategories, opRegistry } from './op-metadata.js';
+import { listBackends } from './profiling/backends.js';
+import { profileModel, type ProfileOptions } from './profiling/profile-run.js';
 
 
 interface SampleEntry {
@@ -104,6 +106,7 @@ export class Engine implements EngineApi {
       model: loaded.model,
       bytes: loaded.bytes,
       fileName,
+      sourceFile: filePath,
       ...(args.source.kind === 'path' ? { path: filePath } : {}),
       ...(sourceDir ? { sourceDir } : {}),
       sizeBytes: loaded.sizeBytes,
@@ -209,6 +212,25 @@ export class Engine implements EngineApi {
       }
     }
     return analyzeModel(doc.model, { inputShapes: args.inputShapes ?? {} });
+  }
+
+  async listBackends(): Promise<BackendInfo[]> {
+    return listBackends();
+  }
+
+  async startProfile(args: MethodArgs<'startProfile'>): Promise<{ jobId: string }> {
+    const doc = this.documents.get(args.docId);
+    const options: ProfileOptions = {
+      backend: args.backend ?? 'cpu',
+      runs: args.runs ?? 50,
+      warmup: args.warmup ?? 5,
+      optimization: args.optimization ?? 'all',
+      seed: args.seed ?? 1,
+      ...(args.threads ? { threads: args.threads } : {}),
+      ...(args.inputShapes ? { inputShapes: args.inputShapes } : {}),
+    };
+    const jobId = this.jobs.start('profile', (ctx) => profileModel(doc.sourceFile, doc.model, options, ctx));
+    return { jobId };
   }
 
   async getJob(args: MethodArgs<'getJob'>) {

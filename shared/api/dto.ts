@@ -87,3 +87,12 @@ export interface JobInfo {
 export interface JobStarted {
   jobId: string;
 }
+
+/** An execution provider and whether it works on this machine. */
+export interface BackendInfo {
+  id: string;
+  name: string;
+  available: boolean;
+  /** Why it cannot be used here, in one sentence (absent when available). */
+  reason?: string;
+}

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Analysis } from '../analysis/cost-model.js';
 import type { GraphView } from '../graph/graph-view.js';
 import type { TensorStats } from '../model/tensor-stats.js';
-import type { AppInfo, JobInfo, JobProgress, JobStarted, ModelInfo, NodeSchemaInfo, SampleInfo } from './dto.js';
+import type { AppInfo, BackendInfo, JobInfo, JobProgress, JobStarted, ModelInfo, NodeSchemaInfo, SampleInfo } from './dto.js';
 
 const id = z.string().min(1).max(200);
 
@@ -39,6 +39,19 @@ export const METHOD_ARGS = {
       inputShapes: z.record(z.string().max(1000), z.array(z.union([z.number().int().min(0).max(2 ** 40), z.string().min(1).max(64)])).max(64)).optional(),
     })
     .strict(),
+  listBackends: z.object({}).strict(),
+  startProfile: z
+    .object({
+      docId: id,
+      backend: z.string().min(1).max(40).optional(),
+      runs: z.number().int().min(1).max(10_000).optional(),
+      warmup: z.number().int().min(0).max(1_000).optional(),
+      threads: z.number().int().min(1).max(256).optional(),
+      optimization: z.enum(['disabled', 'basic', 'extended', 'all']).optional(),
+      inputShapes: z.record(z.string().max(1000), z.array(z.number().int().min(1).max(2 ** 31)).max(64)).optional(),
+      seed: z.number().int().min(0).max(2 ** 31).optional(),
+    })
+    .strict(),
   getJob: z.object({ jobId: id }).strict(),
   cancelJob: z.object({ jobId: id }).strict(),
 } as const;
@@ -58,6 +71,8 @@ export interface MethodResults {
   getTensorStats: TensorStats;
   getNodeSchema: NodeSchemaInfo;
   analyzeModel: Analysis;
+  listBackends: BackendInfo[];
+  startProfile: JobStarted;
   getJob: JobInfo;
   cancelJob: JobInfo;
 }

@@ -1,0 +1,39 @@
+/** One complete event of ONNX Runtime's profiler output (Chrome trace format, 'X' events). */
+export interface TraceEvent {
+  cat: string;
+  name: string;
+  ts: number;
+  dur: number;
+  args?: { op_name?: string; provider?: string };
+}
+
+export interface KernelTime {
+  /** The runtime's node name (after optimization). */
+  kernel: string;
+  opType: string;
+  provider: string;
+  /** Mean microseconds per run. */
+  us: number;
+}
+
+const KERNEL_SUFFIX = '_kernel_time';
+
+/**
+ * Mean time per kernel over the last `runs` model runs of a trace (earlier runs are warm-up), and the
+ * mean duration of those runs as the runtime measured them.
+ */
+export function kernelTimes(events: TraceEvent[], runs: number): { kernels: KernelTime[]; runUs: number } {
+  const modelRuns = events.filter((e) => e.cat === 'Session' && e.name === 'model_run').sort((a, b) => a.ts - b.ts).slice(-runs);
+  const inRun = (e: TraceEvent) => modelRuns.some((r) => e.ts >= r.ts && e.ts <= r.ts + r.dur);
+  const byKernel = new Map<string, KernelTime>();
+  for (const e of events) {
+    if (e.cat !== 'Node' || !e.name.endsWith(KERNEL_SUFFIX) || !inRun(e)) continue;
+    const kernel = e.name.slice(0, -KERNEL_SUFFIX.length);
+    const k = byKernel.get(kernel) ?? { kernel, opType: e.args?.op_name ?? '', provider: e.args?.provider ?? '', us: 0 };
+    k.us += e.dur;
+    byKernel.set(kernel, k);
+  }
+  const n = Math.max(1, modelRuns.length);
+  for (const k of byKernel.values()) k.us /= n;
+  return { kernels: [...byKernel.values()], runUs: modelRuns.reduce((a, r) => a + r.dur, 0) / n };
+}

@@ -1,0 +1,59 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createEngineClient } from '../../../shared/api/client.js';
+import { decodeModel } from '../../../shared/onnx/decode.js';
+import { Engine } from '../../../electron/engine/engine.js';
+import { inProcessTransport } from '../../../electron/engine/in-process-transport.js';
+import { builtCli, SHAPES } from '../../helpers/paths.js';
+
+function cli(args: string[]) {
+  const r = spawnSync(process.execPath, [builtCli(), ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('onnx-studio profile', () => {
+  it('reports latency and per-layer times in the JSON contract, every Conv accounted for', () => {
+    const r = cli(['profile', SHAPES, '--runs', '20', '--warmup', '2', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const p = JSON.parse(r.stdout);
+    expect(p.backend).toBe('cpu');
+    expect(p.runs).toBe(20);
+    for (const key of ['mean', 'p50', 'p90', 'p99', 'min', 'max']) expect(p.latencyMs[key]).toBeGreaterThan(0);
+    expect(p.latencyMs.min).toBeLessThanOrEqual(p.latencyMs.p50);
+    expect(p.latencyMs.p50).toBeLessThanOrEqual(p.latencyMs.max);
+    expect(p.coverage).toBeGreaterThan(0.5);
+    expect(p.coverage).toBeLessThanOrEqual(1);
+    const pct = p.nodes.reduce((a: number, n: { pct: number }) => a + n.pct, 0);
+    expect(pct).toBeCloseTo(100, 5);
+    const convs = decodeModel(readFileSync(SHAPES)).graph!.node!.filter((n) => n.opType === 'Conv').map((n) => n.name);
+    const covered = new Set(p.nodes.flatMap((n: { name: string; fusedFrom?: string[] }) => n.fusedFrom ?? [n.name]));
+    expect(convs.filter((c) => !covered.has(c))).toEqual([]);
+    expect(p.nodes.some((n: { fusedFrom?: string[] }) => (n.fusedFrom?.length ?? 0) > 1)).toBe(true);
+  });
+
+  it('names an unavailable backend and why, and lists the backends', () => {
+    const r = cli(['profile', SHAPES, '--backend', 'cuda']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/ONNX Runtime CUDA is not available on this machine: .+\.$/m);
+    const list = JSON.parse(cli(['backends', '--json']).stdout);
+    expect(list.find((b: { id: string }) => b.id === 'cpu')).toMatchObject({ available: true });
+    expect(list.find((b: { id: string }) => b.id === 'cuda').reason).toMatch(/not available/);
+    expect(cli(['profile', SHAPES, '--runs', 'many']).code).toBe(2);
+  });
+
+  it('stops when cancelled', async () => {
+    const engine = createEngineClient(inProcessTransport(new Engine({ mode: 'cli' })));
+    const info = await engine.openModel({ source: { kind: 'path', path: SHAPES } });
+    const { jobId } = await engine.startProfile({ docId: info.docId, runs: 10_000 });
+    let cancelled = false;
+    const job = await engine.waitForJob(jobId, (p) => {
+      if (!cancelled && p.phase === 'timing') {
+        cancelled = true;
+        void engine.cancelJob({ jobId });
+      }
+    });
+    expect(job.status).toBe('cancelled');
+  });
+});
