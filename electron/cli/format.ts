@@ -1,6 +1,6 @@
 import type { ModelInfo } from '../../shared/api/dto.js';
 import type { Analysis } from '../../shared/analysis/cost-model.js';
-import type { ProfileResult } from '../engine/profiling/profile-run.js';
+import type { ProfileResult } from '../../shared/profile/profile-types.js';
 import { formatBytes, formatShape, formatSi } from '../../shared/model/format.js';
 import type { ValueSummary } from '../../shared/model/summary.js';
 

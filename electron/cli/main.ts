@@ -2,11 +2,12 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import path from 'node:path';
 import { createEngineClient, type EngineClient } from '../../shared/api/client.js';
 import type { SaveResult } from '../../shared/api/dto.js';
-import { EngineError, firstLine } from '../../shared/api/errors.js';
+import { EngineError, firstLine, isErrorCode } from '../../shared/api/errors.js';
 import { Engine } from '../engine/engine.js';
 import { inProcessTransport } from '../engine/in-process-transport.js';
 import { formatAnalysis, formatInspect, formatProfile } from './format.js';
-import type { ProfileResult } from '../engine/profiling/profile-run.js';
+import type { ProfileResult } from '../../shared/profile/profile-types.js';
+import { chromeTrace } from '../../shared/profile/profile-export.js';
 import { UsageError } from './usage-error.js';
 
 const HELP = `Usage: onnx-studio <command> [options]
@@ -16,7 +17,8 @@ Commands:
   analyze MODEL [--shape NAME=1x3x224x224]... [--json]
                                          shapes, MACs, FLOPs, parameters and memory per layer and in total
   profile MODEL [--backend ID] [--runs N] [--warmup N] [--threads N] [--optimization LEVEL]
-        [--shape NAME=DIMS]... [--json]  latency and per-layer time on an ONNX Runtime backend
+        [--shape NAME=DIMS]... [--input NAME=FILE.npy]... [--trace OUT.json] [--json]
+                                         latency and per-layer time on an ONNX Runtime backend
   backends [--json]                      the execution providers usable on this machine, and why not
   edit MODEL -o OUT [--force] [--json]   re-save a model (atomically; --force to overwrite OUT)
   serve [MODEL] [--port N] [--no-open]   the app in your browser; prints "Listening on <url>" first
@@ -98,6 +100,8 @@ async function profile(argv: string[], io: Io): Promise<void> {
       threads: { type: 'string' },
       optimization: { type: 'string' },
       shape: { type: 'string', multiple: true },
+      input: { type: 'string', multiple: true },
+      trace: { type: 'string' },
     },
     'profile',
   );
@@ -109,6 +113,13 @@ async function profile(argv: string[], io: Io): Promise<void> {
   for (const [name, dims] of Object.entries(shapes)) {
     if (dims.some((d) => typeof d !== 'number' || d < 1)) throw new UsageError(`--shape ${name}: profiling needs numbers for every dimension`);
   }
+  const inputFiles = Object.fromEntries(
+    ((values.input as string[] | undefined) ?? []).map((spec) => {
+      const at = spec.indexOf('=');
+      if (at <= 0) throw new UsageError(`--input takes NAME=FILE.npy, not '${spec}'`);
+      return [spec.slice(0, at), path.resolve(spec.slice(at + 1))];
+    }),
+  );
   const runs = wholeNumber(values, 'runs', 1, 10_000);
   const warmup = wholeNumber(values, 'warmup', 0, 1_000);
   const threads = wholeNumber(values, 'threads', 1, 256);
@@ -122,11 +133,16 @@ async function profile(argv: string[], io: Io): Promise<void> {
     ...(threads !== undefined ? { threads } : {}),
     ...(optimization ? { optimization: optimization as (typeof LEVELS)[number] } : {}),
     inputShapes: shapes as Record<string, number[]>,
+    ...(Object.keys(inputFiles).length > 0 ? { inputFiles } : {}),
   });
   const job = await engine.waitForJob(jobId);
-  if (job.status !== 'succeeded') throw new EngineError(job.error?.code === 'BAD_ARGUMENT' ? 'BAD_ARGUMENT' : 'IO_ERROR', job.error?.message ?? 'The profile did not finish.');
-  const result = job.result as ProfileResult;
-  io.out(values.json ? JSON.stringify(result, null, 2) : formatProfile(info.fileName, result));
+  if (job.status !== 'succeeded') throw new EngineError(isErrorCode(job.error?.code) ? job.error.code : 'IO_ERROR', job.error?.message ?? 'The profile did not finish.');
+  const { trace, ...result } = job.result as ProfileResult;
+  if (values.trace) {
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(path.resolve(values.trace as string), chromeTrace(trace));
+  }
+  io.out(values.json ? JSON.stringify(result, null, 2) : formatProfile(info.fileName, { ...result, trace }));
 }
 
 async function backends(argv: string[], io: Io): Promise<void> {

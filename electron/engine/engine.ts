@@ -228,6 +228,7 @@ export class Engine implements EngineApi {
       seed: args.seed ?? 1,
       ...(args.threads ? { threads: args.threads } : {}),
       ...(args.inputShapes ? { inputShapes: args.inputShapes } : {}),
+      ...(args.inputFiles ? { inputFiles: args.inputFiles } : {}),
     };
     const jobId = this.jobs.start('profile', (ctx) => profileModel(doc.sourceFile, doc.model, options, ctx));
     return { jobId };

@@ -109,6 +109,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       sendError(res, 403, 'FORBIDDEN', 'In browser mode, models are opened by uploading them: drop the file on the page or use Open.');
       return;
     }
+    if (method === 'startProfile' && (args as { inputFiles?: unknown }).inputFiles !== undefined) {
+      sendError(res, 403, 'FORBIDDEN', 'In browser mode, profiling uses random inputs; input files are read by the desktop app and the CLI.');
+      return;
+    }
     if (method === 'startSaveModel' && a.target?.kind === 'path') {
       sendError(res, 403, 'FORBIDDEN', 'In browser mode, Save downloads the file; the server writes no paths for the page.');
       return;

@@ -49,6 +49,7 @@ export const METHOD_ARGS = {
       threads: z.number().int().min(1).max(256).optional(),
       optimization: z.enum(['disabled', 'basic', 'extended', 'all']).optional(),
       inputShapes: z.record(z.string().max(1000), z.array(z.number().int().min(1).max(2 ** 31)).max(64)).optional(),
+      inputFiles: z.record(z.string().max(1000), z.string().min(1).max(4096)).optional(),
       seed: z.number().int().min(0).max(2 ** 31).optional(),
     })
     .strict(),

@@ -1,11 +1,6 @@
-/** One complete event of ONNX Runtime's profiler output (Chrome trace format, 'X' events). */
-export interface TraceEvent {
-  cat: string;
-  name: string;
-  ts: number;
-  dur: number;
-  args?: { op_name?: string; provider?: string };
-}
+import type { TraceEvent } from '../../../shared/profile/trace-event.js';
+
+export type { TraceEvent };
 
 export interface KernelTime {
   /** The runtime's node name (after optimization). */

@@ -13,7 +13,6 @@ export interface AnalysisState {
   shapeText: Record<string, string>;
   shapeErrors: Record<string, string>;
   heat: HeatMetric | 'none';
-  heatValues?: Map<number, number>;
   toggle(): void;
   setShape(input: string, text: string): void;
   setHeat(metric: HeatMetric | 'none'): void;
@@ -32,7 +31,8 @@ export function parseDims(text: string): (number | string)[] | string {
 /** Typing pauses shorter than this do not start an analysis per keystroke. */
 const RERUN_DELAY_MS = 20;
 
-export function createAnalysisStore(client: EngineClient, model: ModelInfo) {
+/** `showHeat` paints (or, with undefined, clears) the heat map on the graph. */
+export function createAnalysisStore(client: EngineClient, model: ModelInfo, showHeat: (heat: ReadonlyMap<number, number> | undefined) => void) {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let generation = 0;
   return createStore<AnalysisState>()((set, get) => ({
@@ -57,7 +57,8 @@ export function createAnalysisStore(client: EngineClient, model: ModelInfo) {
 
     setHeat(metric) {
       const result = get().result;
-      set({ heat: metric, heatValues: metric !== 'none' && result ? heatValues(result, metric) : undefined });
+      set({ heat: metric });
+      showHeat(metric !== 'none' && result ? heatValues(result, metric) : undefined);
     },
 
     async run() {
@@ -79,7 +80,8 @@ export function createAnalysisStore(client: EngineClient, model: ModelInfo) {
         performance.mark('analysis:received');
         if (mine !== generation) return;
         const heat = get().heat;
-        set({ result, status: 'ready', heatValues: heat !== 'none' ? heatValues(result, heat) : undefined });
+        set({ result, status: 'ready' });
+        if (heat !== 'none') showHeat(heatValues(result, heat));
       } catch (e) {
         if (mine === generation) set({ status: 'error', error: e instanceof Error ? e.message : String(e) });
       }

@@ -12,18 +12,32 @@ import { SearchBox } from '../graph/SearchBox.js';
 import { PropertiesPanel } from '../panels/PropertiesPanel.js';
 import { AnalysisStoreContext, useAnalysis } from '../analysis/analysis-context.js';
 import { createAnalysisStore } from '../analysis/analysis-store.js';
+import { ProfileStoreContext, useProfile } from '../profile/profile-context.js';
+import { createProfileStore } from '../profile/profile-store.js';
 
 // Loaded when first opened: the chart library stays off the first screen.
 const AnalysisPanel = lazy(() => import('../analysis/AnalysisPanel.js'));
+const ProfilePanel = lazy(() => import('../profile/ProfilePanel.js'));
 
-function AnalysisArea({ model }: { model: ModelInfo }) {
-  const open = useAnalysis((s) => s.open);
-  if (!open) return null;
-  return (
-    <Suspense fallback={<section className="analysis" aria-label="Analysis" aria-busy="true" />}>
-      <AnalysisPanel model={model} />
-    </Suspense>
-  );
+/** The bottom area: the Analysis or the Profile panel, whichever is open. */
+function BottomPanel({ model }: { model: ModelInfo }) {
+  const analysisOpen = useAnalysis((s) => s.open);
+  const profileOpen = useProfile((s) => s.open);
+  if (analysisOpen) {
+    return (
+      <Suspense fallback={<section className="analysis" aria-label="Analysis" aria-busy="true" />}>
+        <AnalysisPanel model={model} />
+      </Suspense>
+    );
+  }
+  if (profileOpen) {
+    return (
+      <Suspense fallback={<section className="analysis" aria-label="Profile" aria-busy="true" />}>
+        <ProfilePanel fileName={model.fileName} />
+      </Suspense>
+    );
+  }
+  return null;
 }
 import { useApp } from '../store/store-context.js';
 
@@ -35,7 +49,17 @@ export function Workspace({ model }: { model: ModelInfo }) {
   const busy = useApp((s) => s.task !== undefined);
   const store = useMemo(() => createGraphStore(client, model.docId), [client, model.docId]);
   // A new analysis per document, not per ModelInfo update (a dirty flag must not reset the panel).
-  const analysis = useMemo(() => createAnalysisStore(client, model), [client, model.docId]);
+  const analysis = useMemo(() => createAnalysisStore(client, model, (heat) => store.setState({ heat })), [client, model.docId, store]);
+  const profile = useMemo(() => createProfileStore(client, model.docId, (heat) => store.setState({ heat })), [client, model.docId, store]);
+  // The two bottom panels share the space: opening one closes the other.
+  useEffect(() => {
+    const offA = analysis.subscribe((s, prev) => s.open && !prev.open && profile.getState().open && profile.setState({ open: false }));
+    const offP = profile.subscribe((s, prev) => s.open && !prev.open && analysis.getState().open && analysis.setState({ open: false }));
+    return () => {
+      offA();
+      offP();
+    };
+  }, [analysis, profile]);
   useEffect(() => {
     void store.getState().openGraph(MAIN);
     return () => store.getState().dispose();
@@ -50,6 +74,7 @@ export function Workspace({ model }: { model: ModelInfo }) {
   return (
     <GraphStoreContext.Provider value={store}>
       <AnalysisStoreContext.Provider value={analysis}>
+      <ProfileStoreContext.Provider value={profile}>
       <ReactFlowProvider>
         <main className="workspace" aria-label="Model" data-doc-id={model.docId}>
           <header className="toolbar">
@@ -74,12 +99,13 @@ export function Workspace({ model }: { model: ModelInfo }) {
           <div className="panes">
             <div className="canvas-column">
               <GraphCanvas />
-              <AnalysisArea model={model} />
+              <BottomPanel model={model} />
             </div>
             <PropertiesPanel model={model} />
           </div>
         </main>
       </ReactFlowProvider>
+      </ProfileStoreContext.Provider>
       </AnalysisStoreContext.Provider>
     </GraphStoreContext.Provider>
   );

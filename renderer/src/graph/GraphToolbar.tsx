@@ -2,6 +2,7 @@ import { useReactFlow } from '@xyflow/react';
 import { download, graphToSvg, svgToPng } from './export-image.js';
 import type { FlowNode } from './flow-elements.js';
 import { useAnalysis } from '../analysis/analysis-context.js';
+import { useProfile } from '../profile/profile-context.js';
 import { useGraph, useGraphStore } from './graph-context.js';
 import { groupItemId, opId } from './visible-graph.js';
 
@@ -14,6 +15,8 @@ export function GraphToolbar({ fileName }: { fileName: string }) {
   const flow = useReactFlow<FlowNode>();
   const analysisOpen = useAnalysis((s) => s.open);
   const toggleAnalysis = useAnalysis((s) => s.toggle);
+  const profileOpen = useProfile((s) => s.open);
+  const toggleProfile = useProfile((s) => s.toggle);
   const base = fileName.replace(/\.onnx$/i, '');
 
   const svg = () => {
@@ -57,6 +60,9 @@ export function GraphToolbar({ fileName }: { fileName: string }) {
       </button>
       <button type="button" aria-pressed={analysisOpen} onClick={toggleAnalysis}>
         Analysis
+      </button>
+      <button type="button" aria-pressed={profileOpen} onClick={toggleProfile}>
+        Profile
       </button>
       <button type="button" onClick={exportSvg}>
         Export SVG

@@ -29,6 +29,8 @@ export interface GraphState {
   selection: Selection | null;
   /** An item to bring into view once the next layout lands (search results, keyboard moves). */
   focus?: string;
+  /** Heat per node index of the main graph (0..1), from the Analysis or Profile panel; undefined = off. */
+  heat?: ReadonlyMap<number, number>;
   openGraph(path: GraphPath): Promise<void>;
   toggleGroup(groupId: string): Promise<void>;
   setOption<K extends keyof GraphState['options']>(key: K, value: GraphState['options'][K]): Promise<void>;

@@ -1,7 +1,6 @@
 import { Handle, Position, useStore, type NodeProps } from '@xyflow/react';
 import { memo, type MouseEvent } from 'react';
 import { MAIN } from '../../../shared/graph/graph-path.js';
-import { useAnalysis } from '../analysis/analysis-context.js';
 import type { FlowNode } from './flow-elements.js';
 import { useGraph } from './graph-context.js';
 
@@ -27,10 +26,9 @@ function toggleHandler(toggle: (id: string) => Promise<void>, groupId: string) {
   };
 }
 
-/** The node's heat (0..1) when the Analysis heat map is on and the main graph is shown. */
+/** The node's heat (0..1) when a heat map is on and the main graph is shown. */
 function useHeat(nodeIndex: number | undefined): number | undefined {
-  const onMain = useGraph((s) => s.path === MAIN);
-  return useAnalysis((s) => (onMain && nodeIndex !== undefined ? s.heatValues?.get(nodeIndex) : undefined));
+  return useGraph((s) => (s.path === MAIN && nodeIndex !== undefined ? s.heat?.get(nodeIndex) : undefined));
 }
 
 /** Light yellow to deep red. */

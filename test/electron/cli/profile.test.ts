@@ -5,7 +5,12 @@ import { createEngineClient } from '../../../shared/api/client.js';
 import { decodeModel } from '../../../shared/onnx/decode.js';
 import { Engine } from '../../../electron/engine/engine.js';
 import { inProcessTransport } from '../../../electron/engine/in-process-transport.js';
-import { builtCli, SHAPES } from '../../helpers/paths.js';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { encodeModel } from '../../../shared/onnx/encode.js';
+import { builtCli, DIGITS, SHAPES, tempDir } from '../../helpers/paths.js';
+import { runPython } from '../../helpers/python.js';
+import { scopedModel } from '../../helpers/scoped-model.js';
 
 function cli(args: string[]) {
   const r = spawnSync(process.execPath, [builtCli(), ...args], { encoding: 'utf8', timeout: 120_000 });
@@ -41,6 +46,27 @@ describe('onnx-studio profile', () => {
     expect(list.find((b: { id: string }) => b.id === 'cpu')).toMatchObject({ available: true });
     expect(list.find((b: { id: string }) => b.id === 'cuda').reason).toMatch(/not available/);
     expect(cli(['profile', SHAPES, '--runs', 'many']).code).toBe(2);
+  });
+
+  it('measures throughput against batch size for a dynamic batch, reads .npy inputs and writes the trace', () => {
+    const dir = tempDir();
+    const dynamic = path.join(dir, 'dynamic.onnx');
+    writeFileSync(dynamic, encodeModel(scopedModel(5)));
+    const t = JSON.parse(cli(['profile', dynamic, '--runs', '8', '--warmup', '1', '--json']).stdout);
+    expect(t.throughput.map((p: { batch: number }) => p.batch)).toEqual([1, 2, 4, 8, 16]);
+    for (const point of t.throughput) expect(point.perSecond).toBeGreaterThan(0);
+    expect(t.trace).toBeUndefined();
+
+    runPython(`import numpy as np, sys\nnp.save(sys.argv[1] + '/ok.npy', np.random.rand(1, 1, 28, 28).astype(np.float32))\nnp.save(sys.argv[1] + '/bad.npy', np.zeros((2, 3), np.float32))`, [dir]);
+    const traceFile = path.join(dir, 'trace.json');
+    const ok = cli(['profile', DIGITS, '--runs', '3', '--input', `image=${path.join(dir, 'ok.npy')}`, '--trace', traceFile]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(traceFile, 'utf8')).traceEvents.length).toBeGreaterThan(0);
+    const bad = cli(['profile', DIGITS, '--runs', '3', '--input', `image=${path.join(dir, 'bad.npy')}`]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim()).toMatch(/^onnx-studio: ONNX Runtime could not run the model with these inputs: Invalid rank for input: image/);
+    const wrongName = cli(['profile', DIGITS, '--input', `pixels=${path.join(dir, 'ok.npy')}`]);
+    expect(wrongName.stderr.trim()).toMatch(/The model has no input 'pixels'/);
   });
 
   it('stops when cancelled', async () => {

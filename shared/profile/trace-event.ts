@@ -1,0 +1,11 @@
+/** One complete event of ONNX Runtime's profiler output (Chrome trace format, 'X' events). */
+export interface TraceEvent {
+  cat: string;
+  name: string;
+  ph?: string;
+  pid?: number;
+  tid?: number;
+  ts: number;
+  dur: number;
+  args?: { op_name?: string; provider?: string };
+}
