@@ -17,6 +17,7 @@ import { analyzeModel } from '../../shared/analysis/cost-model.js';
 import { machineLine, timeMs } from './machine.js';
 import { graphHeavyModel, weightHeavyModel } from './synthetic-models.js';
 import { measureAnalysisUpdate, measureViewer } from './viewer-bench.js';
+import { profileRows } from './profile-bench.js';
 import { scopedModel } from '../helpers/scoped-model.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -164,6 +165,10 @@ async function main(): Promise<void> {
   console.log('\nCLI on bad input (`onnx-studio inspect`, wall time including Node start-up):\n');
   console.log(table(['input', 'exit code', 'time', 'message'], badInputLatency()));
   await analysisSection([deep, ...process.argv.slice(2)]);
+  const fixtures = ['digits-cnn.onnx', 'shapes-mobilenet.onnx'].map((f) => path.join(root, 'test', 'fixtures', f));
+  const cnns = process.argv.slice(2).filter((f) => /resnet|mobilenet/.test(f));
+  console.log('\nProfiling on ONNX Runtime CPU (optimization all, 50 runs after 5 warm-up, mean ms; interleaved twice):\n');
+  console.log(table(['model', 'plain onnxruntime-node loop', 'onnx-studio profile', 'difference', 'per-layer sum / mean', 'coverage', 'Convs in table'], await profileRows([...fixtures, ...cnns])));
   await viewerSection(deep);
 }
 
