@@ -13,8 +13,8 @@ function csvCell(v: unknown): string {
 
 /** One row per kernel, slowest first. */
 export function profileToCsv(p: ProfileResult): string {
-  const rows = p.nodes.map((n) => [n.name, n.opType, n.ms.toFixed(4), n.pct.toFixed(2), n.provider, (n.fusedFrom ?? []).join(' ')].map(csvCell).join(','));
-  return ['kernel,opType,ms,pct,provider,fusedFrom', ...rows].join('\n') + '\n';
+  const rows = p.nodes.map((n) => [n.name, n.opType, n.ms.toFixed(4), n.pct.toFixed(2), n.shape, n.provider, (n.fusedFrom ?? []).join(' ')].map(csvCell).join(','));
+  return ['kernel,opType,ms,pct,shape,provider,fusedFrom', ...rows].join('\n') + '\n';
 }
 
 /**

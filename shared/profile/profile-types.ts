@@ -12,6 +12,8 @@ export interface ProfiledNode {
   /** The graph nodes a fused kernel covers (present when it covers more than one, or renamed one). */
   fusedFrom?: string[];
   provider: string;
+  /** Output shapes as the runtime saw them, e.g. '[1×64×112×112]'. */
+  shape: string;
   /** Indices of the graph nodes this kernel computes (for the heat map and jumping to them). */
   nodeIndices: number[];
 }

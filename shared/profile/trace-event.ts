@@ -7,5 +7,5 @@ export interface TraceEvent {
   tid?: number;
   ts: number;
   dur: number;
-  args?: { op_name?: string; provider?: string };
+  args?: { op_name?: string; provider?: string; output_type_shape?: Record<string, number[]>[] };
 }

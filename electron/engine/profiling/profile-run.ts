@@ -31,13 +31,13 @@ export interface ProfileOptions {
 const THROUGHPUT_BATCHES = [1, 2, 4, 8, 16];
 const MAX_TRACE_EVENTS = 50_000;
 
-/** An input whose first axis is symbolic (or unset) and which the user did not size: a dynamic batch. */
+/** An input whose first axis is symbolic (or unset) in the file and not fed from a file: a dynamic batch. */
 function dynamicBatchInput(model: ModelProto, options: ProfileOptions): string | undefined {
   const initializers = new Set((model.graph?.initializer ?? []).map((t) => t.name));
   const inputs = (model.graph?.input ?? []).filter((v) => v.name && !initializers.has(v.name));
   const first = inputs[0];
   const dim0 = first?.type?.tensorType?.shape?.dim?.[0];
-  if (!first?.name || !dim0 || dim0.dimValue !== undefined || options.inputShapes?.[first.name] || options.inputFiles?.[first.name]) return undefined;
+  if (!first?.name || !dim0 || dim0.dimValue !== undefined || options.inputFiles?.[first.name]) return undefined;
   return first.name;
 }
 
@@ -77,7 +77,7 @@ function makeInputs(model: ModelProto, options: ProfileOptions, batch?: { input:
     if (!v.name || initializers.has(v.name)) continue;
     const t = v.type?.tensorType;
     if (!t) throw new EngineError('BAD_ARGUMENT', `Input '${v.name}' is not a tensor; profiling needs tensor inputs.`);
-    const dims = options.inputShapes?.[v.name] ?? (t.shape?.dim ?? []).map((d) => (d.dimValue !== undefined ? Number(d.dimValue) : 1));
+    const dims = [...(options.inputShapes?.[v.name] ?? (t.shape?.dim ?? []).map((d) => (d.dimValue !== undefined ? Number(d.dimValue) : 1)))];
     if (batch?.input === v.name) dims[0] = batch.size;
     const n = dims.reduce((a, b) => a * b, 1);
     switch (t.elemType) {
@@ -213,6 +213,7 @@ export async function profileModel(modelFile: string, model: ModelProto, options
           pct: kernelUs > 0 ? (100 * k.us) / kernelUs : 0,
           ...(from && from.length > 0 && !single ? { fusedFrom: from } : {}),
           provider: k.provider,
+          shape: k.shape,
           nodeIndices: (from ?? [k.kernel]).map((n) => indexByName.get(n)).filter((i): i is number => i !== undefined),
         };
       })

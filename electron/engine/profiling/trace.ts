@@ -7,6 +7,8 @@ export interface KernelTime {
   kernel: string;
   opType: string;
   provider: string;
+  /** Output shapes as the runtime reports them, e.g. '[1×64×112×112]'. */
+  shape: string;
   /** Mean microseconds per run. */
   us: number;
 }
@@ -24,7 +26,8 @@ export function kernelTimes(events: TraceEvent[], runs: number): { kernels: Kern
   for (const e of events) {
     if (e.cat !== 'Node' || !e.name.endsWith(KERNEL_SUFFIX) || !inRun(e)) continue;
     const kernel = e.name.slice(0, -KERNEL_SUFFIX.length);
-    const k = byKernel.get(kernel) ?? { kernel, opType: e.args?.op_name ?? '', provider: e.args?.provider ?? '', us: 0 };
+    const shape = (e.args?.output_type_shape ?? []).map((o) => `[${(Object.values(o)[0] ?? []).join('×')}]`).join(' ');
+    const k = byKernel.get(kernel) ?? { kernel, opType: e.args?.op_name ?? '', provider: e.args?.provider ?? '', shape, us: 0 };
     k.us += e.dur;
     byKernel.set(kernel, k);
   }

@@ -33,7 +33,7 @@ function BottomPanel({ model }: { model: ModelInfo }) {
   if (profileOpen) {
     return (
       <Suspense fallback={<section className="analysis" aria-label="Profile" aria-busy="true" />}>
-        <ProfilePanel fileName={model.fileName} />
+        <ProfilePanel fileName={model.fileName} inputs={model.summary.graph.inputs} />
       </Suspense>
     );
   }

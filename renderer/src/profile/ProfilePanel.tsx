@@ -4,11 +4,12 @@ import { formatBytes } from '../../../shared/model/format.js';
 import { MAIN } from '../../../shared/graph/graph-path.js';
 import { chromeTrace, profileToCsv, profileToNetronAttachment } from '../../../shared/profile/profile-export.js';
 import type { ProfiledNode, ProfileResult } from '../../../shared/profile/profile-types.js';
+import type { ValueSummary } from '../../../shared/model/summary.js';
 import { download } from '../graph/export-image.js';
 import { useGraph } from '../graph/graph-context.js';
 import { useProfile } from './profile-context.js';
 
-type SortKey = 'ms' | 'pct' | 'opType' | 'name';
+type SortKey = 'ms' | 'pct' | 'opType' | 'name' | 'shape';
 
 function histogram(samples: number[]): { ms: string; runs: number }[] {
   if (samples.length === 0) return [];
@@ -55,7 +56,9 @@ function OpTimeChart({ nodes }: { nodes: ProfiledNode[] }) {
 }
 
 /** Latency, throughput and per-layer time on a chosen backend; colours the graph by time. */
-export default function ProfilePanel({ fileName }: { fileName: string }) {
+export default function ProfilePanel({ fileName, inputs }: { fileName: string; inputs: ValueSummary[] }) {
+  const dims = useProfile((s) => s.dims);
+  const setDims = useProfile((s) => s.setDims);
   const status = useProfile((s) => s.status);
   const settings = useProfile((s) => s.settings);
   const setSetting = useProfile((s) => s.setSetting);
@@ -118,6 +121,14 @@ export default function ProfilePanel({ fileName }: { fileName: string }) {
         <label>
           Threads <input aria-label="Threads" className="small-number" placeholder="auto" value={settings.threads} onChange={(e) => setSetting('threads', e.target.value)} />
         </label>
+        {inputs
+          .filter((v) => v.shape?.some((d) => typeof d !== 'number'))
+          .map((v) => (
+            <label key={v.name}>
+              {v.name}{' '}
+              <input aria-label={`Profile dims of ${v.name}`} className="dims-input" value={dims[v.name] ?? (v.shape ?? []).map((d) => (typeof d === 'number' ? d : 1)).join(' x ')} onChange={(e) => setDims(v.name, e.target.value)} />
+            </label>
+          ))}
         <label>
           Runs <input aria-label="Runs" className="small-number" value={settings.runs} onChange={(e) => setSetting('runs', e.target.value)} />
         </label>
@@ -207,6 +218,7 @@ export default function ProfilePanel({ fileName }: { fileName: string }) {
                   {header('opType', 'Op')}
                   {header('ms', 'Time')}
                   {header('pct', 'Share')}
+                  {header('shape', 'Shape')}
                   <th>Fuses</th>
                 </tr>
               </thead>
@@ -217,6 +229,7 @@ export default function ProfilePanel({ fileName }: { fileName: string }) {
                     <td>{n.opType}</td>
                     <td className="num">{n.ms.toFixed(3)} ms</td>
                     <td className="num">{n.pct.toFixed(1)}%</td>
+                    <td>{n.shape}</td>
                     <td className="name-cell muted">{n.fusedFrom?.join(', ') ?? ''}</td>
                   </tr>
                 ))}

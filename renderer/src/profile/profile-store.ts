@@ -22,6 +22,9 @@ export interface ProfileState {
   result?: ProfileResult;
   error?: string;
   heatOn: boolean;
+  /** Dims typed for inputs with dynamic axes ('4 x 3 x 224 x 224'), by input name. */
+  dims: Record<string, string>;
+  setDims(input: string, text: string): void;
   toggle(): void;
   setSetting<K extends keyof ProfileSettings>(key: K, value: ProfileSettings[K]): void;
   run(): Promise<void>;
@@ -40,6 +43,11 @@ export function createProfileStore(client: EngineClient, docId: string, showHeat
     status: 'idle',
     settings: { backend: 'cpu', optimization: 'all', threads: '', runs: '50', warmup: '5' },
     heatOn: false,
+    dims: {},
+
+    setDims(input, text) {
+      set({ dims: { ...get().dims, [input]: text } });
+    },
 
     toggle() {
       const open = !get().open;
@@ -56,6 +64,15 @@ export function createProfileStore(client: EngineClient, docId: string, showHeat
       const runs = whole(s.runs, 'Runs', 1, 10_000);
       const warmup = whole(s.warmup, 'Warm-up runs', 0, 1_000);
       const threads = s.threads.trim() === '' ? undefined : whole(s.threads, 'Threads', 1, 256);
+      const inputShapes: Record<string, number[]> = {};
+      for (const [name, text] of Object.entries(get().dims)) {
+        const parts = text.trim().split(/\s*[x×,]\s*|\s+/).filter(Boolean);
+        if (parts.length === 0 || parts.some((p) => !/^\d+$/.test(p) || Number(p) < 1)) {
+          set({ status: 'error', error: `The dims of ${name} must be whole numbers such as 4 x 3 x 224 x 224.` });
+          return;
+        }
+        inputShapes[name] = parts.map(Number);
+      }
       const invalid = [runs, warmup, threads].find((v) => typeof v === 'string');
       if (invalid) {
         set({ status: 'error', error: `${invalid}.` });
@@ -70,6 +87,7 @@ export function createProfileStore(client: EngineClient, docId: string, showHeat
           runs: runs as number,
           warmup: warmup as number,
           ...(threads !== undefined ? { threads: threads as number } : {}),
+          ...(Object.keys(inputShapes).length > 0 ? { inputShapes } : {}),
         });
         set({ jobId });
         const job = await client.waitForJob(jobId, (progress) => set({ progress }));
