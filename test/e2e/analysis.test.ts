@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeModel } from '../../shared/onnx/encode.js';
-import { openModelFile, openStudio, screenshotPath, type Studio } from '../helpers/browser.js';
+import { openModelFile, screenshotPath, withStudio } from '../helpers/browser.js';
 import { DIGITS, tempDir } from '../helpers/paths.js';
 import { scopedModel } from '../helpers/scoped-model.js';
 
@@ -18,15 +18,11 @@ async function saveDownload(page: Page, button: string): Promise<string> {
 }
 
 describe('analysis panel end to end (Chromium)', () => {
-  let studio: Studio;
+  const studio = withStudio();
   let page: Page;
-
-  beforeAll(async () => {
-    studio = await openStudio();
+  beforeAll(() => {
     page = studio.page;
-    await page.goto(studio.server.url);
   });
-  afterAll(() => studio?.close());
 
   it('shows totals, a chart by op type and a sortable per-layer table, and colours the graph by FLOPs', async () => {
     await openModelFile(page, DIGITS);

@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openModelFile, openStudio, screenshotPath, type Studio } from '../helpers/browser.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openModelFile, screenshotPath, withStudio } from '../helpers/browser.js';
 import { SHAPES, tempDir } from '../helpers/paths.js';
 import { scopedModel } from '../helpers/scoped-model.js';
 import { encodeModel } from '../../shared/onnx/encode.js';
@@ -10,15 +10,11 @@ import { encodeModel } from '../../shared/onnx/encode.js';
 const panel = (page: Page) => page.getByRole('region', { name: 'Profile' });
 
 describe('profile panel end to end (Chromium)', () => {
-  let studio: Studio;
+  const studio = withStudio();
   let page: Page;
-
-  beforeAll(async () => {
-    studio = await openStudio();
+  beforeAll(() => {
     page = studio.page;
-    await page.goto(studio.server.url);
   });
-  afterAll(() => studio?.close());
 
   it('profiles on the CPU with progress, lists per-layer time and colours the graph by it', async () => {
     await openModelFile(page, SHAPES);

@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeModel } from '../../shared/onnx/encode.js';
-import { openModelFile, openStudio, screenshotPath, type Studio } from '../helpers/browser.js';
+import { openModelFile, screenshotPath, withStudio } from '../helpers/browser.js';
 import { CONFORMANCE_ROOT, DIGITS, SHAPES, tempDir } from '../helpers/paths.js';
 import { runPython } from '../helpers/python.js';
 import { scopedModel } from '../helpers/scoped-model.js';
@@ -14,15 +14,11 @@ const canvas = '[data-testid="graph-canvas"]';
 const nodeCount = async (page: Page) => Number(await page.getAttribute(`${canvas}[data-node-count]`, 'data-node-count'));
 
 describe('graph viewer end to end (Chromium)', () => {
-  let studio: Studio;
+  const studio = withStudio();
   let page: Page;
-
-  beforeAll(async () => {
-    studio = await openStudio();
+  beforeAll(() => {
     page = studio.page;
-    await page.goto(studio.server.url);
   });
-  afterAll(() => studio?.close());
 
   it('shows every node of the fixture models and a Conv’s kernel_shape on click', async () => {
     await openModelFile(page, SHAPES);

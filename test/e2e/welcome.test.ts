@@ -1,19 +1,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStudio, screenshotPath, type Studio } from '../helpers/browser.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { screenshotPath, withStudio } from '../helpers/browser.js';
 import { SHAPES, tempDir } from '../helpers/paths.js';
 
 describe('browser mode end to end (Chromium)', () => {
-  let studio: Studio;
+  const studio = withStudio(false);
   let page: Page;
-
-  beforeAll(async () => {
-    studio = await openStudio();
+  beforeAll(() => {
     page = studio.page;
   });
-  afterAll(() => studio?.close());
 
   it('opens on the welcome screen and drops the token from the address bar', async () => {
     await page.goto(studio.server.url);

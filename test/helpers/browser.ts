@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { repoRoot } from './paths.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -50,4 +51,25 @@ export async function openModelFile(page: import('playwright-core').Page, file: 
   if (await page.getByRole('button', { name: 'Close' }).isVisible()) await page.getByRole('button', { name: 'Close' }).click();
   await page.locator('input[aria-label="Model file"]').setInputFiles(file);
   await page.waitForSelector('[data-testid="graph-canvas"][data-node-count]');
+}
+
+/**
+ * A studio for the enclosing describe block: started before its tests (the page opened at the app
+ * unless `goto` is false) and closed after them. Read `page` and `server` inside hooks and tests.
+ */
+export function withStudio(goto = true): { readonly page: Page; readonly server: Studio['server'] } {
+  let studio: Studio | undefined;
+  beforeAll(async () => {
+    studio = await openStudio();
+    if (goto) await studio.page.goto(studio.server.url);
+  });
+  afterAll(() => studio?.close());
+  return {
+    get page() {
+      return studio!.page;
+    },
+    get server() {
+      return studio!.server;
+    },
+  };
 }
