@@ -18,7 +18,7 @@ const PROGRESS_INTERVAL_MS = 100;
  * AbortSignal. The work itself must clean up what it half-wrote when cancelled.
  */
 export class JobManager {
-  private readonly jobs = new Map<string, { info: JobInfo; controller: AbortController; promise: Promise<void> }>();
+  private readonly jobs = new Map<string, { info: JobInfo; controller: AbortController }>();
 
   constructor(private readonly emit: (event: EngineEvent) => void) {}
 
@@ -45,7 +45,7 @@ export class JobManager {
         }
       },
     };
-    const promise = (async () => {
+    void (async () => {
       try {
         // Let the caller receive the job id before any work (and any event) happens.
         await Promise.resolve();
@@ -60,7 +60,7 @@ export class JobManager {
       }
       this.emit({ event: 'job.done', payload: { ...info } });
     })();
-    this.jobs.set(jobId, { info, controller, promise });
+    this.jobs.set(jobId, { info, controller });
     return jobId;
   }
 
@@ -74,14 +74,6 @@ export class JobManager {
     const job = this.jobs.get(jobId);
     if (!job) throw new EngineError('NOT_FOUND', `There is no job '${jobId}' to cancel.`);
     if (job.info.status === 'running') job.controller.abort();
-    return { ...job.info };
-  }
-
-  /** Waits for a job to end (tests and the CLI use this in-process). */
-  async settled(jobId: string): Promise<JobInfo> {
-    const job = this.jobs.get(jobId);
-    if (!job) throw new EngineError('NOT_FOUND', `There is no job '${jobId}'.`);
-    await job.promise;
     return { ...job.info };
   }
 }

@@ -13,9 +13,6 @@ import { tensorFacts } from './tensor-facts.js';
 
 const RULES: Record<string, InferFn> = { ...ELEMENTWISE_OPS, ...NN_OPS, ...REDUCE_OPS, ...SHAPE_OPS, ...INDEXING_OPS };
 
-/** Op types (default domain) the inference has rules for. */
-export const INFERRED_OPS: ReadonlySet<string> = new Set(Object.keys(RULES));
-
 export interface InferenceResult {
   /** Facts about every value: inputs, initializers and everything nodes produce. */
   facts: Map<string, ValueFacts>;

@@ -92,8 +92,6 @@ export interface EngineEvents {
 export type EventName = keyof EngineEvents;
 export type EngineEvent = { [E in EventName]: { event: E; payload: EngineEvents[E] } }[EventName];
 
-export const EVENT_NAMES: readonly EventName[] = ['job.progress', 'job.done'];
-
 export function isMethodName(name: unknown): name is MethodName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(METHOD_ARGS, name);
 }

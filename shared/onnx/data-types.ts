@@ -37,17 +37,6 @@ const TABLE: readonly DataTypeInfo[] = [
 
 const BY_ID = new Map(TABLE.map((t) => [t.id, t]));
 
-export const DataType = {
-  FLOAT: 1,
-  UINT8: 2,
-  INT8: 3,
-  INT32: 6,
-  INT64: 7,
-  STRING: 8,
-  FLOAT16: 10,
-  DOUBLE: 11,
-} as const;
-
 export function dataTypeInfo(id: number | undefined): DataTypeInfo | undefined {
   return id === undefined ? undefined : BY_ID.get(id);
 }
