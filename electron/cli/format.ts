@@ -1,4 +1,4 @@
-import type { ModelInfo } from '../../shared/api/dto.js';
+import type { ModelInfo, QuantizeResult } from '../../shared/api/dto.js';
 import type { Analysis } from '../../shared/analysis/cost-model.js';
 import type { ProfileResult } from '../../shared/profile/profile-types.js';
 import { formatBytes, formatShape, formatSi } from '../../shared/model/format.js';
@@ -61,4 +61,18 @@ export function formatProfile(fileName: string, p: ProfileResult): string {
     'Slowest layers:',
     ...p.nodes.slice(0, 15).map((n) => `  ${f(n.ms)} ms  ${n.pct.toFixed(1).padStart(5)}%  ${n.opType}  ${n.name}${n.fusedFrom ? `  (fuses ${n.fusedFrom.join(', ')})` : ''}`),
   ].join('\n');
+}
+
+export function formatQuantize(r: QuantizeResult, seconds: number): string {
+  const lines = [
+    `Wrote ${r.output ?? r.fileName} (${r.mode}): ${formatBytes(r.sizeAfter)}, ${Math.round((100 * r.sizeAfter) / r.sizeBefore)}% of ${formatBytes(r.sizeBefore)}, in ${seconds} s`,
+    `${r.mode === 'fp16' ? 'Converted' : 'Quantized'} ${r.quantizedNodes} nodes${r.excludedNodes.length > 0 ? `; left ${r.excludedNodes.length} in float` : ''}`,
+  ];
+  if (r.mode === 'int8-static') {
+    lines.push(`Calibrated on ${r.calibrationSamples} samples${r.skippedSamples > 0 ? `; skipped ${r.skippedSamples} unreadable or wrongly sized files` : ''}`);
+    for (const s of r.skippedExamples) lines.push(`  skipped ${s}`);
+  }
+  for (const x of r.excludedNodes) lines.push(`  ${x.name} (${x.opType}): ${x.reason}`);
+  for (const w of r.warnings) lines.push(`Warning: ${w}`);
+  return lines.join('\n');
 }

@@ -1,11 +1,12 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import path from 'node:path';
 import { createEngineClient, type EngineClient } from '../../shared/api/client.js';
-import type { SaveResult } from '../../shared/api/dto.js';
+import type { QuantizeResult, SaveResult } from '../../shared/api/dto.js';
+import type { PreprocessSpec } from '../../shared/preprocess/preprocess-spec.js';
 import { EngineError, firstLine, isErrorCode } from '../../shared/api/errors.js';
 import { Engine } from '../engine/engine.js';
 import { inProcessTransport } from '../engine/in-process-transport.js';
-import { formatAnalysis, formatInspect, formatProfile } from './format.js';
+import { formatAnalysis, formatInspect, formatProfile, formatQuantize } from './format.js';
 import type { ProfileResult } from '../../shared/profile/profile-types.js';
 import { chromeTrace } from '../../shared/profile/profile-export.js';
 import { UsageError } from './usage-error.js';
@@ -19,6 +20,11 @@ Commands:
   profile MODEL [--backend ID] [--runs N] [--warmup N] [--threads N] [--optimization LEVEL]
         [--shape NAME=DIMS]... [--input NAME=FILE.npy]... [--trace OUT.json] [--json]
                                          latency and per-layer time on an ONNX Runtime backend
+  quantize MODEL -o OUT --mode fp16|int8-dynamic|int8-static [--calib DIR] [--preprocess FILE]
+        [--method minmax|percentile|entropy] [--per-channel] [--backend ID] [--exclude NODE]...
+        [--exclude-op OPTYPE]... [--limit N] [--force] [--json]
+                                         FP16 or INT8 model for a target backend (ort-cpu, ort-cuda,
+                                         tensorrt, coreml, directml); INT8 static calibrates on DIR
   backends [--json]                      the execution providers usable on this machine, and why not
   edit MODEL -o OUT [--force] [--json]   re-save a model (atomically; --force to overwrite OUT)
   serve [MODEL] [--port N] [--no-open]   the app in your browser; prints "Listening on <url>" first
@@ -188,7 +194,96 @@ async function serve(argv: string[], io: Io): Promise<void> {
   });
 }
 
-const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<void>> = { inspect, analyze, profile, backends, edit, serve };
+const MODES = ['fp16', 'int8-dynamic', 'int8-static'] as const;
+const METHODS = ['minmax', 'percentile', 'entropy'] as const;
+
+async function readPreprocess(file: string): Promise<unknown> {
+  const { readFile } = await import('node:fs/promises');
+  let text: string;
+  try {
+    text = await readFile(path.resolve(file), 'utf8');
+  } catch (e) {
+    throw new EngineError('NOT_FOUND', `Cannot read the preprocessing file '${file}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new EngineError('BAD_ARGUMENT', `The preprocessing file '${file}' is not valid JSON.`);
+  }
+}
+
+async function quantizeCommand(argv: string[], io: Io): Promise<void> {
+  const { values, positionals } = parse(
+    argv,
+    {
+      output: { type: 'string', short: 'o' },
+      mode: { type: 'string' },
+      calib: { type: 'string' },
+      preprocess: { type: 'string' },
+      method: { type: 'string' },
+      'per-channel': { type: 'boolean' },
+      backend: { type: 'string' },
+      exclude: { type: 'string', multiple: true },
+      'exclude-op': { type: 'string', multiple: true },
+      limit: { type: 'string' },
+      force: { type: 'boolean' },
+    },
+    'quantize',
+  );
+  const input = oneModel(positionals, 'quantize');
+  if (!values.output) throw new UsageError('quantize needs -o OUT, the file to write');
+  const mode = values.mode as string | undefined;
+  if (!mode || !(MODES as readonly string[]).includes(mode)) throw new UsageError(`quantize needs --mode ${MODES.join('|')}${mode ? `, not '${mode}'` : ''}`);
+  const method = values.method as string | undefined;
+  if (method !== undefined && !(METHODS as readonly string[]).includes(method)) throw new UsageError(`--method must be one of ${METHODS.join(', ')}, not '${method}'`);
+  if (mode === 'int8-static' && !values.calib) throw new UsageError('--mode int8-static needs --calib DIR, a folder of calibration images or tensors');
+  if (mode !== 'int8-static' && (values.calib || values.preprocess || method)) throw new UsageError(`--calib, --preprocess and --method apply to int8-static only, not ${mode}`);
+  const limit = wholeNumber(values, 'limit', 1, 10_000_000);
+  const engine = client();
+  const info = await engine.openModel({ source: { kind: 'path', path: input } });
+  const dataset = values.calib ? await engine.openDataset({ source: { kind: 'path', path: values.calib as string } }) : undefined;
+  const spec = values.preprocess ? await readPreprocess(values.preprocess as string) : undefined;
+  const started = performance.now();
+  const { jobId } = await engine.startQuantize({
+    docId: info.docId,
+    mode: mode as (typeof MODES)[number],
+    ...(values.backend ? { backend: values.backend as string } : {}),
+    ...(method ? { method: method as (typeof METHODS)[number] } : {}),
+    ...(values['per-channel'] ? { perChannel: true } : {}),
+    ...(values.exclude ? { excludeNodes: values.exclude as string[] } : {}),
+    ...(values['exclude-op'] ? { excludeOpTypes: values['exclude-op'] as string[] } : {}),
+    ...(dataset ? { datasetId: dataset.datasetId } : {}),
+    ...(spec !== undefined ? { spec: spec as PreprocessSpec } : {}),
+    ...(limit ? { limit } : {}),
+    output: { path: values.output as string, overwrite: values.force === true },
+  });
+  const showProgress = !values.json && process.stderr.isTTY;
+  const job = await engine.waitForJob(jobId, (p) => {
+    if (showProgress && p.total > 0) process.stderr.write(`\r${p.phase} ${p.done}/${p.total}${p.etaSeconds !== undefined ? `, ${p.etaSeconds} s left` : ''}   `);
+  });
+  if (showProgress) process.stderr.write('\n');
+  if (job.status !== 'succeeded') throw new EngineError(isErrorCode(job.error?.code) ? job.error.code : 'IO_ERROR', job.error?.message ?? 'The quantization did not finish.');
+  const r = job.result as QuantizeResult;
+  const seconds = Math.round((performance.now() - started) / 10) / 100;
+  if (values.json) {
+    io.out(JSON.stringify({
+      mode: r.mode,
+      output: r.output,
+      quantizedNodes: r.quantizedNodes,
+      excludedNodes: r.excludedNodes,
+      calibrationSamples: r.calibrationSamples,
+      skippedSamples: r.skippedSamples,
+      seconds,
+      sizeBefore: r.sizeBefore,
+      sizeAfter: r.sizeAfter,
+      warnings: r.warnings,
+    }, null, 2));
+    return;
+  }
+  io.out(formatQuantize(r, seconds));
+}
+
+const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<void>> = { inspect, analyze, profile, quantize: quantizeCommand, backends, edit, serve };
 
 /** Runs one command line; returns the exit code. Never lets a stack trace reach the user. */
 export async function runCli(argv: string[], io: Io): Promise<number> {

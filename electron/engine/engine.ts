@@ -23,6 +23,7 @@ import { saveModel } from './model-writer.js';
 import { opCategories, opRegistry } from './op-metadata.js';
 import { listBackends } from './profiling/backends.js';
 import { profileModel, type ProfileOptions } from './profiling/profile-run.js';
+import { QuantizeService } from './quantization/quantize-service.js';
 
 
 interface SampleEntry {
@@ -42,11 +43,13 @@ export class Engine implements EngineApi {
   readonly documents = new DocumentStore();
   readonly jobs: JobManager;
   private readonly listeners = new Set<(e: EngineEvent) => void>();
+  private readonly quantization: QuantizeService;
 
   constructor(private readonly options: EngineOptions) {
     this.jobs = new JobManager((e) => {
       for (const l of this.listeners) l(e);
     });
+    this.quantization = new QuantizeService(this.documents, this.jobs, options.blobDir);
   }
 
   subscribe(listener: (e: EngineEvent) => void): () => void {
@@ -232,6 +235,26 @@ export class Engine implements EngineApi {
     };
     const jobId = this.jobs.start('profile', (ctx) => profileModel(doc.sourceFile, doc.model, options, ctx));
     return { jobId };
+  }
+
+  async getQuantizeCatalog() {
+    return this.quantization.catalog();
+  }
+
+  async proposePreprocess(args: MethodArgs<'proposePreprocess'>) {
+    return this.quantization.proposePreprocess(args.docId);
+  }
+
+  async openDataset(args: MethodArgs<'openDataset'>) {
+    return this.quantization.openDataset(args);
+  }
+
+  async previewPreprocess(args: MethodArgs<'previewPreprocess'>) {
+    return this.quantization.previewPreprocess(args);
+  }
+
+  async startQuantize(args: MethodArgs<'startQuantize'>) {
+    return this.quantization.startQuantize(args);
   }
 
   async getJob(args: MethodArgs<'getJob'>) {

@@ -113,6 +113,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       sendError(res, 403, 'FORBIDDEN', 'In browser mode, profiling uses random inputs; input files are read by the desktop app and the CLI.');
       return;
     }
+    if (method === 'openDataset' && a.source?.kind === 'path') {
+      sendError(res, 403, 'FORBIDDEN', 'In browser mode, data folders are uploaded: drop the folder on the Quantize panel.');
+      return;
+    }
+    if (method === 'startQuantize' && (args as { output?: unknown }).output !== undefined) {
+      sendError(res, 403, 'FORBIDDEN', 'In browser mode, the result opens in the app and Save downloads it; the server writes no paths for the page.');
+      return;
+    }
     if (method === 'startSaveModel' && a.target?.kind === 'path') {
       sendError(res, 403, 'FORBIDDEN', 'In browser mode, Save downloads the file; the server writes no paths for the page.');
       return;

@@ -1,4 +1,6 @@
 import type { OpVersionSchema } from '../graph/op-registry.js';
+import type { QuantizeSummary } from '../quantize/quant-options.js';
+import type { BackendPreset } from '../quantize/presets.js';
 import type { Problem } from '../graph/validate.js';
 import type { ModelSummary } from '../model/summary.js';
 
@@ -95,4 +97,52 @@ export interface BackendInfo {
   available: boolean;
   /** Why it cannot be used here, in one sentence (absent when available). */
   reason?: string;
+}
+
+/** What the Quantize panel offers: backend presets and the default rules, with their reasons. */
+export interface QuantizeCatalog {
+  presets: BackendPreset[];
+  defaultPreset: string;
+  leftInFloat: Record<string, string>;
+  fp16KeptInFloat: Record<string, string>;
+}
+
+/** A folder of calibration or evaluation data the engine has listed. */
+export interface DatasetInfo {
+  datasetId: string;
+  name: string;
+  /** Files the engine can use (images, .npy, .pb). */
+  fileCount: number;
+  imageCount: number;
+  /** Files of other kinds, which are ignored. */
+  ignoredCount: number;
+  /** Class folders, when every file sits in one. */
+  classes: string[];
+}
+
+/** One image as the model will see it after preprocessing. */
+export interface PreprocessPreview {
+  file: string;
+  /** A PNG of the tensor, mapped back to 0..255, as a data: URL. */
+  imageUrl: string;
+  shape: number[];
+  min: number;
+  max: number;
+  mean: number;
+}
+
+/** The result of a quantize job. */
+export interface QuantizeResult extends QuantizeSummary {
+  /** The new model, opened as a document next to the original. */
+  docId: string;
+  fileName: string;
+  /** Where it was written, when an output path was given. */
+  output?: string;
+  sizeBefore: number;
+  sizeAfter: number;
+  calibrationSamples: number;
+  skippedSamples: number;
+  skippedExamples: string[];
+  calibrationReused: boolean;
+  seconds: number;
 }

@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   CANCELLED: 'the job was cancelled',
   UNAUTHORIZED: 'the request lacks the launch token',
   FORBIDDEN: 'the request is not allowed from this client',
+  RUNTIME_ERROR: 'ONNX Runtime could not load or run the model',
   INTERNAL: 'a bug in ONNX Studio',
 } as const;
 

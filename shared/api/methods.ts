@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { Analysis } from '../analysis/cost-model.js';
 import type { GraphView } from '../graph/graph-view.js';
 import type { TensorStats } from '../model/tensor-stats.js';
+import { PREPROCESS_SPEC, type PreprocessSpec } from '../preprocess/preprocess-spec.js';
+import type { DatasetInfo, PreprocessPreview, QuantizeCatalog } from './dto.js';
 import type { AppInfo, BackendInfo, JobInfo, JobProgress, JobStarted, ModelInfo, NodeSchemaInfo, SampleInfo } from './dto.js';
 
 const id = z.string().min(1).max(200);
@@ -15,6 +17,18 @@ const modelSource = z.discriminatedUnion('kind', [
 const saveTarget = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('path'), path: z.string().min(1).max(4096), overwrite: z.boolean().optional() }),
   z.object({ kind: z.literal('download') }),
+]);
+
+const nodeNames = z.array(z.string().min(1).max(10_000)).max(100_000);
+
+const datasetSource = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('path'), path: z.string().min(1).max(4096) }),
+  /** Browser mode: files uploaded one by one, with their paths inside the dropped folder. */
+  z.object({
+    kind: z.literal('blobs'),
+    name: z.string().min(1).max(1000),
+    files: z.array(z.object({ blobId: id, path: z.string().min(1).max(4096) }).strict()).min(1).max(100_000),
+  }),
 ]);
 
 /**
@@ -53,6 +67,34 @@ export const METHOD_ARGS = {
       seed: z.number().int().min(0).max(2 ** 31).optional(),
     })
     .strict(),
+  getQuantizeCatalog: z.object({}).strict(),
+  proposePreprocess: z.object({ docId: id }).strict(),
+  openDataset: z.object({ source: datasetSource }).strict(),
+  previewPreprocess: z.object({ datasetId: id, spec: PREPROCESS_SPEC, index: z.number().int().min(0).optional() }).strict(),
+  startQuantize: z
+    .object({
+      docId: id,
+      mode: z.enum(['fp16', 'int8-dynamic', 'int8-static']),
+      /** Target backend preset id; the options below override it. */
+      backend: z.string().min(1).max(40).optional(),
+      method: z.enum(['minmax', 'percentile', 'entropy']).optional(),
+      percentile: z.number().min(90).max(100).optional(),
+      perChannel: z.boolean().optional(),
+      activationType: z.enum(['int8', 'uint8']).optional(),
+      symmetricActivations: z.boolean().optional(),
+      weightType: z.enum(['int8', 'uint8']).optional(),
+      reduceRange: z.boolean().optional(),
+      excludeNodes: nodeNames.optional(),
+      excludeOpTypes: z.array(z.string().min(1).max(200)).max(1000).optional(),
+      keepIOTypes: z.boolean().optional(),
+      fp16BlockOps: z.array(z.string().min(1).max(200)).max(1000).optional(),
+      datasetId: id.optional(),
+      spec: PREPROCESS_SPEC.optional(),
+      limit: z.number().int().min(1).max(10_000_000).optional(),
+      /** Write the result here; without it the result opens as a new unsaved document. */
+      output: z.object({ path: z.string().min(1).max(4096), overwrite: z.boolean().optional() }).strict().optional(),
+    })
+    .strict(),
   getJob: z.object({ jobId: id }).strict(),
   cancelJob: z.object({ jobId: id }).strict(),
 } as const;
@@ -74,6 +116,11 @@ export interface MethodResults {
   analyzeModel: Analysis;
   listBackends: BackendInfo[];
   startProfile: JobStarted;
+  getQuantizeCatalog: QuantizeCatalog;
+  proposePreprocess: PreprocessSpec | null;
+  openDataset: DatasetInfo;
+  previewPreprocess: PreprocessPreview;
+  startQuantize: JobStarted;
   getJob: JobInfo;
   cancelJob: JobInfo;
 }

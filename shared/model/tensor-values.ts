@@ -73,3 +73,20 @@ export function smallTensorValues(t: TensorProto, max: number): number[] | undef
     return undefined; // fewer bytes than the dims claim: not a value we can fold
   }
 }
+
+/**
+ * A float32 tensor's values as an aligned Float32Array (a copy: raw_data views into the file may be
+ * unaligned). `raw` supplies external data.
+ */
+export function floatArray(t: TensorProto, raw?: Uint8Array): Float32Array {
+  const n = elementCount(t.dims);
+  const bytes = raw ?? t.rawData;
+  if (bytes) {
+    if (bytes.byteLength !== n * 4) throw new Error(`tensor '${t.name ?? ''}' holds ${bytes.byteLength} bytes, not the ${n * 4} its shape needs`);
+    // Uint8Array's slice copies; a Node Buffer's own slice would return a view of its whole pool.
+    return new Float32Array(Uint8Array.prototype.slice.call(bytes).buffer);
+  }
+  if (t.floatData && t.floatData.length === n) return Float32Array.from(t.floatData);
+  if (n === 0) return new Float32Array(0);
+  throw new Error(`tensor '${t.name ?? ''}' has no float data for its ${n} elements`);
+}
