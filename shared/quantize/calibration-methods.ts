@@ -10,7 +10,10 @@ export interface Range {
 export interface MethodOptions {
   /** Share of values kept inside the range by the Percentile method (ORT's default 99.999). */
   percentile: number;
-  /** Quantized levels the Entropy method compares against (128: the int8 magnitudes). */
+  /**
+   * Quantized levels the Entropy method compares against: 128 for the magnitudes of a symmetric int8
+   * range; a one-sided tensor in an asymmetric uint8 range gets all 255.
+   */
   entropyLevels: number;
 }
 
@@ -33,12 +36,14 @@ export function calibratedRange(stats: RangeCollector, method: CalibrationMethod
 /** The value below which a share p of the histogram lies (upper bin edge). */
 function quantile(stats: RangeCollector, p: number): number {
   const counts = stats.counts!;
-  let total = 0;
+  let total = stats.zeros;
   for (const c of counts) total += c;
   const target = p * total;
   const width = (2 * stats.range) / HISTOGRAM_BINS;
   let seen = 0;
   for (let i = 0; i < HISTOGRAM_BINS; i++) {
+    // Exact zeros sit at the bottom edge of the first non-negative bin.
+    if (i === HISTOGRAM_BINS / 2) seen += stats.zeros;
     seen += counts[i]!;
     if (seen >= target) return -stats.range + (i + 1) * width;
   }

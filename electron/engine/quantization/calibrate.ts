@@ -1,9 +1,11 @@
 import * as ort from 'onnxruntime-node';
 import { EngineError } from '../../../shared/api/errors.js';
 import { encodeModel } from '../../../shared/onnx/encode.js';
-import type { ModelProto } from '../../../shared/onnx/types.js';
+import type { ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../../../shared/onnx/types.js';
+import { inferShapes } from '../../../shared/analysis/shape-inference.js';
+import { NameAllocator } from '../../../shared/quantize/graph-names.js';
 import type { PreprocessSpec } from '../../../shared/preprocess/preprocess-spec.js';
-import { RangeCollector } from '../../../shared/quantize/range-collector.js';
+import { HISTOGRAM_SAMPLES, RangeCollector } from '../../../shared/quantize/range-collector.js';
 import { loadSample, modelInputs, SampleError, type Dataset, type Sample } from '../datasets/dataset.js';
 import type { JobContext } from '../jobs.js';
 import { QUIET } from '../profiling/backends.js';
@@ -74,12 +76,68 @@ export async function forEachSampleRun(
   return { samplesUsed: used, skipped, skippedExamples };
 }
 
-/** The model with the tensors to calibrate added as graph outputs, so one run returns them all. */
-function withOutputs(model: ModelProto, tensors: readonly string[]): ModelProto {
+/** What one run returns for a calibrated tensor: reductions computed in the model, or the whole tensor. */
+type Fetch = { kind: 'reduced'; min: string; max: string; sample: string; count: number } | { kind: 'whole'; name: string };
+
+const INT64 = 7;
+
+function int64s(name: string, values: number[]): TensorProto {
+  return { name, dataType: INT64, dims: [values.length], rawData: new Uint8Array(BigInt64Array.from(values.map(BigInt)).buffer) };
+}
+
+/**
+ * The model with calibration outputs added. For a tensor of known size, ONNX Runtime itself computes its
+ * min and max (ReduceMin/ReduceMax) and a strided sample for the histogram, so only a few kilobytes per
+ * tensor cross into JavaScript instead of every activation; other tensors are returned whole.
+ */
+function withStatisticsOutputs(model: ModelProto, tensors: readonly string[]): { model: ModelProto; fetches: Map<string, Fetch> } {
   const graph = model.graph!;
+  const opset = Number(model.opsetImport?.find((o) => !o.domain || o.domain === 'ai.onnx')?.version ?? 0);
+  const facts = inferShapes(model).facts;
+  const names = new NameAllocator(graph);
+  const nodes: NodeProto[] = [];
+  const initializers: TensorProto[] = [];
+  const outputs: ValueInfoProto[] = [];
+  const fetches = new Map<string, Fetch>();
   const existing = new Set((graph.output ?? []).map((o) => o.name));
-  const extra = tensors.filter((t) => !existing.has(t)).map((name) => ({ name, type: { tensorType: { elemType: 1 } } }));
-  return { ...model, graph: { ...graph, output: [...(graph.output ?? []), ...extra] } };
+  const shared = new Map<string, string>();
+  const constant = (key: string, values: number[]) => {
+    let name = shared.get(key);
+    if (!name) {
+      name = names.fresh(`calibration_${key}`);
+      initializers.push(int64s(name, values));
+      shared.set(key, name);
+    }
+    return name;
+  };
+  const float = (name: string, rank: number): ValueInfoProto => ({ name, type: { tensorType: { elemType: 1, shape: { dim: Array.from({ length: rank }, () => ({})) } } } });
+  for (const t of tensors) {
+    const shape = facts.get(t)?.shape;
+    const count = shape?.every((d) => typeof d === 'number') ? (shape as number[]).reduce((a, b) => a * b, 1) : undefined;
+    if (count === undefined || count === 0 || opset < 13) {
+      fetches.set(t, { kind: 'whole', name: t });
+      if (!existing.has(t)) outputs.push({ name: t, type: { tensorType: { elemType: 1 } } });
+      continue;
+    }
+    const min = names.fresh(`${t}_calibration_min`);
+    const max = names.fresh(`${t}_calibration_max`);
+    const flat = names.fresh(`${t}_calibration_flat`);
+    const sample = names.fresh(`${t}_calibration_sample`);
+    const step = Math.max(1, Math.ceil(count / HISTOGRAM_SAMPLES));
+    const keep = [{ name: 'keepdims', type: 2, i: 0 }];
+    nodes.push(
+      { opType: 'ReduceMin', input: [t], output: [min], attribute: keep },
+      { opType: 'ReduceMax', input: [t], output: [max], attribute: keep },
+      { opType: 'Reshape', input: [t, constant('flat', [-1])], output: [flat] },
+      { opType: 'Slice', input: [flat, constant('start', [0]), constant('end', [Number.MAX_SAFE_INTEGER]), constant('axis', [0]), constant(`step_${step}`, [step])], output: [sample] },
+    );
+    outputs.push(float(min, 0), float(max, 0), float(sample, 1));
+    fetches.set(t, { kind: 'reduced', min, max, sample, count });
+  }
+  return {
+    model: { ...model, graph: { ...graph, node: [...(graph.node ?? []), ...nodes], initializer: [...(graph.initializer ?? []), ...initializers], output: [...(graph.output ?? []), ...outputs] } },
+    fetches,
+  };
 }
 
 /**
@@ -95,16 +153,23 @@ export async function calibrate(
   options: { histogram: boolean; limit?: number },
 ): Promise<CalibrationResult> {
   ctx.progress(0, 1, 'preparing calibration');
+  const augmented = withStatisticsOutputs(model, tensors);
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(encodeModel(withOutputs(model, tensors)), { graphOptimizationLevel: 'all', ...QUIET });
+    session = await ort.InferenceSession.create(encodeModel(augmented.model), { graphOptimizationLevel: 'all', ...QUIET });
   } catch (e) {
     throw new EngineError('RUNTIME_ERROR', `ONNX Runtime cannot run this model for calibration: ${e instanceof Error ? e.message : String(e)}.`);
   }
   const stats = new Map(tensors.map((t) => [t, new RangeCollector(options.histogram)]));
   try {
-    const pass = await forEachSampleRun(session, model, dataset, spec, [...tensors], ctx, 'calibrating', (outputs) => {
-      for (const [name, collector] of stats) collector.add((outputs[name] as ort.Tensor).data as Float32Array);
+    const names = [...augmented.fetches.values()].flatMap((f) => (f.kind === 'whole' ? [f.name] : [f.min, f.max, f.sample]));
+    const data = (outputs: ort.InferenceSession.OnnxValueMapType, name: string) => (outputs[name] as ort.Tensor).data as Float32Array;
+    const pass = await forEachSampleRun(session, model, dataset, spec, names, ctx, 'calibrating', (outputs) => {
+      for (const [name, collector] of stats) {
+        const f = augmented.fetches.get(name)!;
+        if (f.kind === 'whole') collector.add(data(outputs, f.name));
+        else collector.addSampled(data(outputs, f.sample), data(outputs, f.min)[0]!, data(outputs, f.max)[0]!, f.count);
+      }
     }, options.limit);
     return { ...pass, stats };
   } finally {

@@ -103,7 +103,8 @@ export async function quantize(model: ModelProto, request: QuantizeRequest, ctx:
   for (const t of plan.calibrate) {
     const stats = calibration.stats.get(t);
     if (!stats) throw new EngineError('INTERNAL', `Internal error: tensor '${t}' was not calibrated. Please report this with the model.`);
-    ranges.set(t, calibratedRange(stats, request.int8.method, methodOptions));
+    const oneSided = stats.min >= 0 && !request.int8.activations.symmetric;
+    ranges.set(t, calibratedRange(stats, request.int8.method, { ...methodOptions, entropyLevels: oneSided ? 255 : 128 }));
   }
   const r = wrap('quantize', () => rewriteQdq(model, plan, ranges, request.int8));
   return {
