@@ -19,8 +19,8 @@ export const QUANT_ELEM_TYPE: Record<QuantType, number> = { uint8: 2, int8: 3 };
 
 export function quantBounds(spec: QuantSpec): { qmin: number; qmax: number } {
   if (spec.type === 'int8') {
-    if (spec.reduceRange) return { qmin: -64, qmax: 63 };
-    // Symmetric int8 leaves -128 unused so that +x and -x quantize to mirrored values.
+    // Symmetric ranges leave the most negative value unused so that +x and -x quantize to mirrored values.
+    if (spec.reduceRange) return { qmin: spec.symmetric ? -63 : -64, qmax: 63 };
     return { qmin: spec.symmetric ? -127 : -128, qmax: 127 };
   }
   return spec.reduceRange ? { qmin: 0, qmax: 127 } : { qmin: 0, qmax: 255 };

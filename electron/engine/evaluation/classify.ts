@@ -1,0 +1,47 @@
+import * as ort from 'onnxruntime-node';
+import { EngineError } from '../../../shared/api/errors.js';
+import type { ModelProto } from '../../../shared/onnx/types.js';
+import { fromFloat16Bits } from '../../../shared/quantize/float16.js';
+import type { PreprocessSpec } from '../../../shared/preprocess/preprocess-spec.js';
+import { forEachSampleRun } from '../quantization/calibrate.js';
+import type { Dataset } from '../datasets/dataset.js';
+import type { JobContext } from '../jobs.js';
+import { QUIET } from '../profiling/backends.js';
+
+export interface ClassificationScore {
+  samples: number;
+  top1: number;
+  top5: number;
+}
+
+function ranksOf(logits: ArrayLike<number>, label: number): number {
+  const target = Number(logits[label]);
+  let above = 0;
+  for (let i = 0; i < logits.length; i++) if (Number(logits[i]) > target) above++;
+  return above;
+}
+
+/**
+ * Top-1/top-5 accuracy of a classifier on a folder with one sub-folder per class (sorted names give
+ * the class indices, as torchvision's ImageFolder does). The first output holds the scores.
+ */
+export async function classificationAccuracy(modelFile: string, model: ModelProto, dataset: Dataset, spec: PreprocessSpec | undefined, ctx: JobContext): Promise<ClassificationScore> {
+  const classes = dataset.classes();
+  if (classes.length < 2) throw new EngineError('BAD_ARGUMENT', `The folder '${dataset.name}' needs one sub-folder per class to measure accuracy.`);
+  const session = await ort.InferenceSession.create(modelFile, QUIET);
+  let top1 = 0;
+  let top5 = 0;
+  try {
+    const output = session.outputNames[0]!;
+    const pass = await forEachSampleRun(session, model, dataset, spec, [output], ctx, 'evaluating', (outputs, sample) => {
+      const scores = outputs[output] as ort.Tensor;
+      const values = scores.type === 'float16' ? Array.from(scores.data as Uint16Array, fromFloat16Bits) : (scores.data as Float32Array);
+      const rank = ranksOf(values, classes.indexOf(sample.label ?? ''));
+      if (rank === 0) top1++;
+      if (rank < 5) top5++;
+    });
+    return { samples: pass.samplesUsed, top1: top1 / pass.samplesUsed, top5: top5 / pass.samplesUsed };
+  } finally {
+    await session.release();
+  }
+}
