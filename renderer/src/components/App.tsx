@@ -4,6 +4,7 @@ import { Messages } from './Messages.js';
 import { Workspace } from './Workspace.js';
 import { TaskProgress } from './TaskProgress.js';
 import { Welcome } from './Welcome.js';
+import { DocumentTabs } from './DocumentTabs.js';
 
 export function App({ desktop }: { desktop: boolean }) {
   const boot = useApp((s) => s.boot);
@@ -33,6 +34,7 @@ export function App({ desktop }: { desktop: boolean }) {
     <div className="app" data-ready={ready ? 'true' : 'false'}>
       <TaskProgress />
       <Messages />
+      {ready && <DocumentTabs />}
       {ready && (model ? <Workspace key={model.docId} model={model} /> : <Welcome desktop={desktop} />)}
     </div>
   );

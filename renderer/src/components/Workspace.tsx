@@ -14,15 +14,26 @@ import { AnalysisStoreContext, useAnalysis } from '../analysis/analysis-context.
 import { createAnalysisStore } from '../analysis/analysis-store.js';
 import { ProfileStoreContext, useProfile } from '../profile/profile-context.js';
 import { createProfileStore } from '../profile/profile-store.js';
+import { QuantizeStoreContext, useQuantize } from '../quantize/quantize-context.js';
+import { createQuantizeStore } from '../quantize/quantize-store.js';
 
 // Loaded when first opened: the chart library stays off the first screen.
 const AnalysisPanel = lazy(() => import('../analysis/AnalysisPanel.js'));
 const ProfilePanel = lazy(() => import('../profile/ProfilePanel.js'));
+const QuantizePanel = lazy(() => import('../quantize/QuantizePanel.js'));
 
-/** The bottom area: the Analysis or the Profile panel, whichever is open. */
+/** The bottom area: the Analysis, Profile or Quantize panel, whichever is open. */
 function BottomPanel({ model }: { model: ModelInfo }) {
   const analysisOpen = useAnalysis((s) => s.open);
   const profileOpen = useProfile((s) => s.open);
+  const quantizeOpen = useQuantize((s) => s.open);
+  if (quantizeOpen) {
+    return (
+      <Suspense fallback={<section className="analysis" aria-label="Quantize" aria-busy="true" />}>
+        <QuantizePanel />
+      </Suspense>
+    );
+  }
   if (analysisOpen) {
     return (
       <Suspense fallback={<section className="analysis" aria-label="Analysis" aria-busy="true" />}>
@@ -51,15 +62,22 @@ export function Workspace({ model }: { model: ModelInfo }) {
   // A new analysis per document, not per ModelInfo update (a dirty flag must not reset the panel).
   const analysis = useMemo(() => createAnalysisStore(client, model, (heat) => store.setState({ heat })), [client, model.docId, store]);
   const profile = useMemo(() => createProfileStore(client, model.docId, (heat) => store.setState({ heat })), [client, model.docId, store]);
-  // The two bottom panels share the space: opening one closes the other.
+  const host = useApp((s) => s.host);
+  const refreshModels = useApp((s) => s.refreshModels);
+  const quantize = useMemo(() => createQuantizeStore(client, host, model.docId, refreshModels), [client, host, model.docId, refreshModels]);
+  // The bottom panels share the space: opening one closes the others.
   useEffect(() => {
-    const offA = analysis.subscribe((s, prev) => s.open && !prev.open && profile.getState().open && profile.setState({ open: false }));
-    const offP = profile.subscribe((s, prev) => s.open && !prev.open && analysis.getState().open && analysis.setState({ open: false }));
-    return () => {
-      offA();
-      offP();
-    };
-  }, [analysis, profile]);
+    // Each store only needs to be read and closed here, so they are seen through that narrow shape.
+    type Panel = { subscribe(l: (s: { open: boolean }, prev: { open: boolean }) => void): () => void; getState(): { open: boolean }; setState(p: { open: boolean }): void };
+    const panels = [analysis, profile, quantize] as unknown as Panel[];
+    const offs = panels.map((panel) =>
+      panel.subscribe((s, prev) => {
+        if (!s.open || prev.open) return;
+        for (const other of panels) if (other !== panel && other.getState().open) other.setState({ open: false });
+      }),
+    );
+    return () => offs.forEach((off) => off());
+  }, [analysis, profile, quantize]);
   useEffect(() => {
     void store.getState().openGraph(MAIN);
     return () => store.getState().dispose();
@@ -75,6 +93,7 @@ export function Workspace({ model }: { model: ModelInfo }) {
     <GraphStoreContext.Provider value={store}>
       <AnalysisStoreContext.Provider value={analysis}>
       <ProfileStoreContext.Provider value={profile}>
+      <QuantizeStoreContext.Provider value={quantize}>
       <ReactFlowProvider>
         <main className="workspace" aria-label="Model" data-doc-id={model.docId}>
           <header className="toolbar">
@@ -105,6 +124,7 @@ export function Workspace({ model }: { model: ModelInfo }) {
           </div>
         </main>
       </ReactFlowProvider>
+      </QuantizeStoreContext.Provider>
       </ProfileStoreContext.Provider>
       </AnalysisStoreContext.Provider>
     </GraphStoreContext.Provider>

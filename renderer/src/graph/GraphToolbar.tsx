@@ -3,6 +3,7 @@ import { download, graphToSvg, svgToPng } from './export-image.js';
 import type { FlowNode } from './flow-elements.js';
 import { useAnalysis } from '../analysis/analysis-context.js';
 import { useProfile } from '../profile/profile-context.js';
+import { useQuantize } from '../quantize/quantize-context.js';
 import { useGraph, useGraphStore } from './graph-context.js';
 import { groupItemId, opId } from './visible-graph.js';
 
@@ -17,6 +18,8 @@ export function GraphToolbar({ fileName }: { fileName: string }) {
   const toggleAnalysis = useAnalysis((s) => s.toggle);
   const profileOpen = useProfile((s) => s.open);
   const toggleProfile = useProfile((s) => s.toggle);
+  const quantizeOpen = useQuantize((s) => s.open);
+  const toggleQuantize = useQuantize((s) => s.toggle);
   const base = fileName.replace(/\.onnx$/i, '');
 
   const svg = () => {
@@ -63,6 +66,9 @@ export function GraphToolbar({ fileName }: { fileName: string }) {
       </button>
       <button type="button" aria-pressed={profileOpen} onClick={toggleProfile}>
         Profile
+      </button>
+      <button type="button" aria-pressed={quantizeOpen} onClick={toggleQuantize}>
+        Quantize
       </button>
       <button type="button" onClick={exportSvg}>
         Export SVG

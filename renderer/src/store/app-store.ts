@@ -32,6 +32,12 @@ export interface AppState {
   close(docId: string): Promise<void>;
   cancelTask(): Promise<void>;
   dismissMessages(): void;
+  /** Shows another open model (the document tabs). */
+  activate(docId: string): void;
+  /** Re-reads the open models, e.g. after a job opened a new one (a quantized result). */
+  refreshModels(): Promise<void>;
+  /** The host, for panels that upload or pick files. */
+  host: Host;
 }
 
 function message(e: unknown): string {
@@ -124,6 +130,17 @@ export function createAppStore(host: Host) {
           link.click();
           set({ notice: `Saved ${result.fileName} (${result.bytesWritten.toLocaleString('en-US')} bytes) to your downloads.` });
         }),
+
+      host,
+
+      activate(docId) {
+        if (get().models.some((m) => m.docId === docId)) set({ activeDocId: docId });
+      },
+
+      async refreshModels() {
+        const models = await client.listModels({});
+        set({ models });
+      },
 
       close: (docId) =>
         act('Closing', async () => {

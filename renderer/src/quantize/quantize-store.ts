@@ -1,0 +1,175 @@
+import { createStore } from 'zustand/vanilla';
+import type { EngineClient } from '../../../shared/api/client.js';
+import type { DatasetInfo, JobProgress, PreprocessPreview, QuantizeCatalog, QuantizeResult } from '../../../shared/api/dto.js';
+import type { PreprocessSpec } from '../../../shared/preprocess/preprocess-spec.js';
+import type { CalibrationMethod } from '../../../shared/quantize/calibration-methods.js';
+import type { QuantizeMode } from '../../../shared/quantize/quant-options.js';
+import type { Host } from '../api/host.js';
+
+/** A file picked or dropped as part of a folder, with its path inside that folder. */
+export interface FolderFile {
+  file: File;
+  relPath: string;
+}
+
+export interface QuantizeState {
+  open: boolean;
+  status: 'idle' | 'loading-data' | 'running' | 'ready' | 'error' | 'cancelled';
+  catalog?: QuantizeCatalog;
+  mode: QuantizeMode;
+  backend: string;
+  /** '' = the preset's method. */
+  method: CalibrationMethod | '';
+  perChannel: boolean;
+  excludeNodes: string[];
+  dataset?: DatasetInfo;
+  /** Upload progress while a dropped folder is sent to the engine (browser mode). */
+  upload?: { done: number; total: number };
+  spec?: PreprocessSpec;
+  preview?: PreprocessPreview;
+  previewError?: string;
+  jobId?: string;
+  progress?: JobProgress;
+  result?: QuantizeResult;
+  error?: string;
+  toggle(): void;
+  set<K extends 'mode' | 'backend' | 'method' | 'perChannel'>(key: K, value: QuantizeState[K]): void;
+  exclude(name: string): void;
+  include(name: string): void;
+  loadFolder(files: FolderFile[], folderName: string): Promise<void>;
+  updateSpec(patch: Partial<PreprocessSpec>): void;
+  run(): Promise<void>;
+  cancel(): Promise<void>;
+}
+
+const UPLOAD_PARALLEL = 4;
+
+export function createQuantizeStore(client: EngineClient, host: Host, docId: string, onResult: (result: QuantizeResult) => Promise<void>) {
+  return createStore<QuantizeState>()((set, get) => {
+    let previewTimer: ReturnType<typeof setTimeout> | undefined;
+
+    async function refreshPreview(): Promise<void> {
+      const { dataset, spec } = get();
+      if (!dataset || !spec || dataset.imageCount === 0) return;
+      try {
+        const preview = await client.previewPreprocess({ datasetId: dataset.datasetId, spec });
+        set({ preview, previewError: undefined });
+      } catch (e) {
+        set({ previewError: e instanceof Error ? e.message : String(e) });
+      }
+    }
+
+    async function sendFolder(files: FolderFile[], folderName: string): Promise<DatasetInfo> {
+      // Desktop: the folder is on disk; the engine lists it itself.
+      const first = files[0];
+      const firstPath = first ? host.pathForFile?.(first.file) : undefined;
+      if (first && firstPath) {
+        // The folder is the file's path less its path inside the folder.
+        const sep = firstPath.includes('\\') ? '\\' : '/';
+        const parts = firstPath.split(sep);
+        return client.openDataset({ source: { kind: 'path', path: parts.slice(0, parts.length - first.relPath.split('/').length).join(sep) } });
+      }
+      if (!host.upload) throw new Error('This app cannot read dropped folders here; use the command line: onnx-studio quantize --calib DIR.');
+      const uploaded: { blobId: string; path: string }[] = [];
+      let next = 0;
+      set({ upload: { done: 0, total: files.length } });
+      const worker = async () => {
+        while (next < files.length) {
+          const f = files[next++]!;
+          uploaded.push({ blobId: await host.upload!(f.file), path: f.relPath });
+          set({ upload: { done: uploaded.length, total: files.length } });
+        }
+      };
+      await Promise.all(Array.from({ length: UPLOAD_PARALLEL }, worker));
+      uploaded.sort((a, b) => (a.path < b.path ? -1 : 1));
+      return client.openDataset({ source: { kind: 'blobs', name: folderName, files: uploaded } });
+    }
+
+    return {
+      open: false,
+      status: 'idle',
+      mode: 'int8-static',
+      backend: 'ort-cpu',
+      method: '',
+      perChannel: true,
+      excludeNodes: [],
+
+      toggle() {
+        const open = !get().open;
+        set({ open });
+        if (open && !get().catalog) {
+          void client.getQuantizeCatalog({}).then((catalog) => set({ catalog, backend: catalog.defaultPreset }), (e: unknown) => set({ error: String(e) }));
+          void client.proposePreprocess({ docId }).then((spec) => spec && set({ spec }), () => undefined);
+        }
+      },
+
+      set(key, value) {
+        set({ [key]: value } as Partial<QuantizeState>);
+      },
+
+      exclude(name) {
+        if (!get().excludeNodes.includes(name)) set({ excludeNodes: [...get().excludeNodes, name] });
+      },
+
+      include(name) {
+        set({ excludeNodes: get().excludeNodes.filter((n) => n !== name) });
+      },
+
+      async loadFolder(files, folderName) {
+        set({ status: 'loading-data', error: undefined, dataset: undefined, preview: undefined, result: undefined });
+        try {
+          if (files.length === 0) throw new Error(`The folder '${folderName}' is empty: expected .png/.jpg/.jpeg/.bmp/.webp/.npy/.pb files.`);
+          const dataset = await sendFolder(files, folderName);
+          set({ dataset, status: 'idle', upload: undefined });
+          await refreshPreview();
+        } catch (e) {
+          set({ status: 'error', error: e instanceof Error ? e.message : String(e), upload: undefined });
+        }
+      },
+
+      updateSpec(patch) {
+        const spec = get().spec;
+        if (!spec) return;
+        set({ spec: { ...spec, ...patch } });
+        clearTimeout(previewTimer);
+        previewTimer = setTimeout(() => void refreshPreview(), 150);
+      },
+
+      async run() {
+        const s = get();
+        if (s.mode === 'int8-static' && !s.dataset) {
+          set({ status: 'error', error: 'INT8 static quantization needs calibration data: drop a folder of images on the panel first.' });
+          return;
+        }
+        set({ status: 'running', error: undefined, progress: undefined, result: undefined });
+        try {
+          const { jobId } = await client.startQuantize({
+            docId,
+            mode: s.mode,
+            backend: s.backend,
+            ...(s.method ? { method: s.method } : {}),
+            perChannel: s.perChannel,
+            excludeNodes: s.excludeNodes,
+            ...(s.mode === 'int8-static' && s.dataset ? { datasetId: s.dataset.datasetId, ...(s.spec ? { spec: s.spec } : {}) } : {}),
+          });
+          set({ jobId });
+          const job = await client.waitForJob(jobId, (progress) => set({ progress }));
+          if (job.status === 'succeeded') {
+            const result = job.result as QuantizeResult;
+            set({ status: 'ready', result, jobId: undefined });
+            await onResult(result);
+          } else set({ status: job.status === 'cancelled' ? 'cancelled' : 'error', error: job.error?.message, jobId: undefined });
+        } catch (e) {
+          set({ status: 'error', error: e instanceof Error ? e.message : String(e), jobId: undefined });
+        }
+      },
+
+      async cancel() {
+        const jobId = get().jobId;
+        if (jobId) await client.cancelJob({ jobId }).catch(() => undefined);
+      },
+    };
+  });
+}
+
+export type QuantizeStore = ReturnType<typeof createQuantizeStore>;
