@@ -18,6 +18,7 @@ import { machineLine, timeMs } from './machine.js';
 import { graphHeavyModel, weightHeavyModel } from './synthetic-models.js';
 import { measureAnalysisUpdate, measureViewer } from './viewer-bench.js';
 import { profileRows } from './profile-bench.js';
+import { calibrationScalingRows, quantizationRows } from './quantize-bench.js';
 import { scopedModel } from '../helpers/scoped-model.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -169,7 +170,19 @@ async function main(): Promise<void> {
   const cnns = process.argv.slice(2).filter((f) => /resnet|mobilenet/.test(f));
   console.log('\nProfiling on ONNX Runtime CPU (optimization all, 50 runs after 5 warm-up, mean ms; interleaved twice):\n');
   console.log(table(['model', 'plain onnxruntime-node loop', 'onnx-studio profile', 'difference', 'per-layer sum / mean', 'coverage', 'Convs in table'], await profileRows([...fixtures, ...cnns])));
+  await quantizationSection();
   await viewerSection(deep);
+}
+
+/** Quantization: the fixtures' accuracy and size, and on the CNNs given, INT8 speed and calibration scaling. */
+async function quantizationSection(): Promise<void> {
+  const cnns = process.argv.slice(2).filter((f) => /resnet|mobilenet/.test(f));
+  console.log('\nQuantization (ONNX Runtime CPU preset; latency: plain onnxruntime-node loop, mean ms, models interleaved run by run; accuracy: top-1 on the eval folder):\n');
+  console.log(table(['model', 'FP32 size', 'FP16 size', 'INT8 size', 'top-1 FP32 / FP16 / INT8', 'latency FP32 / FP16 / INT8', 'INT8 speed-up', 'calibration'], await quantizationRows(work, cnns)));
+  for (const cnn of cnns.filter((f) => /resnet50/.test(f))) {
+    console.log('\nStreaming calibration, each run in a fresh process (peak RSS during calibration; plain = FP32 inference over the same images, decoding included):\n');
+    console.log(table(['model', 'images', 'tensors calibrated', 'peak RSS MiB', 'calibration s', 'plain inference s', 'calibration / plain'], calibrationScalingRows(cnn)));
+  }
 }
 
 try {
