@@ -1,7 +1,7 @@
 import { isMethodName } from '../../shared/api/methods.js';
 
 /** Methods the main process answers itself (native dialogs); everything else goes to the engine. */
-export const DESKTOP_METHODS = ['app.showOpenDialog', 'app.showSaveDialog'] as const;
+export const DESKTOP_METHODS = ['app.showOpenDialog', 'app.showSaveDialog', 'app.showFolderDialog'] as const;
 export type DesktopMethod = (typeof DESKTOP_METHODS)[number];
 
 export type Route = { to: 'desktop'; method: DesktopMethod } | { to: 'engine'; method: string } | { to: 'reject'; reason: string };

@@ -28,6 +28,10 @@ function startEngine(): HostClient {
 
 async function desktopCall(method: DesktopMethod, args: unknown): Promise<Reply<unknown>> {
   if (!window) return { ok: false, error: { code: 'INTERNAL', message: 'No window is open.' } };
+  if (method === 'app.showFolderDialog') {
+    const r = await dialog.showOpenDialog(window, { properties: ['openDirectory'], title: 'Choose a folder of calibration data' });
+    return { ok: true, value: { path: r.canceled ? null : (r.filePaths[0] ?? null) } };
+  }
   if (method === 'app.showOpenDialog') {
     const r = await dialog.showOpenDialog(window, { properties: ['openFile'], filters: [{ name: 'ONNX models', extensions: ['onnx'] }] });
     return { ok: true, value: { path: r.canceled ? null : (r.filePaths[0] ?? null) } };

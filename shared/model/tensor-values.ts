@@ -1,14 +1,6 @@
 import type { TensorProto } from '../onnx/types.js';
 import { elementCount } from './tensor-info.js';
-
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
-  if (exp === 31) return frac ? Number.NaN : sign * Number.POSITIVE_INFINITY;
-  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
-}
+import { fromFloat16Bits } from '../quantize/float16.js';
 
 const bf16Scratch = new DataView(new ArrayBuffer(4));
 function bf16ToFloat(b: number): number {
@@ -28,7 +20,7 @@ function rawReader(type: number, raw: Uint8Array): ((i: number) => number) | und
     case 6: return (i) => view.getInt32(i * 4, true);
     case 7: return (i) => Number(view.getBigInt64(i * 8, true));
     case 9: return (i) => view.getUint8(i);
-    case 10: return (i) => halfToFloat(view.getUint16(i * 2, true));
+    case 10: return (i) => fromFloat16Bits(view.getUint16(i * 2, true));
     case 11: return (i) => view.getFloat64(i * 8, true);
     case 12: return (i) => view.getUint32(i * 4, true);
     case 13: return (i) => Number(view.getBigUint64(i * 8, true));
@@ -45,7 +37,7 @@ function fieldReader(t: TensorProto): ((i: number) => number) | undefined {
   if ((type === 7) && t.int64Data) return (i) => Number(t.int64Data![i]!);
   if ((type === 12 || type === 13) && t.uint64Data) return (i) => Number(t.uint64Data![i]!);
   if (t.int32Data) {
-    if (type === 10) return (i) => halfToFloat(t.int32Data![i]!);
+    if (type === 10) return (i) => fromFloat16Bits(t.int32Data![i]!);
     if (type === 16) return (i) => bf16ToFloat(t.int32Data![i]!);
     if ([2, 3, 4, 5, 6, 9].includes(type)) return (i) => t.int32Data![i]!;
   }

@@ -1,9 +1,9 @@
 /**
- * One calibration in a fresh process, so its peak memory is its own: prints JSON with the peak RSS
- * during calibration, calibration time, and the time of a plain FP32 inference pass over the same
- * images (run after, so it does not raise the peak measured before it).
+ * Calibration in a fresh process. `memory`: one calibration, nothing else, and its peak RSS.
+ * `timing`: a plain FP32 inference pass over the same images, the calibration, then the plain pass
+ * again, so drift on a shared machine weighs on both sides alike. Prints JSON.
  *
- *   node dist/test/bench/calibration-child.js MODEL DATA_DIR LIMIT
+ *   node dist/test/bench/calibration-child.js MODEL DATA_DIR LIMIT memory|timing
  */
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
@@ -14,20 +14,33 @@ import { Dataset, walkFolder } from '../../electron/engine/datasets/dataset.js';
 import { calibrate, forEachSampleRun } from '../../electron/engine/quantization/calibrate.js';
 import { quantPresets, staticPlan } from '../../electron/engine/quantization/quantize-run.js';
 
-const [file, dataDir, limitText] = process.argv.slice(2) as [string, string, string];
+const [file, dataDir, limitText, mode] = process.argv.slice(2) as [string, string, string, 'memory' | 'timing'];
 const limit = Number(limitText);
 const ctx = { signal: new AbortController().signal, progress() {}, checkCancelled() {} };
 const model = decodeModel(readFileSync(file));
 const spec = proposePreprocess(model.graph!.input![0]!)!;
 const data = new Dataset(dataDir, await walkFolder(dataDir));
 const plan = staticPlan(model, int8Options(quantPresets().presets[0]!));
-const before = process.memoryUsage().rss;
-let t = performance.now();
-const result = await calibrate(model, plan.calibrate, data, spec, ctx, { histogram: true, limit });
-const calibrationMs = performance.now() - t;
-const peakRssMiB = process.resourceUsage().maxRSS / 1024;
-t = performance.now();
-const session = await ort.InferenceSession.create(file, { graphOptimizationLevel: 'all', logSeverityLevel: 4 });
-await forEachSampleRun(session, model, data, spec, [...session.outputNames], ctx, 'inference', () => undefined, limit);
-const inferenceMs = performance.now() - t;
-console.log(JSON.stringify({ samples: result.samplesUsed, tensors: plan.calibrate.length, baseRssMiB: before / 2 ** 20, peakRssMiB, calibrationMs, inferenceMs }));
+async function plainMs(): Promise<number> {
+  const t = performance.now();
+  const session = await ort.InferenceSession.create(file, { graphOptimizationLevel: 'all', logSeverityLevel: 4 });
+  await forEachSampleRun(session, model, data, spec, [...session.outputNames], ctx, 'inference', () => undefined, limit);
+  await session.release();
+  return performance.now() - t;
+}
+
+async function calibrationMs(): Promise<{ ms: number; samples: number }> {
+  const t = performance.now();
+  const result = await calibrate(model, plan.calibrate, data, spec, ctx, { histogram: true, limit });
+  return { ms: performance.now() - t, samples: result.samplesUsed };
+}
+
+if (mode === 'memory') {
+  const c = await calibrationMs();
+  console.log(JSON.stringify({ samples: c.samples, tensors: plan.calibrate.length, peakRssMiB: process.resourceUsage().maxRSS / 1024 }));
+} else {
+  const before = await plainMs();
+  const c = await calibrationMs();
+  const after = await plainMs();
+  console.log(JSON.stringify({ samples: c.samples, calibrationMs: c.ms, inferenceMs: (before + after) / 2 }));
+}

@@ -92,21 +92,26 @@ export async function quantizationRows(work: string, extra: string[]): Promise<s
   return rows;
 }
 
-/** Calibration on 50 and on 400 images, each in its own process: peak memory and time against plain inference. */
+function child(model: string, limit: number, mode: 'memory' | 'timing'): Record<string, number> {
+  const script = path.join(root, 'dist', 'test', 'bench', 'calibration-child.js');
+  const r = spawnSync(process.execPath, [script, model, STAND_IN_IMAGES, String(limit), mode], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`calibration child failed: ${r.stderr.slice(-500)}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
+}
+
+/** Calibration on 50 and on 400 images, each in fresh processes: peak memory, and time against plain inference. */
 export function calibrationScalingRows(model: string): string[][] {
-  const child = path.join(root, 'dist', 'test', 'bench', 'calibration-child.js');
   return [50, 400].map((limit) => {
-    const r = spawnSync(process.execPath, ['--max-old-space-size=8192', child, model, STAND_IN_IMAGES, String(limit)], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`calibration child failed: ${r.stderr.slice(-500)}`);
-    const j = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { samples: number; tensors: number; peakRssMiB: number; calibrationMs: number; inferenceMs: number };
+    const memory = child(model, limit, 'memory');
+    const timing = child(model, limit, 'timing');
     return [
       path.basename(model),
-      String(j.samples),
-      String(j.tensors),
-      j.peakRssMiB.toFixed(0),
-      (j.calibrationMs / 1000).toFixed(1),
-      (j.inferenceMs / 1000).toFixed(1),
-      (j.calibrationMs / j.inferenceMs).toFixed(2),
+      String(memory.samples),
+      String(memory.tensors),
+      memory.peakRssMiB!.toFixed(0),
+      (timing.calibrationMs! / 1000).toFixed(1),
+      (timing.inferenceMs! / 1000).toFixed(1),
+      (timing.calibrationMs! / timing.inferenceMs!).toFixed(2),
     ];
   });
 }

@@ -180,7 +180,7 @@ async function quantizationSection(): Promise<void> {
   console.log('\nQuantization (ONNX Runtime CPU preset; latency: plain onnxruntime-node loop, mean ms, models interleaved run by run; accuracy: top-1 on the eval folder):\n');
   console.log(table(['model', 'FP32 size', 'FP16 size', 'INT8 size', 'top-1 FP32 / FP16 / INT8', 'latency FP32 / FP16 / INT8', 'INT8 speed-up', 'calibration'], await quantizationRows(work, cnns)));
   for (const cnn of cnns.filter((f) => /resnet50/.test(f))) {
-    console.log('\nStreaming calibration, each run in a fresh process (peak RSS during calibration; plain = FP32 inference over the same images, decoding included):\n');
+    console.log('\nStreaming calibration, each run in a fresh process (peak RSS during calibration; plain = FP32 inference over the same images, decoding included, mean of a pass before and after calibrating):\n');
     console.log(table(['model', 'images', 'tensors calibrated', 'peak RSS MiB', 'calibration s', 'plain inference s', 'calibration / plain'], calibrationScalingRows(cnn)));
   }
 }

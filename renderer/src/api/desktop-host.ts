@@ -18,6 +18,7 @@ export function desktopHost(bridge: DesktopBridge): Host {
     kind: 'desktop',
     transport,
     pickModelPath: () => pathFrom('app.showOpenDialog'),
+    pickFolderPath: () => pathFrom('app.showFolderDialog'),
     pickSavePath: (defaultName) => pathFrom('app.showSaveDialog', { defaultName }),
     onCommand: (listener) =>
       bridge.listen('app-command', (payload) => {

@@ -11,6 +11,8 @@ export interface Host {
   transport: Transport;
   /** Desktop: a native Open dialog returning a path. */
   pickModelPath?(): Promise<string | null>;
+  /** Desktop: a native folder dialog returning a path (calibration and evaluation data). */
+  pickFolderPath?(): Promise<string | null>;
   /** Desktop: a native Save dialog returning a path. */
   pickSavePath?(defaultName: string): Promise<string | null>;
   /** Browser: sends a dropped or picked file to the server once; returns its blob id. */

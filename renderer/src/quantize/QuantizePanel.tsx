@@ -90,10 +90,15 @@ export default function QuantizePanel() {
   const p = s.progress;
   const pct = p && p.total > 0 ? Math.round((100 * p.done) / p.total) : undefined;
 
+  const host = useApp((x) => x.host);
   const onDrop = async (e: DragEvent) => {
     e.preventDefault();
     e.stopPropagation();
     setOver(false);
+    // Desktop: a dropped folder has a path on disk; the engine lists it itself.
+    const dropped = e.dataTransfer.files[0];
+    const droppedPath = dropped ? host.pathForFile?.(dropped) : undefined;
+    if (droppedPath) return s.loadFolderPath(droppedPath);
     const { files, folderName } = await filesFromDrop(e.dataTransfer);
     await s.loadFolder(files, folderName);
   };
@@ -170,7 +175,14 @@ export default function QuantizePanel() {
           ) : (
             <span>Drop a folder of calibration images (.png, .jpg, .bmp, .webp) or tensors (.npy, .pb) here, or </span>
           )}{' '}
-          <button type="button" className="link" onClick={() => input.current?.click()}>
+          <button
+            type="button"
+            className="link"
+            onClick={() => {
+              if (!host.pickFolderPath) return input.current?.click();
+              void host.pickFolderPath().then((p) => (p ? s.loadFolderPath(p) : undefined));
+            }}
+          >
             choose a folder…
           </button>
           <input

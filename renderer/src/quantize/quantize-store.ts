@@ -37,6 +37,8 @@ export interface QuantizeState {
   exclude(name: string): void;
   include(name: string): void;
   loadFolder(files: FolderFile[], folderName: string): Promise<void>;
+  /** Desktop: a folder by path (dropped, or chosen in the native dialog). */
+  loadFolderPath(path: string): Promise<void>;
   updateSpec(patch: Partial<PreprocessSpec>): void;
   run(): Promise<void>;
   cancel(): Promise<void>;
@@ -60,15 +62,6 @@ export function createQuantizeStore(client: EngineClient, host: Host, docId: str
     }
 
     async function sendFolder(files: FolderFile[], folderName: string): Promise<DatasetInfo> {
-      // Desktop: the folder is on disk; the engine lists it itself.
-      const first = files[0];
-      const firstPath = first ? host.pathForFile?.(first.file) : undefined;
-      if (first && firstPath) {
-        // The folder is the file's path less its path inside the folder.
-        const sep = firstPath.includes('\\') ? '\\' : '/';
-        const parts = firstPath.split(sep);
-        return client.openDataset({ source: { kind: 'path', path: parts.slice(0, parts.length - first.relPath.split('/').length).join(sep) } });
-      }
       if (!host.upload) throw new Error('This app cannot read dropped folders here; use the command line: onnx-studio quantize --calib DIR.');
       const uploaded: { blobId: string; path: string }[] = [];
       let next = 0;
@@ -124,6 +117,16 @@ export function createQuantizeStore(client: EngineClient, host: Host, docId: str
           await refreshPreview();
         } catch (e) {
           set({ status: 'error', error: e instanceof Error ? e.message : String(e), upload: undefined });
+        }
+      },
+
+      async loadFolderPath(path) {
+        set({ status: 'loading-data', error: undefined, dataset: undefined, preview: undefined, result: undefined });
+        try {
+          set({ dataset: await client.openDataset({ source: { kind: 'path', path } }), status: 'idle' });
+          await refreshPreview();
+        } catch (e) {
+          set({ status: 'error', error: e instanceof Error ? e.message : String(e) });
         }
       },
 

@@ -7,6 +7,7 @@ describe('desktop IPC policy', () => {
   it('routes engine methods and desktop dialogs from our own window only', () => {
     expect(routeCall(`${prefix}index.html`, prefix, 'openModel')).toEqual({ to: 'engine', method: 'openModel' });
     expect(routeCall(`${prefix}index.html`, prefix, 'app.showOpenDialog')).toEqual({ to: 'desktop', method: 'app.showOpenDialog' });
+    expect(routeCall(`${prefix}index.html`, prefix, 'app.showFolderDialog')).toEqual({ to: 'desktop', method: 'app.showFolderDialog' });
     expect(routeCall('https://evil.example/', prefix, 'openModel').to).toBe('reject');
     expect(routeCall('file:///tmp/page.html', prefix, 'openModel').to).toBe('reject');
     expect(routeCall(undefined, prefix, 'openModel').to).toBe('reject');
