@@ -22,7 +22,7 @@ Commands:
                                          latency and per-layer time on an ONNX Runtime backend
   quantize MODEL -o OUT --mode fp16|int8-dynamic|int8-static [--calib DIR] [--preprocess FILE]
         [--method minmax|percentile|entropy] [--per-channel] [--backend ID] [--exclude NODE]...
-        [--exclude-op OPTYPE]... [--limit N] [--force] [--json]
+        [--exclude-op OPTYPE]... [--limit N] [--float16-io] [--force] [--json]
                                          FP16 or INT8 model for a target backend (ort-cpu, ort-cuda,
                                          tensorrt, coreml, directml); INT8 static calibrates on DIR
   backends [--json]                      the execution providers usable on this machine, and why not
@@ -226,6 +226,7 @@ async function quantizeCommand(argv: string[], io: Io): Promise<void> {
       exclude: { type: 'string', multiple: true },
       'exclude-op': { type: 'string', multiple: true },
       limit: { type: 'string' },
+      'float16-io': { type: 'boolean' },
       force: { type: 'boolean' },
     },
     'quantize',
@@ -239,6 +240,7 @@ async function quantizeCommand(argv: string[], io: Io): Promise<void> {
   if (mode === 'int8-static' && !values.calib) throw new UsageError('--mode int8-static needs --calib DIR, a folder of calibration images or tensors');
   if (mode !== 'int8-static' && (values.calib || values.preprocess || method)) throw new UsageError(`--calib, --preprocess and --method apply to int8-static only, not ${mode}`);
   const limit = wholeNumber(values, 'limit', 1, 10_000_000);
+  if (values['float16-io'] && mode !== 'fp16') throw new UsageError('--float16-io applies to --mode fp16 only');
   const engine = client();
   const info = await engine.openModel({ source: { kind: 'path', path: input } });
   const dataset = values.calib ? await engine.openDataset({ source: { kind: 'path', path: values.calib as string } }) : undefined;
@@ -255,6 +257,7 @@ async function quantizeCommand(argv: string[], io: Io): Promise<void> {
     ...(dataset ? { datasetId: dataset.datasetId } : {}),
     ...(spec !== undefined ? { spec: spec as PreprocessSpec } : {}),
     ...(limit ? { limit } : {}),
+    ...(values['float16-io'] ? { keepIOTypes: false } : {}),
     output: { path: values.output as string, overwrite: values.force === true },
   });
   const showProgress = !values.json && process.stderr.isTTY;

@@ -165,7 +165,8 @@ export class QuantizeService {
       if (dataset.imageCount > 0 && !spec) throw new EngineError('BAD_ARGUMENT', 'The calibration folder holds images, but the model has no image-shaped input to propose preprocessing for; give a preprocessing spec.');
       if (spec) checkSpecFitsModel(spec, doc.model);
     }
-    const fp16 = { keepIOTypes: args.keepIOTypes ?? true, blockOps: args.fp16BlockOps ?? Object.keys(quantRules().fp16KeptInFloat), excludeNodes: args.excludeNodes ?? [] };
+    // FP16 keeps the default op list in float32, plus any op types the user excluded.
+    const fp16 = { keepIOTypes: args.keepIOTypes ?? true, blockOps: args.fp16BlockOps ?? [...Object.keys(quantRules().fp16KeptInFloat), ...(args.excludeOpTypes ?? [])], excludeNodes: args.excludeNodes ?? [] };
     const jobId = this.jobs.start('quantize', async (ctx): Promise<QuantizeResult> => {
       const started = performance.now();
       const model = await this.withWeightsInMemory(doc);

@@ -1,4 +1,4 @@
-import { useRef, useState, type DragEvent } from 'react';
+import { useMemo, useRef, useState, type DragEvent } from 'react';
 import { formatBytes } from '../../../shared/model/format.js';
 import type { PreprocessSpec } from '../../../shared/preprocess/preprocess-spec.js';
 import { useGraph } from '../graph/graph-context.js';
@@ -86,6 +86,7 @@ export default function QuantizePanel() {
   const [over, setOver] = useState(false);
   const preset = s.catalog?.presets.find((p) => p.id === s.backend);
   const selectedNode = selection?.kind === 'node' ? view?.nodes[selection.index] : undefined;
+  const opTypes = useMemo(() => [...new Set((view?.nodes ?? []).map((n) => n.opType))].sort(), [view]);
   const running = s.status === 'running';
   const p = s.progress;
   const pct = p && p.total > 0 ? Math.round((100 * p.done) / p.total) : undefined;
@@ -137,6 +138,11 @@ export default function QuantizePanel() {
               <option value="percentile">Percentile (99.999%)</option>
               <option value="entropy">Entropy (KL)</option>
             </select>
+          </label>
+        )}
+        {s.mode === 'fp16' && (
+          <label>
+            <input type="checkbox" checked={s.keepIOTypes} disabled={running} onChange={(e) => s.set('keepIOTypes', e.target.checked)} /> Keep float32 inputs and outputs
           </label>
         )}
         {s.mode !== 'fp16' && (
@@ -210,12 +216,23 @@ export default function QuantizePanel() {
 
       <div className="exclusions" aria-label="Excluded nodes">
         <span>Left in float:</span>
-        {s.excludeNodes.length === 0 && <span className="muted"> none chosen (default rules apply)</span>}
+        {s.excludeNodes.length + s.excludeOpTypes.length === 0 && <span className="muted"> none chosen (default rules apply)</span>}
+        {s.excludeOpTypes.map((o) => (
+          <button key={`op:${o}`} type="button" className="chip" title="Quantize these ops again" onClick={() => s.includeOpType(o)}>
+            all {o} ✕
+          </button>
+        ))}
         {s.excludeNodes.map((n) => (
           <button key={n} type="button" className="chip" title="Quantize this node again" onClick={() => s.include(n)}>
             {n} ✕
           </button>
         ))}
+        <select aria-label="Leave op type in float" value="" disabled={running} onChange={(e) => e.target.value && s.excludeOpType(e.target.value)}>
+          <option value="">Leave an op type in float…</option>
+          {opTypes.filter((o) => !s.excludeOpTypes.includes(o)).map((o) => (
+            <option key={o}>{o}</option>
+          ))}
+        </select>
         {selectedNode && !s.excludeNodes.includes(selectedNode.name) && (
           <button type="button" disabled={running} onClick={() => s.exclude(selectedNode.name)}>
             Exclude selected node ({selectedNode.name})

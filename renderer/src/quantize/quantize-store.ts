@@ -21,7 +21,10 @@ export interface QuantizeState {
   /** '' = the preset's method. */
   method: CalibrationMethod | '';
   perChannel: boolean;
+  /** FP16: keep float32 graph inputs and outputs. */
+  keepIOTypes: boolean;
   excludeNodes: string[];
+  excludeOpTypes: string[];
   dataset?: DatasetInfo;
   /** Upload progress while a dropped folder is sent to the engine (browser mode). */
   upload?: { done: number; total: number };
@@ -33,9 +36,11 @@ export interface QuantizeState {
   result?: QuantizeResult;
   error?: string;
   toggle(): void;
-  set<K extends 'mode' | 'backend' | 'method' | 'perChannel'>(key: K, value: QuantizeState[K]): void;
+  set<K extends 'mode' | 'backend' | 'method' | 'perChannel' | 'keepIOTypes'>(key: K, value: QuantizeState[K]): void;
   exclude(name: string): void;
   include(name: string): void;
+  excludeOpType(opType: string): void;
+  includeOpType(opType: string): void;
   loadFolder(files: FolderFile[], folderName: string): Promise<void>;
   /** Desktop: a folder by path (dropped, or chosen in the native dialog). */
   loadFolderPath(path: string): Promise<void>;
@@ -85,7 +90,9 @@ export function createQuantizeStore(client: EngineClient, host: Host, docId: str
       backend: 'ort-cpu',
       method: '',
       perChannel: true,
+      keepIOTypes: true,
       excludeNodes: [],
+      excludeOpTypes: [],
 
       toggle() {
         const open = !get().open;
@@ -106,6 +113,14 @@ export function createQuantizeStore(client: EngineClient, host: Host, docId: str
 
       include(name) {
         set({ excludeNodes: get().excludeNodes.filter((n) => n !== name) });
+      },
+
+      excludeOpType(opType) {
+        if (!get().excludeOpTypes.includes(opType)) set({ excludeOpTypes: [...get().excludeOpTypes, opType] });
+      },
+
+      includeOpType(opType) {
+        set({ excludeOpTypes: get().excludeOpTypes.filter((o) => o !== opType) });
       },
 
       async loadFolder(files, folderName) {
@@ -153,6 +168,8 @@ export function createQuantizeStore(client: EngineClient, host: Host, docId: str
             ...(s.method ? { method: s.method } : {}),
             perChannel: s.perChannel,
             excludeNodes: s.excludeNodes,
+            excludeOpTypes: s.excludeOpTypes,
+            ...(s.mode === 'fp16' ? { keepIOTypes: s.keepIOTypes } : {}),
             ...(s.mode === 'int8-static' && s.dataset ? { datasetId: s.dataset.datasetId, ...(s.spec ? { spec: s.spec } : {}) } : {}),
           });
           set({ jobId });

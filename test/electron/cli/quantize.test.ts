@@ -50,5 +50,9 @@ describe('onnx-studio quantize', () => {
     expect(r.stdout).toMatch(/Converted \d+ nodes/);
     const inspect = JSON.parse(cli(['inspect', out, '--json']).stdout);
     expect(inspect.graph.inputs[0].type).toMatch(/float32|float\b/);
+    const halfIo = path.join(tempDir(), 'digits.fp16-io.onnx');
+    expect(cli(['quantize', DIGITS, '-o', halfIo, '--mode', 'fp16', '--float16-io']).code).toBe(0);
+    expect(JSON.parse(cli(['inspect', halfIo, '--json']).stdout).graph.inputs[0].type).toMatch(/float16/);
+    expect(cli(['quantize', DIGITS, '-o', halfIo, '--mode', 'int8-dynamic', '--float16-io']).code).toBe(2);
   });
 });
