@@ -1,4 +1,5 @@
 import type { ModelInfo, QuantizeResult } from '../../shared/api/dto.js';
+import type { CompareResult, LayerErrorResult } from '../../shared/metrics/compare-types.js';
 import type { Analysis } from '../../shared/analysis/cost-model.js';
 import type { ProfileResult } from '../../shared/profile/profile-types.js';
 import { formatBytes, formatShape, formatSi } from '../../shared/model/format.js';
@@ -74,5 +75,40 @@ export function formatQuantize(r: QuantizeResult, seconds: number): string {
   }
   for (const x of r.excludedNodes) lines.push(`  ${x.name} (${x.opType}): ${x.reason}`);
   for (const w of r.warnings) lines.push(`Warning: ${w}`);
+  if (r.accuracy) {
+    const a = r.accuracy;
+    lines.push(`Accuracy target: at most ${a.maxDropPoints} points below FP32 top-1 ${(100 * a.referenceTop1).toFixed(2)}% — ${a.met ? 'met' : 'not met: no quantized layer is left to exclude'}`);
+    for (const [i, st] of a.steps.entries()) lines.push(`  step ${i + 1}: top-1 ${(100 * st.top1).toFixed(2)}% (drop ${st.dropPoints.toFixed(2)}), in float: ${st.excluded.join(', ') || 'nothing'}`);
+  }
+  return lines.join('\n');
+}
+
+export function formatCompare(r: CompareResult, layers: (LayerErrorResult | undefined)[]): string {
+  const pct = (v: number | undefined) => (v === undefined ? '-' : `${(100 * v).toFixed(2)}%`);
+  const rows = [
+    ['model', 'precision', 'size', 'p50 ms', 'top-1', 'top-5', 'agree', 'cosine', 'SQNR dB', 'max |err|'],
+    ...r.models.map((m) => [
+      m.label,
+      m.precision,
+      formatBytes(m.sizeBytes),
+      m.latencyMsP50.toFixed(2),
+      pct(m.top1),
+      pct(m.top5),
+      pct(m.agreementTop1),
+      m.cosine.toFixed(5),
+      m.sqnrDb === null ? 'identical' : m.sqnrDb.toFixed(1),
+      m.maxAbsErr.toPrecision(3),
+    ]),
+  ];
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+  const lines = [`${r.samples} samples from ${r.dataset} on ${r.backend}${r.skipped ? ` (${r.skipped} skipped)` : ''}; reference ${r.reference}`, ''];
+  for (const row of rows) lines.push(row.map((v, c) => (c === 0 ? v.padEnd(widths[c]!) : v.padStart(widths[c]!))).join('  '));
+  const total = r.disagreements.length + r.moreDisagreements;
+  if (total > 0) lines.push('', `${total} sample${total === 1 ? '' : 's'} where a variant's top-1 differs from the reference's${r.disagreements.length ? `, e.g. ${r.disagreements.slice(0, 3).map((d) => d.sample).join(', ')}` : ''}`);
+  layers.forEach((l, i) => {
+    if (!l) return;
+    lines.push('', `Worst layers of ${r.models[i]!.label} (SQNR over ${l.samples} samples):`);
+    for (const x of l.layers.slice(0, 10)) lines.push(`  ${(x.sqnrDb === null ? 'identical' : `${x.sqnrDb.toFixed(1)} dB`).padStart(9)}  ${x.tensor}${x.nodeName ? ` (${x.opType} ${x.nodeName})` : ''}`);
+  });
   return lines.join('\n');
 }

@@ -6,7 +6,8 @@ import type { PreprocessSpec } from '../../shared/preprocess/preprocess-spec.js'
 import { EngineError, firstLine, isErrorCode } from '../../shared/api/errors.js';
 import { Engine } from '../engine/engine.js';
 import { inProcessTransport } from '../engine/in-process-transport.js';
-import { formatAnalysis, formatInspect, formatProfile, formatQuantize } from './format.js';
+import { formatAnalysis, formatCompare, formatInspect, formatProfile, formatQuantize } from './format.js';
+import type { CompareResult, LayerErrorResult } from '../../shared/metrics/compare-types.js';
 import type { ProfileResult } from '../../shared/profile/profile-types.js';
 import { chromeTrace } from '../../shared/profile/profile-export.js';
 import { UsageError } from './usage-error.js';
@@ -22,9 +23,12 @@ Commands:
                                          latency and per-layer time on an ONNX Runtime backend
   quantize MODEL -o OUT --mode fp16|int8-dynamic|int8-static [--calib DIR] [--preprocess FILE]
         [--method minmax|percentile|entropy] [--per-channel] [--backend ID] [--exclude NODE]...
-        [--exclude-op OPTYPE]... [--limit N] [--float16-io] [--force] [--json]
-                                         FP16 or INT8 model for a target backend (ort-cpu, ort-cuda,
+        [--exclude-op OPTYPE]... [--limit N] [--float16-io] [--max-drop POINTS --eval DIR]
+        [--force] [--json]               FP16 or INT8 model for a target backend (ort-cpu, ort-cuda,
                                          tensorrt, coreml, directml); INT8 static calibrates on DIR
+  compare REFERENCE OTHER... --data DIR [--preprocess FILE] [--backend ID] [--layers] [--json]
+                                         accuracy (class sub-folders), agreement, cosine, SQNR, max error,
+                                         latency and size of each model against the reference
   backends [--json]                      the execution providers usable on this machine, and why not
   edit MODEL -o OUT [--force] [--json]   re-save a model (atomically; --force to overwrite OUT)
   serve [MODEL] [--port N] [--no-open]   the app in your browser; prints "Listening on <url>" first
@@ -227,6 +231,8 @@ async function quantizeCommand(argv: string[], io: Io): Promise<void> {
       'exclude-op': { type: 'string', multiple: true },
       limit: { type: 'string' },
       'float16-io': { type: 'boolean' },
+      'max-drop': { type: 'string' },
+      eval: { type: 'string' },
       force: { type: 'boolean' },
     },
     'quantize',
@@ -241,10 +247,15 @@ async function quantizeCommand(argv: string[], io: Io): Promise<void> {
   if (mode !== 'int8-static' && (values.calib || values.preprocess || method)) throw new UsageError(`--calib, --preprocess and --method apply to int8-static only, not ${mode}`);
   const limit = wholeNumber(values, 'limit', 1, 10_000_000);
   if (values['float16-io'] && mode !== 'fp16') throw new UsageError('--float16-io applies to --mode fp16 only');
+  const maxDrop = values['max-drop'] === undefined ? undefined : Number(values['max-drop']);
+  if (maxDrop !== undefined && (!Number.isFinite(maxDrop) || maxDrop < 0 || maxDrop > 100)) throw new UsageError(`--max-drop takes accuracy points from 0 to 100, not '${String(values['max-drop'])}'`);
+  if ((maxDrop !== undefined) !== (values.eval !== undefined)) throw new UsageError('--max-drop and --eval DIR go together: the drop is measured on the labelled folder DIR');
+  if (maxDrop !== undefined && mode !== 'int8-static') throw new UsageError('--max-drop applies to --mode int8-static only');
   const engine = client();
   const info = await engine.openModel({ source: { kind: 'path', path: input } });
   const dataset = values.calib ? await engine.openDataset({ source: { kind: 'path', path: values.calib as string } }) : undefined;
   const spec = values.preprocess ? await readPreprocess(values.preprocess as string) : undefined;
+  const evalData = values.eval ? await engine.openDataset({ source: { kind: 'path', path: values.eval as string } }) : undefined;
   const started = performance.now();
   const { jobId } = await engine.startQuantize({
     docId: info.docId,
@@ -258,6 +269,7 @@ async function quantizeCommand(argv: string[], io: Io): Promise<void> {
     ...(spec !== undefined ? { spec: spec as PreprocessSpec } : {}),
     ...(limit ? { limit } : {}),
     ...(values['float16-io'] ? { keepIOTypes: false } : {}),
+    ...(evalData && maxDrop !== undefined ? { accuracy: { evalDatasetId: evalData.datasetId, maxDropPoints: maxDrop } } : {}),
     output: { path: values.output as string, overwrite: values.force === true },
   });
   const showProgress = !values.json && process.stderr.isTTY;
@@ -280,13 +292,61 @@ async function quantizeCommand(argv: string[], io: Io): Promise<void> {
       sizeBefore: r.sizeBefore,
       sizeAfter: r.sizeAfter,
       warnings: r.warnings,
+      ...(r.accuracy ? { accuracy: r.accuracy } : {}),
     }, null, 2));
     return;
   }
   io.out(formatQuantize(r, seconds));
 }
 
-const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<void>> = { inspect, analyze, profile, quantize: quantizeCommand, backends, edit, serve };
+async function compare(argv: string[], io: Io): Promise<void> {
+  const { values, positionals } = parse(argv, { data: { type: 'string' }, preprocess: { type: 'string' }, backend: { type: 'string' }, layers: { type: 'boolean' } }, 'compare');
+  if (positionals.length < 2) throw new UsageError(`compare takes a REFERENCE model and at least one OTHER (got ${positionals.length} model${positionals.length === 1 ? '' : 's'})`);
+  if (!values.data) throw new UsageError('compare needs --data DIR, a folder of inputs (one sub-folder per class for accuracy)');
+  const engine = client();
+  const docs = [];
+  for (const file of positionals) docs.push(await engine.openModel({ source: { kind: 'path', path: file } }));
+  const dataset = await engine.openDataset({ source: { kind: 'path', path: values.data as string } });
+  const spec = values.preprocess ? ((await readPreprocess(values.preprocess as string)) as PreprocessSpec) : undefined;
+  const run = async (jobId: string, what: string) => {
+    const job = await engine.waitForJob(jobId);
+    if (job.status !== 'succeeded') throw new EngineError(isErrorCode(job.error?.code) ? job.error.code : 'IO_ERROR', job.error?.message ?? `The ${what} did not finish.`);
+    return job.result;
+  };
+  const { jobId } = await engine.startCompare({
+    referenceDocId: docs[0]!.docId,
+    variantDocIds: docs.slice(1).map((d) => d.docId),
+    datasetId: dataset.datasetId,
+    ...(spec ? { spec } : {}),
+    ...(values.backend ? { backend: values.backend as string } : {}),
+  });
+  const result = (await run(jobId, 'comparison')) as CompareResult;
+  const layers: (LayerErrorResult | undefined)[] = [undefined];
+  if (values.layers) {
+    for (const d of docs.slice(1)) {
+      const started = await engine.startLayerErrors({ referenceDocId: docs[0]!.docId, variantDocId: d.docId, datasetId: dataset.datasetId, ...(spec ? { spec } : {}) });
+      layers.push((await run(started.jobId, 'per-layer comparison')) as LayerErrorResult);
+    }
+  }
+  if (values.json) {
+    io.out(JSON.stringify({
+      reference: positionals[0],
+      dataset: values.data,
+      samples: result.samples,
+      skipped: result.skipped,
+      backend: result.backend,
+      models: result.models.map((m, i) => {
+        const { label: _label, docId: _doc, outputs, ...rest } = m;
+        return { ...rest, path: path.resolve(positionals[i]!), outputs, ...(layers[i] ? { layers: layers[i]!.layers } : {}) };
+      }),
+      disagreements: result.disagreements.length + result.moreDisagreements,
+    }, null, 2));
+    return;
+  }
+  io.out(formatCompare(result, layers));
+}
+
+const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<void>> = { inspect, analyze, profile, quantize: quantizeCommand, compare, backends, edit, serve };
 
 /** Runs one command line; returns the exit code. Never lets a stack trace reach the user. */
 export async function runCli(argv: string[], io: Io): Promise<number> {

@@ -24,6 +24,7 @@ import { opCategories, opRegistry } from './op-metadata.js';
 import { listBackends } from './profiling/backends.js';
 import { profileModel, type ProfileOptions } from './profiling/profile-run.js';
 import { QuantizeService } from './quantization/quantize-service.js';
+import { CompareService } from './evaluation/compare-service.js';
 
 
 interface SampleEntry {
@@ -44,12 +45,14 @@ export class Engine implements EngineApi {
   readonly jobs: JobManager;
   private readonly listeners = new Set<(e: EngineEvent) => void>();
   private readonly quantization: QuantizeService;
+  private readonly comparison: CompareService;
 
   constructor(private readonly options: EngineOptions) {
     this.jobs = new JobManager((e) => {
       for (const l of this.listeners) l(e);
     });
     this.quantization = new QuantizeService(this.documents, this.jobs, options.blobDir);
+    this.comparison = new CompareService(this.documents, this.jobs, this.quantization);
   }
 
   subscribe(listener: (e: EngineEvent) => void): () => void {
@@ -255,6 +258,18 @@ export class Engine implements EngineApi {
 
   async startQuantize(args: MethodArgs<'startQuantize'>) {
     return this.quantization.startQuantize(args);
+  }
+
+  async startCompare(args: MethodArgs<'startCompare'>) {
+    return this.comparison.startCompare(args);
+  }
+
+  async startLayerErrors(args: MethodArgs<'startLayerErrors'>) {
+    return this.comparison.startLayerErrors(args);
+  }
+
+  async getThumbnail(args: MethodArgs<'getThumbnail'>) {
+    return this.comparison.getThumbnail(args);
   }
 
   async getJob(args: MethodArgs<'getJob'>) {

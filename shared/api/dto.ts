@@ -1,6 +1,7 @@
 import type { OpVersionSchema } from '../graph/op-registry.js';
 import type { QuantizeSummary } from '../quantize/quant-options.js';
 import type { BackendPreset } from '../quantize/presets.js';
+import type { AccuracyStep } from '../metrics/compare-types.js';
 import type { Problem } from '../graph/validate.js';
 import type { ModelSummary } from '../model/summary.js';
 
@@ -145,4 +146,6 @@ export interface QuantizeResult extends QuantizeSummary {
   skippedExamples: string[];
   calibrationReused: boolean;
   seconds: number;
+  /** Accuracy-aware quantization: whether the drop was met, and each step's exclusions and top-1. */
+  accuracy?: { met: boolean; referenceTop1: number; maxDropPoints: number; steps: AccuracyStep[] };
 }

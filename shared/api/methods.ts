@@ -91,10 +91,26 @@ export const METHOD_ARGS = {
       datasetId: id.optional(),
       spec: PREPROCESS_SPEC.optional(),
       limit: z.number().int().min(1).max(10_000_000).optional(),
+      /** Accuracy-aware INT8: leave the worst layers in float until top-1 on this labelled folder drops at most this much. */
+      accuracy: z.object({ evalDatasetId: id, maxDropPoints: z.number().min(0).max(100) }).strict().optional(),
       /** Write the result here; without it the result opens as a new unsaved document. */
       output: z.object({ path: z.string().min(1).max(4096), overwrite: z.boolean().optional() }).strict().optional(),
     })
     .strict(),
+  startCompare: z
+    .object({
+      referenceDocId: id,
+      variantDocIds: z.array(id).min(1).max(16),
+      datasetId: id,
+      spec: PREPROCESS_SPEC.optional(),
+      backend: z.string().min(1).max(40).optional(),
+      latencyRuns: z.number().int().min(1).max(10_000).optional(),
+    })
+    .strict(),
+  startLayerErrors: z
+    .object({ referenceDocId: id, variantDocId: id, datasetId: id, spec: PREPROCESS_SPEC.optional(), limit: z.number().int().min(1).max(100_000).optional() })
+    .strict(),
+  getThumbnail: z.object({ datasetId: id, file: z.string().min(1).max(4096) }).strict(),
   getJob: z.object({ jobId: id }).strict(),
   cancelJob: z.object({ jobId: id }).strict(),
 } as const;
@@ -121,6 +137,9 @@ export interface MethodResults {
   openDataset: DatasetInfo;
   previewPreprocess: PreprocessPreview;
   startQuantize: JobStarted;
+  startCompare: JobStarted;
+  startLayerErrors: JobStarted;
+  getThumbnail: { imageUrl: string };
   getJob: JobInfo;
   cancelJob: JobInfo;
 }

@@ -117,7 +117,8 @@ export function planQdq(model: ModelProto, rules: QuantRules, options: PlanOptio
     const opType = node.opType ?? '';
     const rule = ruleOf(node);
     const userExcluded = excludeNodes.has(label) || excludeOps.has(opType);
-    if (userExcluded && rule && rule.kind !== 'activation') {
+    // Data-movement ops are decided (and their exclusion reported) in pass 2.
+    if (userExcluded && rule && (rule.kind === 'weighted' || rule.kind === 'arithmetic')) {
       excluded.push({ name: label, opType, reason: excludeNodes.has(label) ? 'excluded by you' : `you excluded ${opType} ops` });
       continue;
     }

@@ -6,7 +6,7 @@ import type { ModelProto } from '../../../shared/onnx/types.js';
 import { pixelsToTensor } from '../../../shared/preprocess/to-tensor.js';
 import type { PreprocessSpec } from '../../../shared/preprocess/preprocess-spec.js';
 import { decodeImage, IMAGE_EXTENSIONS } from './image-decode.js';
-import { readNpyValues, readTensorProtoValues, toInputTensor } from './input-tensor.js';
+import { readNpyValues, readTensorProtoValues, toInputTensor, type SampleValues } from './input-tensor.js';
 
 export const TENSOR_EXTENSIONS = ['.npy', '.pb'];
 const USABLE = [...IMAGE_EXTENSIONS, ...TENSOR_EXTENSIONS];
@@ -136,11 +136,11 @@ export class Dataset {
 export class SampleError extends Error {}
 
 /**
- * Reads one sample into the model's feeds. Images need a preprocessing spec for their input. Throws
- * SampleError (skip and count) for a bad file, EngineError for a problem with the whole run.
+ * Reads and decodes one sample's files into values per input (images through the preprocessing spec).
+ * Throws SampleError (skip and count) for a bad file, EngineError for a problem with the whole run.
  */
-export async function loadSample(sample: Sample, inputs: readonly ModelInput[], spec: PreprocessSpec | undefined): Promise<Record<string, ort.Tensor>> {
-  const feeds: Record<string, ort.Tensor> = {};
+export async function readSample(sample: Sample, inputs: readonly ModelInput[], spec: PreprocessSpec | undefined): Promise<Map<string, SampleValues>> {
+  const values = new Map<string, SampleValues>();
   for (const input of inputs) {
     const file = sample.files.get(input.name);
     if (!file) throw new SampleError(`${sample.id}: no file for input '${input.name}'`);
@@ -151,19 +151,37 @@ export async function loadSample(sample: Sample, inputs: readonly ModelInput[], 
       const bytes = await fs.readFile(file.filePath);
       if (IMAGE_EXTENSIONS.includes(ext)) {
         if (!spec) throw new EngineError('BAD_ARGUMENT', `The data holds images for input '${input.name}' but no preprocessing was given; give one (--preprocess FILE).`);
-        const pixels = await decodeImage(bytes, ext, spec);
-        const data = pixelsToTensor(pixels, spec);
+        const data = pixelsToTensor(await decodeImage(bytes, ext, spec), spec);
         const [h, w] = spec.size;
         const c = spec.color === 'gray' ? 1 : 3;
-        feeds[input.name] = toInputTensor({ data, dims: spec.layout === 'NCHW' ? [c, h, w] : [h, w, c] }, input.elemType, input.dims);
+        values.set(input.name, { data, dims: spec.layout === 'NCHW' ? [c, h, w] : [h, w, c] });
       } else {
-        const values = ext === '.npy' ? readNpyValues(bytes) : readTensorProtoValues(bytes);
-        feeds[input.name] = toInputTensor(values, input.elemType, input.dims);
+        values.set(input.name, ext === '.npy' ? readNpyValues(bytes) : readTensorProtoValues(bytes));
       }
     } catch (e) {
       if (e instanceof EngineError) throw e;
       throw new SampleError(`${file.relPath}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
+  return values;
+}
+
+/** A model's feeds from a sample's values, converted to each input's element type and checked against its shape. */
+export function feedsFor(sample: Sample, values: ReadonlyMap<string, SampleValues>, inputs: readonly ModelInput[]): Record<string, ort.Tensor> {
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const input of inputs) {
+    const v = values.get(input.name);
+    if (!v) throw new SampleError(`${sample.id}: no file for input '${input.name}'`);
+    try {
+      feeds[input.name] = toInputTensor(v, input.elemType, input.dims);
+    } catch (e) {
+      throw new SampleError(`${sample.files.get(input.name)?.relPath ?? sample.id}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
   return feeds;
+}
+
+/** Reads one sample into the model's feeds. */
+export async function loadSample(sample: Sample, inputs: readonly ModelInput[], spec: PreprocessSpec | undefined): Promise<Record<string, ort.Tensor>> {
+  return feedsFor(sample, await readSample(sample, inputs, spec), inputs);
 }

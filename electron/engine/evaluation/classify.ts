@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { EngineError } from '../../../shared/api/errors.js';
 import type { ModelProto } from '../../../shared/onnx/types.js';
+import { rankOf } from '../../../shared/metrics/output-metrics.js';
 import { fromFloat16Bits } from '../../../shared/quantize/float16.js';
 import type { PreprocessSpec } from '../../../shared/preprocess/preprocess-spec.js';
 import { forEachSampleRun } from '../quantization/calibrate.js';
@@ -12,13 +13,6 @@ export interface ClassificationScore {
   samples: number;
   top1: number;
   top5: number;
-}
-
-function ranksOf(logits: ArrayLike<number>, label: number): number {
-  const target = Number(logits[label]);
-  let above = 0;
-  for (let i = 0; i < logits.length; i++) if (Number(logits[i]) > target) above++;
-  return above;
 }
 
 /**
@@ -36,7 +30,7 @@ export async function classificationAccuracy(modelFile: string, model: ModelProt
     const pass = await forEachSampleRun(session, model, dataset, spec, [output], ctx, 'evaluating', (outputs, sample) => {
       const scores = outputs[output] as ort.Tensor;
       const values = scores.type === 'float16' ? Array.from(scores.data as Uint16Array, fromFloat16Bits) : (scores.data as Float32Array);
-      const rank = ranksOf(values, classes.indexOf(sample.label ?? ''));
+      const rank = rankOf(values, classes.indexOf(sample.label ?? ''));
       if (rank === 0) top1++;
       if (rank < 5) top5++;
     });

@@ -22,7 +22,8 @@ import { decodeModelBytes } from '../model-reader.js';
 import { saveModel } from '../model-writer.js';
 import { opRegistry } from '../op-metadata.js';
 import { validateModel } from '../../../shared/graph/validate.js';
-import { quantize, quantPresets, quantRules, staticPlan, type CalibrationCache } from './quantize-run.js';
+import { quantize, quantPresets, quantRules, staticPlan, type CalibrationCache, type QuantizeOutcome } from './quantize-run.js';
+import { quantizeToAccuracy } from './accuracy-aware.js';
 
 const BLOB_ID = /^[a-f0-9-]{36}$/;
 const SUFFIX = { fp16: 'fp16', 'int8-dynamic': 'int8-dynamic', 'int8-static': 'int8' } as const;
@@ -156,6 +157,9 @@ export class QuantizeService {
     const unknown = (args.excludeNodes ?? []).filter((n) => !(doc.model.graph?.node ?? []).some((x, i) => (x.name || `${x.opType}_${i}`) === n));
     if (unknown.length > 0) throw new EngineError('BAD_ARGUMENT', `The model has no node named ${unknown.slice(0, 3).map((n) => `'${n}'`).join(', ')}; check the names to exclude.`);
     const dataset = args.datasetId ? this.dataset(args.datasetId) : undefined;
+    const evalData = args.accuracy ? this.dataset(args.accuracy.evalDatasetId) : undefined;
+    if (evalData && args.mode !== 'int8-static') throw new EngineError('BAD_ARGUMENT', 'An accuracy target applies to INT8 static quantization only.');
+    if (evalData && evalData.classes().length < 2) throw new EngineError('BAD_ARGUMENT', `The evaluation folder '${evalData.name}' needs one sub-folder per class to measure accuracy.`);
     let spec: PreprocessSpec | undefined;
     if (args.mode === 'int8-static') {
       staticPlan(doc.model, int8);
@@ -170,13 +174,19 @@ export class QuantizeService {
     const jobId = this.jobs.start('quantize', async (ctx): Promise<QuantizeResult> => {
       const started = performance.now();
       const model = await this.withWeightsInMemory(doc);
-      const outcome = await quantize(
-        model,
-        { mode: args.mode, int8, fp16, ...(dataset ? { dataset } : {}), ...(spec ? { spec } : {}), ...(args.limit ? { limit: args.limit } : {}) },
-        ctx,
-        { map: this.calibrationCache, key: `${doc.docId}:${doc.version}:${args.datasetId ?? ''}:${JSON.stringify(spec ?? null)}:${args.limit ?? ''}` },
-      );
-      const result = withProvenance(outcome.model, args.mode, args.mode === 'fp16' ? undefined : { backend: args.backend ?? DEFAULT_PRESET, ...int8 });
+      const request = { mode: args.mode, int8, fp16, ...(dataset ? { dataset } : {}), ...(spec ? { spec } : {}), ...(args.limit ? { limit: args.limit } : {}) };
+      const cache = { map: this.calibrationCache, key: `${doc.docId}:${doc.version}:${args.datasetId ?? ''}:${JSON.stringify(spec ?? null)}:${args.limit ?? ''}` };
+      let accuracy: QuantizeResult['accuracy'];
+      let outcome: QuantizeOutcome;
+      if (evalData && args.accuracy) {
+        const r = await quantizeToAccuracy(model, doc.sourceFile, request, evalData, spec, args.accuracy.maxDropPoints, await this.scratchDir(), ctx, cache);
+        outcome = r.outcome;
+        accuracy = { met: r.met, referenceTop1: r.referenceTop1, maxDropPoints: args.accuracy.maxDropPoints, steps: r.steps };
+      } else {
+        outcome = await quantize(model, request, ctx, cache);
+      }
+      const settings = { backend: args.backend ?? DEFAULT_PRESET, ...int8, excludeNodes: accuracy?.steps.at(-1)?.excluded ?? int8.excludeNodes };
+      const result = withProvenance(outcome.model, args.mode, args.mode === 'fp16' ? undefined : settings);
       ctx.checkCancelled();
       const bytes = encodeModel(result);
       const fileName = `${doc.fileName.replace(/\.onnx$/i, '')}.${SUFFIX[args.mode]}.onnx`;
@@ -213,6 +223,7 @@ export class QuantizeService {
         skippedExamples: outcome.skippedExamples,
         calibrationReused: outcome.calibrationReused,
         seconds: (performance.now() - started) / 1000,
+        ...(accuracy ? { accuracy } : {}),
       };
     });
     return { jobId };

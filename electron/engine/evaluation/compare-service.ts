@@ -1,0 +1,92 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { EngineError } from '../../../shared/api/errors.js';
+import type { MethodArgs } from '../../../shared/api/methods.js';
+import type { CompareResult, LayerErrorResult } from '../../../shared/metrics/compare-types.js';
+import { parsePreprocessSpec, type PreprocessSpec } from '../../../shared/preprocess/preprocess-spec.js';
+import { requireBackend } from '../profiling/backends.js';
+import { IMAGE_EXTENSIONS } from '../datasets/image-decode.js';
+import type { Dataset } from '../datasets/dataset.js';
+import type { DocumentStore, ModelDocument } from '../documents.js';
+import type { JobManager } from '../jobs.js';
+import type { QuantizeService } from '../quantization/quantize-service.js';
+import { compareModels, type CompareModel } from './compare-run.js';
+import { layerErrors } from './layer-errors.js';
+
+const THUMBNAIL_PX = 64;
+
+/** Comparison of model variants on a dataset, per-layer error, and the thumbnails the Compare panel shows. */
+export class CompareService {
+  constructor(
+    private readonly documents: DocumentStore,
+    private readonly jobs: JobManager,
+    private readonly quantization: QuantizeService,
+  ) {}
+
+  private spec(dataset: Dataset, given: unknown, reference: ModelDocument): PreprocessSpec | undefined {
+    if (given !== undefined) {
+      try {
+        return parsePreprocessSpec(given);
+      } catch (e) {
+        throw new EngineError('BAD_ARGUMENT', `The preprocessing is not valid: ${e instanceof Error ? e.message : String(e)}.`);
+      }
+    }
+    if (dataset.imageCount === 0) return undefined;
+    const proposed = this.quantization.proposePreprocess(reference.docId);
+    if (!proposed) throw new EngineError('BAD_ARGUMENT', 'The folder holds images, but the model has no image-shaped input to propose preprocessing for; give a preprocessing spec.');
+    return proposed;
+  }
+
+  private participant(doc: ModelDocument): CompareModel {
+    return { label: doc.fileName, file: doc.sourceFile, model: doc.model, sizeBytes: doc.sizeBytes, docId: doc.docId, ...(doc.path ? { path: doc.path } : {}) };
+  }
+
+  async startCompare(args: MethodArgs<'startCompare'>): Promise<{ jobId: string }> {
+    const reference = this.documents.get(args.referenceDocId);
+    const variants = args.variantDocIds.map((id) => this.documents.get(id));
+    if (variants.some((v) => v.docId === reference.docId)) throw new EngineError('BAD_ARGUMENT', 'The reference is also listed as a variant; choose other models to compare with it.');
+    const dataset = this.quantization.dataset(args.datasetId);
+    dataset.requireUsable();
+    const spec = this.spec(dataset, args.spec, reference);
+    const backend = args.backend ?? 'cpu';
+    const labels = new Set<string>();
+    const participants = [reference, ...variants].map((d) => {
+      const p = this.participant(d);
+      // Two open files may share a name (two quantizations); the label must tell them apart.
+      for (let i = 2; labels.has(p.label); i++) p.label = `${d.fileName} (${i})`;
+      labels.add(p.label);
+      return p;
+    });
+    const jobId = this.jobs.start('compare', async (ctx): Promise<CompareResult> => {
+      await requireBackend(backend);
+      const result = await compareModels(participants[0]!, participants.slice(1), dataset, spec, ctx, { backend, latencyRuns: args.latencyRuns ?? 20, disagreementLimit: 100 });
+      return { ...result, datasetId: args.datasetId };
+    });
+    return { jobId };
+  }
+
+  async startLayerErrors(args: MethodArgs<'startLayerErrors'>): Promise<{ jobId: string }> {
+    const reference = this.documents.get(args.referenceDocId);
+    const variant = this.documents.get(args.variantDocId);
+    const dataset = this.quantization.dataset(args.datasetId);
+    dataset.requireUsable();
+    const spec = this.spec(dataset, args.spec, reference);
+    const jobId = this.jobs.start('layer-errors', (ctx): Promise<LayerErrorResult> => layerErrors(reference.model, variant.model, dataset, spec, ctx, args.limit ?? 32));
+    return { jobId };
+  }
+
+  async getThumbnail(args: MethodArgs<'getThumbnail'>): Promise<{ imageUrl: string }> {
+    const dataset = this.quantization.dataset(args.datasetId);
+    const file = dataset.usable.find((f) => f.relPath === args.file);
+    if (!file || !IMAGE_EXTENSIONS.includes(path.extname(file.relPath).toLowerCase()) || path.extname(file.relPath).toLowerCase() === '.bmp') {
+      throw new EngineError('NOT_FOUND', `The dataset has no image '${args.file}' to show.`);
+    }
+    try {
+      const png = await sharp(await fs.readFile(file.filePath)).resize(THUMBNAIL_PX, THUMBNAIL_PX, { fit: 'inside' }).png().toBuffer();
+      return { imageUrl: `data:image/png;base64,${png.toString('base64')}` };
+    } catch (e) {
+      throw new EngineError('BAD_ARGUMENT', `Cannot read the image '${args.file}': ${e instanceof Error ? e.message : String(e)}.`);
+    }
+  }
+}
