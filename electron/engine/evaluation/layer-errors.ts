@@ -67,7 +67,7 @@ export async function layerErrors(reference: ModelProto, variant: ModelProto, da
   };
   // In a QDQ variant the tensor before quantization exists too: its distance to the dequantized copy is the local error.
   const variantIndex = buildGraphIndex(variant.graph!);
-  const local = pairs.map(([t, v]) => t !== v && variantIndex.producers.has(t));
+  const local = pairs.map(([t, v]) => t !== v && (variantIndex.producers.has(t) || variantIndex.inputs.has(t)));
   const refSession = await create(reference, pairs.map((p) => p[0]));
   const varFetches = [...new Set([...pairs.map((p) => p[1]), ...pairs.filter((_, i) => local[i]).map((p) => p[0])])];
   const varSession = await create(variant, varFetches);
