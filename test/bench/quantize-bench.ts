@@ -115,3 +115,12 @@ export function calibrationScalingRows(model: string): string[][] {
     ];
   });
 }
+
+/** A comparison of a model and two variants over the stand-in images, in a fresh process: peak memory. */
+export function compareMemoryRow(model: string, variants: string[]): string[] {
+  const script = path.join(root, 'dist', 'test', 'bench', 'compare-child.js');
+  const r = spawnSync(process.execPath, [script, STAND_IN_IMAGES, model, ...variants], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`compare child failed: ${r.stderr.slice(-500)}`);
+  const j = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { samples: number; models: number; peakRssMiB: number; seconds: number };
+  return [path.basename(model), String(j.models), String(j.samples), j.peakRssMiB.toFixed(0), j.seconds.toFixed(1)];
+}

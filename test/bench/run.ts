@@ -18,7 +18,7 @@ import { machineLine, timeMs } from './machine.js';
 import { graphHeavyModel, weightHeavyModel } from './synthetic-models.js';
 import { measureAnalysisUpdate, measureViewer } from './viewer-bench.js';
 import { profileRows } from './profile-bench.js';
-import { calibrationScalingRows, quantizationRows } from './quantize-bench.js';
+import { calibrationScalingRows, compareMemoryRow, quantizationRows } from './quantize-bench.js';
 import { scopedModel } from '../helpers/scoped-model.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -179,6 +179,12 @@ async function quantizationSection(): Promise<void> {
   const cnns = process.argv.slice(2).filter((f) => /resnet|mobilenet/.test(f));
   console.log('\nQuantization (ONNX Runtime CPU preset; latency: plain onnxruntime-node loop, mean ms, models interleaved run by run; accuracy: top-1 on the eval folder):\n');
   console.log(table(['model', 'FP32 size', 'FP16 size', 'INT8 size', 'top-1 FP32 / FP16 / INT8', 'latency FP32 / FP16 / INT8', 'INT8 speed-up', 'calibration'], await quantizationRows(work, cnns)));
+  const compared = cnns.filter((f) => /resnet18/.test(f));
+  if (compared.length > 0) {
+    console.log('\nComparison of FP32, FP16 and INT8 over 497 images, in a fresh process (peak RSS of the whole process):\n');
+    const rows = compared.map((f) => compareMemoryRow(f, ['fp16', 'int8'].map((v) => path.join(work, `${path.basename(f, '.onnx')}.${v}.onnx`))));
+    console.log(table(['model', 'models compared', 'images', 'peak RSS MiB', 'seconds'], rows));
+  }
   for (const cnn of cnns.filter((f) => /resnet50/.test(f))) {
     console.log('\nStreaming calibration, each run in a fresh process (peak RSS during calibration; plain = FP32 inference over the same images, decoding included, mean of a pass before and after calibrating):\n');
     console.log(table(['model', 'images', 'tensors calibrated', 'peak RSS MiB', 'calibration s', 'plain inference s', 'calibration / plain'], calibrationScalingRows(cnn)));

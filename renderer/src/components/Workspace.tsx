@@ -15,18 +15,29 @@ import { createAnalysisStore } from '../analysis/analysis-store.js';
 import { ProfileStoreContext, useProfile } from '../profile/profile-context.js';
 import { createProfileStore } from '../profile/profile-store.js';
 import { QuantizeStoreContext, useQuantize } from '../quantize/quantize-context.js';
+import { CompareStoreContext, useCompare } from '../compare/compare-context.js';
+import { createCompareStore } from '../compare/compare-store.js';
 import { createQuantizeStore } from '../quantize/quantize-store.js';
 
 // Loaded when first opened: the chart library stays off the first screen.
 const AnalysisPanel = lazy(() => import('../analysis/AnalysisPanel.js'));
 const ProfilePanel = lazy(() => import('../profile/ProfilePanel.js'));
 const QuantizePanel = lazy(() => import('../quantize/QuantizePanel.js'));
+const ComparePanel = lazy(() => import('../compare/ComparePanel.js'));
 
 /** The bottom area: the Analysis, Profile or Quantize panel, whichever is open. */
 function BottomPanel({ model }: { model: ModelInfo }) {
   const analysisOpen = useAnalysis((s) => s.open);
   const profileOpen = useProfile((s) => s.open);
   const quantizeOpen = useQuantize((s) => s.open);
+  const compareOpen = useCompare((s) => s.open);
+  if (compareOpen) {
+    return (
+      <Suspense fallback={<section className="analysis" aria-label="Compare" aria-busy="true" />}>
+        <ComparePanel docId={model.docId} />
+      </Suspense>
+    );
+  }
   if (quantizeOpen) {
     return (
       <Suspense fallback={<section className="analysis" aria-label="Quantize" aria-busy="true" />}>
@@ -65,11 +76,12 @@ export function Workspace({ model }: { model: ModelInfo }) {
   const host = useApp((s) => s.host);
   const refreshModels = useApp((s) => s.refreshModels);
   const quantize = useMemo(() => createQuantizeStore(client, host, model.docId, refreshModels), [client, host, model.docId, refreshModels]);
+  const compare = useMemo(() => createCompareStore(client, host, model.docId, (heat) => store.setState({ heat }), refreshModels), [client, host, model.docId, store, refreshModels]);
   // The bottom panels share the space: opening one closes the others.
   useEffect(() => {
     // Each store only needs to be read and closed here, so they are seen through that narrow shape.
     type Panel = { subscribe(l: (s: { open: boolean }, prev: { open: boolean }) => void): () => void; getState(): { open: boolean }; setState(p: { open: boolean }): void };
-    const panels = [analysis, profile, quantize] as unknown as Panel[];
+    const panels = [analysis, profile, quantize, compare] as unknown as Panel[];
     const offs = panels.map((panel) =>
       panel.subscribe((s, prev) => {
         if (!s.open || prev.open) return;
@@ -77,7 +89,7 @@ export function Workspace({ model }: { model: ModelInfo }) {
       }),
     );
     return () => offs.forEach((off) => off());
-  }, [analysis, profile, quantize]);
+  }, [analysis, profile, quantize, compare]);
   useEffect(() => {
     void store.getState().openGraph(MAIN);
     return () => store.getState().dispose();
@@ -94,6 +106,7 @@ export function Workspace({ model }: { model: ModelInfo }) {
       <AnalysisStoreContext.Provider value={analysis}>
       <ProfileStoreContext.Provider value={profile}>
       <QuantizeStoreContext.Provider value={quantize}>
+      <CompareStoreContext.Provider value={compare}>
       <ReactFlowProvider>
         <main className="workspace" aria-label="Model" data-doc-id={model.docId}>
           <header className="toolbar">
@@ -124,6 +137,7 @@ export function Workspace({ model }: { model: ModelInfo }) {
           </div>
         </main>
       </ReactFlowProvider>
+      </CompareStoreContext.Provider>
       </QuantizeStoreContext.Provider>
       </ProfileStoreContext.Provider>
       </AnalysisStoreContext.Provider>

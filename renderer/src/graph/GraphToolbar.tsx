@@ -4,6 +4,7 @@ import type { FlowNode } from './flow-elements.js';
 import { useAnalysis } from '../analysis/analysis-context.js';
 import { useProfile } from '../profile/profile-context.js';
 import { useQuantize } from '../quantize/quantize-context.js';
+import { useCompare } from '../compare/compare-context.js';
 import { useGraph, useGraphStore } from './graph-context.js';
 import { groupItemId, opId } from './visible-graph.js';
 
@@ -20,6 +21,8 @@ export function GraphToolbar({ fileName }: { fileName: string }) {
   const toggleProfile = useProfile((s) => s.toggle);
   const quantizeOpen = useQuantize((s) => s.open);
   const toggleQuantize = useQuantize((s) => s.toggle);
+  const compareOpen = useCompare((s) => s.open);
+  const toggleCompare = useCompare((s) => s.toggle);
   const base = fileName.replace(/\.onnx$/i, '');
 
   const svg = () => {
@@ -69,6 +72,9 @@ export function GraphToolbar({ fileName }: { fileName: string }) {
       </button>
       <button type="button" aria-pressed={quantizeOpen} onClick={toggleQuantize}>
         Quantize
+      </button>
+      <button type="button" aria-pressed={compareOpen} onClick={toggleCompare}>
+        Compare
       </button>
       <button type="button" onClick={exportSvg}>
         Export SVG

@@ -1,9 +1,9 @@
-import { useMemo, useRef, useState, type DragEvent } from 'react';
+import { useMemo, useState } from 'react';
 import { formatBytes } from '../../../shared/model/format.js';
 import type { PreprocessSpec } from '../../../shared/preprocess/preprocess-spec.js';
 import { useGraph } from '../graph/graph-context.js';
 import { useApp } from '../store/store-context.js';
-import { filesFromDrop, filesFromInput } from './folder-files.js';
+import { DataFolderDrop } from '../components/DataFolderDrop.js';
 import { useQuantize } from './quantize-context.js';
 
 const MODES = [
@@ -82,27 +82,12 @@ export default function QuantizePanel() {
   const activate = useApp((x) => x.activate);
   const selection = useGraph((x) => x.selection);
   const view = useGraph((x) => x.view);
-  const input = useRef<HTMLInputElement>(null);
-  const [over, setOver] = useState(false);
   const preset = s.catalog?.presets.find((p) => p.id === s.backend);
   const selectedNode = selection?.kind === 'node' ? view?.nodes[selection.index] : undefined;
   const opTypes = useMemo(() => [...new Set((view?.nodes ?? []).map((n) => n.opType))].sort(), [view]);
   const running = s.status === 'running';
   const p = s.progress;
   const pct = p && p.total > 0 ? Math.round((100 * p.done) / p.total) : undefined;
-
-  const host = useApp((x) => x.host);
-  const onDrop = async (e: DragEvent) => {
-    e.preventDefault();
-    e.stopPropagation();
-    setOver(false);
-    // Desktop: a dropped folder has a path on disk; the engine lists it itself.
-    const dropped = e.dataTransfer.files[0];
-    const droppedPath = dropped ? host.pathForFile?.(dropped) : undefined;
-    if (droppedPath) return s.loadFolderPath(droppedPath);
-    const { files, folderName } = await filesFromDrop(e.dataTransfer);
-    await s.loadFolder(files, folderName);
-  };
 
   return (
     <section className="analysis quantize" aria-label="Quantize" data-status={s.status}>
@@ -162,55 +147,15 @@ export default function QuantizePanel() {
       {s.mode !== 'fp16' && preset && <p className="muted preset-why">{preset.why}</p>}
 
       {s.mode === 'int8-static' && (
-        <div
-          className={`drop-zone${over ? ' over' : ''}`}
-          data-testid="calibration-drop"
-          onDragOver={(e) => {
-            e.preventDefault();
-            e.stopPropagation();
-            setOver(true);
-          }}
-          onDragLeave={() => setOver(false)}
-          onDrop={(e) => void onDrop(e)}
-        >
-          {s.dataset ? (
-            <span>
-              Calibration data: <strong>{s.dataset.name}</strong>, {s.dataset.fileCount} files ({s.dataset.imageCount} images)
-              {s.dataset.ignoredCount > 0 ? `, ${s.dataset.ignoredCount} other files ignored` : ''}
-            </span>
-          ) : (
-            <span>Drop a folder of calibration images (.png, .jpg, .bmp, .webp) or tensors (.npy, .pb) here, or </span>
-          )}{' '}
-          <button
-            type="button"
-            className="link"
-            onClick={() => {
-              if (!host.pickFolderPath) return input.current?.click();
-              void host.pickFolderPath().then((p) => (p ? s.loadFolderPath(p) : undefined));
-            }}
-          >
-            choose a folder…
-          </button>
-          <input
-            ref={input}
-            type="file"
-            aria-label="Calibration folder"
-            hidden
-            {...{ webkitdirectory: '', directory: '' }}
-            multiple
-            onChange={(e) => {
-              if (!e.target.files) return;
-              const { files, folderName } = filesFromInput(e.target.files);
-              void s.loadFolder(files, folderName);
-              e.target.value = '';
-            }}
-          />
-          {s.upload && (
-            <div role="progressbar" aria-label="Uploading calibration data" aria-valuemin={0} aria-valuemax={s.upload.total} aria-valuenow={s.upload.done}>
-              Uploading {s.upload.done} / {s.upload.total}
-            </div>
-          )}
-        </div>
+        <DataFolderDrop
+          label="Calibration folder"
+          testId="calibration-drop"
+          hint="Drop a folder of calibration images (.png, .jpg, .bmp, .webp) or tensors (.npy, .pb) here"
+          {...(s.dataset ? { dataset: s.dataset } : {})}
+          {...(s.upload ? { upload: s.upload } : {})}
+          onFiles={(files, name) => void s.loadFolder(files, name)}
+          onPath={(p) => void s.loadFolderPath(p)}
+        />
       )}
       {s.mode === 'int8-static' && s.spec && s.dataset && s.dataset.imageCount > 0 && <PreprocessForm spec={s.spec} />}
 

@@ -5,12 +5,7 @@ import type { PreprocessSpec } from '../../../shared/preprocess/preprocess-spec.
 import type { CalibrationMethod } from '../../../shared/quantize/calibration-methods.js';
 import type { QuantizeMode } from '../../../shared/quantize/quant-options.js';
 import type { Host } from '../api/host.js';
-
-/** A file picked or dropped as part of a folder, with its path inside that folder. */
-export interface FolderFile {
-  file: File;
-  relPath: string;
-}
+import { uploadFolder, type FolderFile } from '../api/data-folder.js';
 
 export interface QuantizeState {
   open: boolean;
@@ -45,11 +40,10 @@ export interface QuantizeState {
   /** Desktop: a folder by path (dropped, or chosen in the native dialog). */
   loadFolderPath(path: string): Promise<void>;
   updateSpec(patch: Partial<PreprocessSpec>): void;
-  run(): Promise<void>;
+  /** Quantizes with the current settings; resolves to the result (undefined when it failed or was cancelled). */
+  run(): Promise<QuantizeResult | undefined>;
   cancel(): Promise<void>;
 }
-
-const UPLOAD_PARALLEL = 4;
 
 export function createQuantizeStore(client: EngineClient, host: Host, docId: string, onResult: (result: QuantizeResult) => Promise<void>) {
   return createStore<QuantizeState>()((set, get) => {
@@ -64,23 +58,6 @@ export function createQuantizeStore(client: EngineClient, host: Host, docId: str
       } catch (e) {
         set({ previewError: e instanceof Error ? e.message : String(e) });
       }
-    }
-
-    async function sendFolder(files: FolderFile[], folderName: string): Promise<DatasetInfo> {
-      if (!host.upload) throw new Error('This app cannot read dropped folders here; use the command line: onnx-studio quantize --calib DIR.');
-      const uploaded: { blobId: string; path: string }[] = [];
-      let next = 0;
-      set({ upload: { done: 0, total: files.length } });
-      const worker = async () => {
-        while (next < files.length) {
-          const f = files[next++]!;
-          uploaded.push({ blobId: await host.upload!(f.file), path: f.relPath });
-          set({ upload: { done: uploaded.length, total: files.length } });
-        }
-      };
-      await Promise.all(Array.from({ length: UPLOAD_PARALLEL }, worker));
-      uploaded.sort((a, b) => (a.path < b.path ? -1 : 1));
-      return client.openDataset({ source: { kind: 'blobs', name: folderName, files: uploaded } });
     }
 
     return {
@@ -126,8 +103,7 @@ export function createQuantizeStore(client: EngineClient, host: Host, docId: str
       async loadFolder(files, folderName) {
         set({ status: 'loading-data', error: undefined, dataset: undefined, preview: undefined, result: undefined });
         try {
-          if (files.length === 0) throw new Error(`The folder '${folderName}' is empty: expected .png/.jpg/.jpeg/.bmp/.webp/.npy/.pb files.`);
-          const dataset = await sendFolder(files, folderName);
+          const dataset = await uploadFolder(client, host, files, folderName, (done, total) => set({ upload: { done, total } }));
           set({ dataset, status: 'idle', upload: undefined });
           await refreshPreview();
         } catch (e) {
@@ -157,7 +133,7 @@ export function createQuantizeStore(client: EngineClient, host: Host, docId: str
         const s = get();
         if (s.mode === 'int8-static' && !s.dataset) {
           set({ status: 'error', error: 'INT8 static quantization needs calibration data: drop a folder of images on the panel first.' });
-          return;
+          return undefined;
         }
         set({ status: 'running', error: undefined, progress: undefined, result: undefined });
         try {
@@ -178,10 +154,13 @@ export function createQuantizeStore(client: EngineClient, host: Host, docId: str
             const result = job.result as QuantizeResult;
             set({ status: 'ready', result, jobId: undefined });
             await onResult(result);
-          } else set({ status: job.status === 'cancelled' ? 'cancelled' : 'error', error: job.error?.message, jobId: undefined });
+            return result;
+          }
+          set({ status: job.status === 'cancelled' ? 'cancelled' : 'error', error: job.error?.message, jobId: undefined });
         } catch (e) {
           set({ status: 'error', error: e instanceof Error ? e.message : String(e), jobId: undefined });
         }
+        return undefined;
       },
 
       async cancel() {

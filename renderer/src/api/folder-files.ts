@@ -1,4 +1,4 @@
-import type { FolderFile } from './quantize-store.js';
+import type { FolderFile } from './data-folder.js';
 
 /** Files from an <input webkitdirectory>: their webkitRelativePath starts with the folder's name. */
 export function filesFromInput(list: FileList): { files: FolderFile[]; folderName: string } {
