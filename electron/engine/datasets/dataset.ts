@@ -84,6 +84,8 @@ export class Dataset {
   constructor(
     readonly name: string,
     files: DatasetFile[],
+    /** Class names in index order, from a labels.txt beside the class folders; else sorted folder names. */
+    private readonly labelOrder?: string[],
   ) {
     this.usable = files.filter((f) => USABLE.includes(extOf(f.relPath)));
     this.ignored = files.filter((f) => !USABLE.includes(extOf(f.relPath)));
@@ -93,10 +95,14 @@ export class Dataset {
     return this.usable.filter((f) => IMAGE_EXTENSIONS.includes(extOf(f.relPath))).length;
   }
 
-  /** The class folders, when every usable file lies inside one. */
+  /** The class folders, when every usable file lies inside one; in labels.txt order when there is one. */
   classes(): string[] {
     if (this.usable.length === 0 || this.usable.some((f) => !f.relPath.includes('/'))) return [];
-    return [...new Set(this.usable.map((f) => f.relPath.split('/')[0]!))].sort();
+    const folders = [...new Set(this.usable.map((f) => f.relPath.split('/')[0]!))].sort();
+    if (!this.labelOrder) return folders;
+    const missing = folders.filter((f) => !this.labelOrder!.includes(f));
+    if (missing.length > 0) throw new EngineError('BAD_ARGUMENT', `labels.txt in '${this.name}' does not list the class folder${missing.length > 1 ? 's' : ''} ${missing.slice(0, 3).map((m) => `'${m}'`).join(', ')}; add ${missing.length > 1 ? 'them' : 'it'} or remove labels.txt.`);
+    return this.labelOrder;
   }
 
   /** Fails with the message the user needs when nothing here can be used. */
@@ -130,6 +136,14 @@ export class Dataset {
       return { id: folder || '.', files, ...(label !== undefined && folder.includes('/') ? { label } : {}) };
     });
   }
+}
+
+/** A folder's class order from its labels.txt (one class name per line), if it has one. */
+export async function readLabelOrder(files: readonly DatasetFile[]): Promise<string[] | undefined> {
+  const file = files.find((f) => f.relPath === 'labels.txt');
+  if (!file) return undefined;
+  const lines = (await fs.readFile(file.filePath, 'utf8')).split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  return lines.length > 0 ? lines : undefined;
 }
 
 /** Why one sample could not be used; the run skips it and counts it. */

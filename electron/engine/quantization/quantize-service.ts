@@ -13,7 +13,7 @@ import { parsePreprocessSpec, proposePreprocess, type PreprocessSpec } from '../
 import { pixelsToTensor } from '../../../shared/preprocess/to-tensor.js';
 import { DEFAULT_PRESET, int8Options } from '../../../shared/quantize/presets.js';
 import type { Int8Options } from '../../../shared/quantize/quant-options.js';
-import { Dataset, modelInputs, walkFolder, type DatasetFile } from '../datasets/dataset.js';
+import { Dataset, modelInputs, readLabelOrder, walkFolder, type DatasetFile } from '../datasets/dataset.js';
 import { decodeImage, IMAGE_EXTENSIONS, tensorPreview } from '../datasets/image-decode.js';
 import type { DocumentStore, ModelDocument } from '../documents.js';
 import { readExternalTensor } from '../external-data-io.js';
@@ -67,8 +67,9 @@ export class QuantizeService {
       name = source.name;
       files = await Promise.all(source.files.map((f) => this.blobFile(f.blobId, f.path)));
     }
-    const dataset = new Dataset(name, files);
+    const dataset = new Dataset(name, files, await readLabelOrder(files));
     dataset.requireUsable();
+    dataset.classes();
     const datasetId = randomUUID();
     this.datasets.set(datasetId, dataset);
     return {

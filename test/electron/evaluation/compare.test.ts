@@ -117,3 +117,24 @@ describe('onnx-studio compare', () => {
     expect(empty.stderr).toMatch(/is empty/);
   });
 });
+
+describe('class order', () => {
+  it('comes from a labels.txt beside the class folders when there is one, and a missing class is named', async () => {
+    const { cpSync, writeFileSync } = await import('node:fs');
+    const dir = tempDir();
+    for (const c of ['circle', 'square', 'triangle']) cpSync(path.join(fixture('shapes'), 'eval', c), path.join(dir, c), { recursive: true });
+    writeFileSync(path.join(dir, 'labels.txt'), 'circle\nsquare\ntriangle\n');
+    const engine = createEngineClient(inProcessTransport(new Engine({ mode: 'cli' })));
+    expect((await engine.openDataset({ source: { kind: 'path', path: dir } })).classes).toEqual(['circle', 'square', 'triangle']);
+    writeFileSync(path.join(dir, 'labels.txt'), 'triangle\ncircle\n');
+    await expect(engine.openDataset({ source: { kind: 'path', path: dir } })).rejects.toThrow(/does not list the class folder 'square'/);
+    // The model's class 0 is circle: a labels file in another order makes the accuracy collapse, as it should.
+    writeFileSync(path.join(dir, 'labels.txt'), 'triangle\nsquare\ncircle\n');
+    const data = await engine.openDataset({ source: { kind: 'path', path: dir } });
+    expect(data.classes).toEqual(['triangle', 'square', 'circle']);
+    const ref = await engine.openModel({ source: { kind: 'path', path: SHAPES } });
+    const int8 = await done<QuantizeResult>(engine, engine.startQuantize({ docId: ref.docId, mode: 'fp16' }));
+    const r = await done<CompareResult>(engine, engine.startCompare({ referenceDocId: ref.docId, variantDocIds: [int8.docId], datasetId: data.datasetId, spec: specOf('shapes'), latencyRuns: 1 }));
+    expect(r.models[0]!.top1!).toBeLessThan(0.5);
+  });
+});
