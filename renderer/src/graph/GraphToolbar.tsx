@@ -15,14 +15,13 @@ export function GraphToolbar({ fileName }: { fileName: string }) {
   const setOption = useGraph((s) => s.setOption);
   const selection = useGraph((s) => s.selection);
   const flow = useReactFlow<FlowNode>();
-  const analysisOpen = useAnalysis((s) => s.open);
-  const toggleAnalysis = useAnalysis((s) => s.toggle);
-  const profileOpen = useProfile((s) => s.open);
-  const toggleProfile = useProfile((s) => s.toggle);
-  const quantizeOpen = useQuantize((s) => s.open);
-  const toggleQuantize = useQuantize((s) => s.toggle);
-  const compareOpen = useCompare((s) => s.open);
-  const toggleCompare = useCompare((s) => s.toggle);
+  // The bottom panels, each a toggle; opening one closes the others (see Workspace).
+  const panels = [
+    { label: 'Analysis', open: useAnalysis((s) => s.open), toggle: useAnalysis((s) => s.toggle) },
+    { label: 'Profile', open: useProfile((s) => s.open), toggle: useProfile((s) => s.toggle) },
+    { label: 'Quantize', open: useQuantize((s) => s.open), toggle: useQuantize((s) => s.toggle) },
+    { label: 'Compare', open: useCompare((s) => s.open), toggle: useCompare((s) => s.toggle) },
+  ];
   const base = fileName.replace(/\.onnx$/i, '');
 
   const svg = () => {
@@ -64,18 +63,11 @@ export function GraphToolbar({ fileName }: { fileName: string }) {
       <button type="button" disabled={!selection || selection.kind === 'value'} onClick={zoomToSelection}>
         Zoom to selection
       </button>
-      <button type="button" aria-pressed={analysisOpen} onClick={toggleAnalysis}>
-        Analysis
-      </button>
-      <button type="button" aria-pressed={profileOpen} onClick={toggleProfile}>
-        Profile
-      </button>
-      <button type="button" aria-pressed={quantizeOpen} onClick={toggleQuantize}>
-        Quantize
-      </button>
-      <button type="button" aria-pressed={compareOpen} onClick={toggleCompare}>
-        Compare
-      </button>
+      {panels.map((p) => (
+        <button key={p.label} type="button" aria-pressed={p.open} onClick={p.toggle}>
+          {p.label}
+        </button>
+      ))}
       <button type="button" onClick={exportSvg}>
         Export SVG
       </button>
