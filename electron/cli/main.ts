@@ -30,7 +30,10 @@ Commands:
                                          accuracy (class sub-folders), agreement, cosine, SQNR, max error,
                                          latency and size of each model against the reference
   backends [--json]                      the execution providers usable on this machine, and why not
-  edit MODEL -o OUT [--force] [--json]   re-save a model (atomically; --force to overwrite OUT)
+  edit MODEL -o OUT [--set-dim NAME:AXIS=VALUE]... [--force] [--json]
+                                         set input/output dims (a number, or a symbol such as batch:
+                                         constants that fixed the old size are rewritten or the edit is
+                                         refused, naming them) and save atomically; no options = re-save
   serve [MODEL] [--port N] [--no-open]   the app in your browser; prints "Listening on <url>" first
 
 Every command takes --json for machine-readable output. Exit codes: 0 ok, 1 bad input, 2 usage error.`;
@@ -163,11 +166,18 @@ async function backends(argv: string[], io: Io): Promise<void> {
 }
 
 async function edit(argv: string[], io: Io): Promise<void> {
-  const { values, positionals } = parse(argv, { output: { type: 'string', short: 'o' }, force: { type: 'boolean' } }, 'edit');
+  const { values, positionals } = parse(argv, { output: { type: 'string', short: 'o' }, force: { type: 'boolean' }, 'set-dim': { type: 'string', multiple: true } }, 'edit');
   const input = oneModel(positionals, 'edit');
   if (!values.output) throw new UsageError('edit needs -o OUT, the file to write');
+  const dims = ((values['set-dim'] as string[] | undefined) ?? []).map((spec) => {
+    const m = /^(.+):(\d+)=([A-Za-z_]\w*|\d+)$/.exec(spec);
+    if (!m) throw new UsageError(`--set-dim takes NAME:AXIS=VALUE such as input:0=batch or input:0=4, not '${spec}'`);
+    return { tensor: m[1]!, axis: Number(m[2]), value: /^\d+$/.test(m[3]!) ? Number(m[3]) : m[3]! };
+  });
   const engine = client();
   const info = await engine.openModel({ source: { kind: 'path', path: input } });
+  const notes: string[] = [];
+  for (const d of dims) notes.push(...(await engine.applyEdit({ docId: info.docId, command: 'setDim', params: d })).notes);
   const { jobId } = await engine.startSaveModel({
     docId: info.docId,
     target: { kind: 'path', path: values.output as string, overwrite: values.force === true },
@@ -175,8 +185,8 @@ async function edit(argv: string[], io: Io): Promise<void> {
   const job = await engine.waitForJob(jobId);
   if (job.status !== 'succeeded') throw new EngineError('IO_ERROR', job.error?.message ?? 'The save did not finish.');
   const result = job.result as SaveResult;
-  if (values.json) io.out(JSON.stringify({ output: result.path, bytesWritten: result.bytesWritten, externalDataFile: result.externalDataFile ?? null }, null, 2));
-  else io.out(`Wrote ${result.path} (${result.bytesWritten} bytes)${result.externalDataFile ? ` and ${result.externalDataFile}` : ''}`);
+  if (values.json) io.out(JSON.stringify({ output: result.path, bytesWritten: result.bytesWritten, externalDataFile: result.externalDataFile ?? null, notes }, null, 2));
+  else io.out([`Wrote ${result.path} (${result.bytesWritten} bytes)${result.externalDataFile ? ` and ${result.externalDataFile}` : ''}`, ...notes].join('\n'));
 }
 
 async function serve(argv: string[], io: Io): Promise<void> {

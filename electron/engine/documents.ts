@@ -1,4 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { EditHistory } from '../../shared/edit/history.js';
+import { encodeModel } from '../../shared/onnx/encode.js';
+import { isExternal } from '../../shared/onnx/external-data.js';
+import { allTensors } from '../../shared/onnx/walk-tensors.js';
 import type { ModelInfo } from '../../shared/api/dto.js';
 import { EngineError } from '../../shared/api/errors.js';
 import type { Problem } from '../../shared/graph/validate.js';
@@ -21,13 +28,17 @@ export interface ModelDocument {
   problems: Problem[];
   version: number;
   dirty: boolean;
+  /** Edits applied to this document, for undo/redo and as its recipe. */
+  readonly history: EditHistory;
+  /** A file holding the model as of `version`, written when something must load an edited model. */
+  runnable?: { version: number; file: string };
 }
 
 export class DocumentStore {
   private readonly docs = new Map<string, ModelDocument>();
 
-  add(doc: Omit<ModelDocument, 'docId' | 'version' | 'dirty'>): ModelDocument {
-    const full: ModelDocument = { ...doc, docId: randomUUID(), version: 0, dirty: false };
+  add(doc: Omit<ModelDocument, 'docId' | 'version' | 'dirty' | 'history'>): ModelDocument {
+    const full: ModelDocument = { ...doc, docId: randomUUID(), version: 0, dirty: false, history: new EditHistory() };
     this.docs.set(full.docId, full);
     return full;
   }
@@ -48,6 +59,26 @@ export class DocumentStore {
   }
 }
 
+let scratch: Promise<string> | undefined;
+
+/**
+ * The file ONNX Runtime should load for a document: the file it came from until it is edited, then the
+ * edited model written once per version (beside the original when it has external data, whose locations
+ * are relative to the model's folder; else in a temporary folder).
+ */
+export async function runnableFile(doc: ModelDocument): Promise<string> {
+  if (doc.version === 0) return doc.sourceFile;
+  if (doc.runnable?.version === doc.version) return doc.runnable.file;
+  const external = [...allTensors(doc.model)].some(isExternal);
+  scratch ??= fs.mkdtemp(path.join(os.tmpdir(), 'onnx-studio-edited-'));
+  const dir = external && doc.sourceDir ? doc.sourceDir : await scratch;
+  const file = path.join(dir, `.${doc.docId}-v${doc.version}.onnx`);
+  await fs.writeFile(file, encodeModel(doc.model));
+  if (doc.runnable) await fs.rm(doc.runnable.file, { force: true });
+  doc.runnable = { version: doc.version, file };
+  return file;
+}
+
 export function modelInfo(doc: ModelDocument): ModelInfo {
   return {
     docId: doc.docId,
@@ -58,5 +89,7 @@ export function modelInfo(doc: ModelDocument): ModelInfo {
     problems: doc.problems,
     version: doc.version,
     dirty: doc.dirty,
+    ...(doc.history.undoLabel ? { undoLabel: doc.history.undoLabel } : {}),
+    ...(doc.history.redoLabel ? { redoLabel: doc.history.redoLabel } : {}),
   };
 }

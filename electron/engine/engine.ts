@@ -15,7 +15,7 @@ import { findTensor } from '../../shared/model/find-tensor.js';
 import { isExternal } from '../../shared/onnx/external-data.js';
 import { allTensors } from '../../shared/onnx/walk-tensors.js';
 import { appRoot, resourcePath } from './app-paths.js';
-import { DocumentStore, modelInfo } from './documents.js';
+import { DocumentStore, modelInfo, runnableFile } from './documents.js';
 import { checkExternalData, readExternalTensor } from './external-data-io.js';
 import { JobManager } from './jobs.js';
 import { readModelFile } from './model-reader.js';
@@ -25,6 +25,7 @@ import { listBackends } from './profiling/backends.js';
 import { profileModel, type ProfileOptions } from './profiling/profile-run.js';
 import { QuantizeService } from './quantization/quantize-service.js';
 import { CompareService } from './evaluation/compare-service.js';
+import { EditService } from './editing/edit-service.js';
 
 
 interface SampleEntry {
@@ -46,6 +47,7 @@ export class Engine implements EngineApi {
   private readonly listeners = new Set<(e: EngineEvent) => void>();
   private readonly quantization: QuantizeService;
   private readonly comparison: CompareService;
+  private readonly editing: EditService;
 
   constructor(private readonly options: EngineOptions) {
     this.jobs = new JobManager((e) => {
@@ -53,6 +55,7 @@ export class Engine implements EngineApi {
     });
     this.quantization = new QuantizeService(this.documents, this.jobs, options.blobDir);
     this.comparison = new CompareService(this.documents, this.jobs, this.quantization);
+    this.editing = new EditService(this.documents, async (blobId) => (await this.resolveSource({ kind: 'blob', blobId })).filePath);
   }
 
   subscribe(listener: (e: EngineEvent) => void): () => void {
@@ -236,7 +239,7 @@ export class Engine implements EngineApi {
       ...(args.inputShapes ? { inputShapes: args.inputShapes } : {}),
       ...(args.inputFiles ? { inputFiles: args.inputFiles } : {}),
     };
-    const jobId = this.jobs.start('profile', (ctx) => profileModel(doc.sourceFile, doc.model, options, ctx));
+    const jobId = this.jobs.start('profile', async (ctx) => profileModel(await runnableFile(doc), doc.model, options, ctx));
     return { jobId };
   }
 
@@ -270,6 +273,22 @@ export class Engine implements EngineApi {
 
   async getThumbnail(args: MethodArgs<'getThumbnail'>) {
     return this.comparison.getThumbnail(args);
+  }
+
+  async applyEdit(args: MethodArgs<'applyEdit'>) {
+    return this.editing.apply(args);
+  }
+
+  async undoEdit(args: MethodArgs<'undoEdit'>) {
+    return this.editing.undo(args.docId);
+  }
+
+  async redoEdit(args: MethodArgs<'redoEdit'>) {
+    return this.editing.redo(args.docId);
+  }
+
+  async extractSubgraph(args: MethodArgs<'extractSubgraph'>) {
+    return this.editing.extract(args);
   }
 
   async getJob(args: MethodArgs<'getJob'>) {

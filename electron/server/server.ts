@@ -113,6 +113,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       sendError(res, 403, 'FORBIDDEN', 'In browser mode, profiling uses random inputs; input files are read by the desktop app and the CLI.');
       return;
     }
+    const editFile = (args as { params?: { file?: { kind?: string } } }).params?.file;
+    if (method === 'applyEdit' && editFile?.kind === 'path') {
+      sendError(res, 403, 'FORBIDDEN', 'In browser mode, tensor files are uploaded: pick the .npy file in the app.');
+      return;
+    }
     if (method === 'openDataset' && a.source?.kind === 'path') {
       sendError(res, 403, 'FORBIDDEN', 'In browser mode, data folders are uploaded: drop the folder on the Quantize panel.');
       return;

@@ -37,6 +37,9 @@ export interface ModelInfo {
   /** Bumped by every edit; derived data is keyed by it. */
   version: number;
   dirty: boolean;
+  /** What Undo and Redo would do, when there is something to undo or redo. */
+  undoLabel?: string;
+  redoLabel?: string;
 }
 
 export interface SampleInfo {

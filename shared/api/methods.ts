@@ -111,6 +111,11 @@ export const METHOD_ARGS = {
     .object({ referenceDocId: id, variantDocId: id, datasetId: id, spec: PREPROCESS_SPEC.optional(), limit: z.number().int().min(1).max(100_000).optional() })
     .strict(),
   getThumbnail: z.object({ datasetId: id, file: z.string().min(1).max(4096) }).strict(),
+  /** One edit command (shared/edit/commands.ts) with its parameters, checked by the command itself. */
+  applyEdit: z.object({ docId: id, command: z.string().min(1).max(100), params: z.unknown() }).strict(),
+  undoEdit: z.object({ docId: id }).strict(),
+  redoEdit: z.object({ docId: id }).strict(),
+  extractSubgraph: z.object({ docId: id, inputs: z.array(z.string().min(1).max(4096)).min(1).max(10_000), outputs: z.array(z.string().min(1).max(4096)).min(1).max(10_000) }).strict(),
   getJob: z.object({ jobId: id }).strict(),
   cancelJob: z.object({ jobId: id }).strict(),
 } as const;
@@ -140,6 +145,10 @@ export interface MethodResults {
   startCompare: JobStarted;
   startLayerErrors: JobStarted;
   getThumbnail: { imageUrl: string };
+  applyEdit: ModelInfo & { notes: string[] };
+  undoEdit: ModelInfo;
+  redoEdit: ModelInfo;
+  extractSubgraph: ModelInfo;
   getJob: JobInfo;
   cancelJob: JobInfo;
 }

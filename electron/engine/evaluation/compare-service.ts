@@ -8,7 +8,7 @@ import { parsePreprocessSpec, type PreprocessSpec } from '../../../shared/prepro
 import { requireBackend } from '../profiling/backends.js';
 import { IMAGE_EXTENSIONS } from '../datasets/image-decode.js';
 import type { Dataset } from '../datasets/dataset.js';
-import type { DocumentStore, ModelDocument } from '../documents.js';
+import { runnableFile, type DocumentStore, type ModelDocument } from '../documents.js';
 import type { JobManager } from '../jobs.js';
 import type { QuantizeService } from '../quantization/quantize-service.js';
 import { compareModels, type CompareModel } from './compare-run.js';
@@ -38,8 +38,8 @@ export class CompareService {
     return proposed;
   }
 
-  private participant(doc: ModelDocument): CompareModel {
-    return { label: doc.fileName, file: doc.sourceFile, model: doc.model, sizeBytes: doc.sizeBytes, docId: doc.docId, ...(doc.path ? { path: doc.path } : {}) };
+  private async participant(doc: ModelDocument): Promise<CompareModel> {
+    return { label: doc.fileName, file: await runnableFile(doc), model: doc.model, sizeBytes: doc.sizeBytes, docId: doc.docId, ...(doc.path ? { path: doc.path } : {}) };
   }
 
   async startCompare(args: MethodArgs<'startCompare'>): Promise<{ jobId: string }> {
@@ -51,13 +51,13 @@ export class CompareService {
     const spec = this.spec(dataset, args.spec, reference);
     const backend = args.backend ?? 'cpu';
     const labels = new Set<string>();
-    const participants = [reference, ...variants].map((d) => {
-      const p = this.participant(d);
+    const participants = await Promise.all([reference, ...variants].map((d) => this.participant(d)));
+    for (const [i, p] of participants.entries()) {
+      const d = [reference, ...variants][i]!;
       // Two open files may share a name (two quantizations); the label must tell them apart.
       for (let i = 2; labels.has(p.label); i++) p.label = `${d.fileName} (${i})`;
       labels.add(p.label);
-      return p;
-    });
+    }
     const jobId = this.jobs.start('compare', async (ctx): Promise<CompareResult> => {
       await requireBackend(backend);
       const result = await compareModels(participants[0]!, participants.slice(1), dataset, spec, ctx, { backend, latencyRuns: args.latencyRuns ?? 20, disagreementLimit: 100 });

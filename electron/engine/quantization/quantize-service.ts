@@ -15,7 +15,7 @@ import { DEFAULT_PRESET, int8Options } from '../../../shared/quantize/presets.js
 import type { Int8Options } from '../../../shared/quantize/quant-options.js';
 import { Dataset, modelInputs, readLabelOrder, walkFolder, type DatasetFile } from '../datasets/dataset.js';
 import { decodeImage, IMAGE_EXTENSIONS, tensorPreview } from '../datasets/image-decode.js';
-import type { DocumentStore, ModelDocument } from '../documents.js';
+import { runnableFile, type DocumentStore, type ModelDocument } from '../documents.js';
 import { readExternalTensor } from '../external-data-io.js';
 import type { JobManager } from '../jobs.js';
 import { decodeModelBytes } from '../model-reader.js';
@@ -180,7 +180,7 @@ export class QuantizeService {
       let accuracy: QuantizeResult['accuracy'];
       let outcome: QuantizeOutcome;
       if (evalData && args.accuracy) {
-        const r = await quantizeToAccuracy(model, doc.sourceFile, request, evalData, spec, args.accuracy.maxDropPoints, await this.scratchDir(), ctx, cache);
+        const r = await quantizeToAccuracy(model, await runnableFile(doc), request, evalData, spec, args.accuracy.maxDropPoints, await this.scratchDir(), ctx, cache);
         outcome = r.outcome;
         accuracy = { met: r.met, referenceTop1: r.referenceTop1, maxDropPoints: args.accuracy.maxDropPoints, steps: r.steps };
       } else {

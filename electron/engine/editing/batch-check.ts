@@ -1,0 +1,97 @@
+import * as ort from 'onnxruntime-node';
+import { encodeModel } from '../../../shared/onnx/encode.js';
+import type { ModelProto } from '../../../shared/onnx/types.js';
+import { floatValues } from '../evaluation/compare-run.js';
+import { modelInputs } from '../datasets/dataset.js';
+import { QUIET } from '../profiling/backends.js';
+
+const BATCH = 3;
+const TOLERANCE = 1e-5;
+
+/** mulberry32, so a check is the same every time. */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function tensor(elemType: number, dims: number[], next: () => number): ort.Tensor {
+  const n = dims.reduce((a, b) => a * b, 1);
+  switch (elemType) {
+    case 7:
+      return new ort.Tensor('int64', BigInt64Array.from({ length: n }, () => BigInt(Math.floor(next() * 4))), dims);
+    case 6:
+      return new ort.Tensor('int32', Int32Array.from({ length: n }, () => Math.floor(next() * 4)), dims);
+    case 9:
+      return new ort.Tensor('bool', Uint8Array.from({ length: n }, () => (next() < 0.5 ? 1 : 0)), dims);
+    default:
+      return new ort.Tensor('float32', Float32Array.from({ length: n }, () => next()), dims);
+  }
+}
+
+/** A slice [k] of a batched tensor's data along axis 0. */
+function row(data: ArrayLike<number>, k: number, rows: number): number[] {
+  const size = data.length / rows;
+  return Array.from({ length: size }, (_, i) => Number(data[k * size + i]));
+}
+
+/**
+ * Checks that a model whose inputs' first axis is dynamic treats samples independently: a batch of
+ * random samples gives, row by row, what each sample gives alone (within 1e-5). Returns a sentence
+ * describing the first difference, or undefined when the batch behaves.
+ */
+export async function checkBatchIndependence(model: ModelProto, batchedInputs: readonly string[]): Promise<string | undefined> {
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(encodeModel(model), QUIET);
+  } catch (e) {
+    return `ONNX Runtime cannot load the edited model (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`;
+  }
+  try {
+    const next = random(7);
+    const inputs = modelInputs(model);
+    const batched = new Set(batchedInputs);
+    const feeds: Record<string, ort.Tensor> = {};
+    const singles: Record<string, ort.Tensor>[] = Array.from({ length: BATCH }, () => ({}));
+    for (const input of inputs) {
+      const dims = input.dims.map((d, k) => (k === 0 && batched.has(input.name) ? BATCH : (d ?? 1)));
+      const t = tensor(input.elemType, dims, next);
+      feeds[input.name] = t;
+      for (let k = 0; k < BATCH; k++) {
+        if (!batched.has(input.name)) {
+          singles[k]![input.name] = t;
+          continue;
+        }
+        const size = t.data.length / BATCH;
+        const data = (t.data as Float32Array).slice(k * size, (k + 1) * size);
+        singles[k]![input.name] = new ort.Tensor(t.type as 'float32', data as Float32Array, [1, ...dims.slice(1)]);
+      }
+    }
+    let together: ort.InferenceSession.OnnxValueMapType;
+    try {
+      together = await session.run(feeds);
+    } catch (e) {
+      return `the edited model fails at batch ${BATCH} (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`;
+    }
+    for (let k = 0; k < BATCH; k++) {
+      const alone = await session.run(singles[k]!);
+      for (const name of session.outputNames) {
+        const a = floatValues(alone[name] as ort.Tensor);
+        const b = row(floatValues(together[name] as ort.Tensor), k, BATCH);
+        if (a.length !== b.length) return `output '${name}' has ${b.length} values per sample in a batch but ${a.length} alone`;
+        for (let i = 0; i < a.length; i++) {
+          if (Math.abs(Number(a[i]) - b[i]!) > TOLERANCE * Math.max(1, Math.abs(b[i]!))) {
+            return `output '${name}' of sample ${k + 1} in a batch of ${BATCH} differs from the same sample alone (${b[i]} against ${a[i]})`;
+          }
+        }
+      }
+    }
+    return undefined;
+  } finally {
+    await session.release();
+  }
+}
