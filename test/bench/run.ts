@@ -19,6 +19,7 @@ import { graphHeavyModel, weightHeavyModel } from './synthetic-models.js';
 import { measureAnalysisUpdate, measureViewer } from './viewer-bench.js';
 import { profileRows } from './profile-bench.js';
 import { calibrationScalingRows, compareMemoryRow, quantizationRows } from './quantize-bench.js';
+import { dynamicBatchRows, editedSaveRow } from './edit-bench.js';
 import { scopedModel } from '../helpers/scoped-model.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -170,8 +171,18 @@ async function main(): Promise<void> {
   const cnns = process.argv.slice(2).filter((f) => /resnet|mobilenet/.test(f));
   console.log('\nProfiling on ONNX Runtime CPU (optimization all, 50 runs after 5 warm-up, mean ms; interleaved twice):\n');
   console.log(table(['model', 'plain onnxruntime-node loop', 'onnx-studio profile', 'difference', 'per-layer sum / mean', 'coverage', 'Convs in table'], await profileRows([...fixtures, ...cnns])));
+  await editingSection(fixtures);
   await quantizationSection();
   await viewerSection(deep);
+}
+
+/** Editing: dynamic batch on real models (batch 4 against each sample alone), and saving 1 GiB after an edit. */
+async function editingSection(fixtures: string[]): Promise<void> {
+  const cnns = process.argv.slice(2).filter((f) => /resnet|mobilenet/.test(f));
+  console.log('\nDynamic batch (`setDim` input:0=batch, saved, run at batch 4 against each sample alone):\n');
+  console.log(table(['model', 'batch-4 output', 'largest difference', 'edit ms (incl. check)', 'notes'], await dynamicBatchRows(work, [...fixtures, ...cnns])));
+  console.log('\nSaving a 1 GiB model after an edit (atomic save against write + fsync of the same bytes, ms):\n');
+  console.log(table(['size', 'write + fsync', 'save after edit', 'ratio', 'edit in the file'], [await editedSaveRow(work)]));
 }
 
 /** Quantization: the fixtures' accuracy and size, and on the CNNs given, INT8 speed and calibration scaling. */

@@ -5,7 +5,7 @@ import { floatValues } from '../evaluation/compare-run.js';
 import { modelInputs } from '../datasets/dataset.js';
 import { QUIET } from '../profiling/backends.js';
 
-const BATCH = 3;
+const BATCH = 4;
 const TOLERANCE = 1e-5;
 
 /** mulberry32, so a check is the same every time. */

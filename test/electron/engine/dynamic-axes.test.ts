@@ -1,0 +1,104 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { createEngineClient } from '../../../shared/api/client.js';
+import { encodeModel } from '../../../shared/onnx/encode.js';
+import { decodeModel } from '../../../shared/onnx/decode.js';
+import type { ModelProto } from '../../../shared/onnx/types.js';
+import { Engine } from '../../../electron/engine/engine.js';
+import { inProcessTransport } from '../../../electron/engine/in-process-transport.js';
+import { floatTensor, model, node, tensorValue } from '../../helpers/model-builder.js';
+import { DIGITS, SHAPES, tempDir } from '../../helpers/paths.js';
+
+const client = () => createEngineClient(inProcessTransport(new Engine({ mode: 'cli' })));
+
+/** Runs a model at batch 4 and each sample alone; the largest difference between the two. */
+async function batchVersusAlone(file: string, input: string, sample: number[]): Promise<number> {
+  const s = await ort.InferenceSession.create(file);
+  const size = sample.reduce((a, b) => a * b, 1);
+  const data = Float32Array.from({ length: 4 * size }, (_, i) => Math.sin(i * 12.9898) * 0.5 + 0.5);
+  const batch = (await s.run({ [input]: new ort.Tensor('float32', data, [4, ...sample]) }))[s.outputNames[0]!] as ort.Tensor;
+  let worst = 0;
+  for (let k = 0; k < 4; k++) {
+    const alone = (await s.run({ [input]: new ort.Tensor('float32', data.slice(k * size, (k + 1) * size), [1, ...sample]) }))[s.outputNames[0]!] as ort.Tensor;
+    const per = alone.data.length;
+    for (let i = 0; i < per; i++) worst = Math.max(worst, Math.abs((alone.data as Float32Array)[i]! - (batch.data as Float32Array)[k * per + i]!));
+  }
+  return worst;
+}
+
+async function makeDynamic(file: string, input: string) {
+  const engine = client();
+  const info = await engine.openModel({ source: { kind: 'path', path: file } });
+  const edited = await engine.applyEdit({ docId: info.docId, command: 'setDim', params: { tensor: input, axis: 0, value: 'batch' } });
+  const out = path.join(tempDir(), 'dynamic.onnx');
+  const job = await engine.waitForJob((await engine.startSaveModel({ docId: info.docId, target: { kind: 'path', path: out } })).jobId);
+  expect(job.status).toBe('succeeded');
+  return { out, notes: edited.notes, engine, info };
+}
+
+/** x [1, 4, 2] -> Reshape to [1, 8] (the exporter baked the batch) -> MatMul [8, 3] -> y [1, 3]. */
+function bakedReshape(target: number[]): ModelProto {
+  return model({
+    node: [node('Reshape', ['x', 'shape'], ['flat'], 'flatten'), node('MatMul', ['flat', 'w'], ['y'], 'project')],
+    input: [tensorValue('x', [1, 4, 2])],
+    output: [tensorValue('y', [1, 3])],
+    initializer: [
+      { name: 'shape', dims: [target.length], dataType: 7, rawData: new Uint8Array(BigInt64Array.from(target.map(BigInt)).buffer) },
+      floatTensor('w', [8, 3], Array.from({ length: 24 }, (_, i) => (i % 7) - 3)),
+    ],
+  });
+}
+
+describe('dynamic batch axis', () => {
+  it.each([
+    ['digits', DIGITS, 'image', [1, 28, 28]],
+    ['shapes', SHAPES, 'input', [3, 64, 64]],
+  ] as const)('on the %s fixture: batch 4 gives each sample what it gives alone', async (_, file, input, sample) => {
+    const { out, notes } = await makeDynamic(file, input);
+    expect(notes.join(' ')).toMatch(/batch of 4/);
+    const m = decodeModel(readFileSync(out));
+    expect(m.graph!.input![0]!.type!.tensorType!.shape!.dim![0]).toEqual({ dimParam: 'batch' });
+    expect(m.graph!.output![0]!.type!.tensorType!.shape!.dim![0]).toEqual({ dimParam: 'batch' });
+    expect(await batchVersusAlone(out, input, [...sample])).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('rewrites a Reshape target that baked the batch into 0 (copy the input dim), and the batch then works', async () => {
+    const file = path.join(tempDir(), 'baked.onnx');
+    writeFileSync(file, encodeModel(bakedReshape([1, 8])));
+    const { out, notes } = await makeDynamic(file, 'x');
+    expect(notes[0]).toMatch(/Rewrote constants that fixed the old size: shape_dynamic/);
+    const m = decodeModel(readFileSync(out));
+    const shape = m.graph!.initializer!.find((t) => t.name === 'shape_dynamic')!;
+    expect(Array.from(new BigInt64Array(Uint8Array.prototype.slice.call(shape.rawData!).buffer), Number)).toEqual([0, 8]);
+    expect(await batchVersusAlone(out, 'x', [4, 2])).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('refuses, naming the node, when the batch is folded into a constant it cannot rewrite', async () => {
+    const engine = client();
+    const dir = tempDir();
+    const moved = path.join(dir, 'moved.onnx');
+    // [1, 4, 2] -> [2, 1, 4]: the old batch size sits in the middle of the target; no rewrite is safe.
+    writeFileSync(moved, encodeModel(model({
+      node: [node('Reshape', ['x', 'shape'], ['r'], 'fold'), node('Relu', ['r'], ['y'], 'act')],
+      input: [tensorValue('x', [1, 4, 2])],
+      output: [tensorValue('y', [2, 1, 4])],
+      initializer: [{ name: 'shape', dims: [3], dataType: 7, rawData: new Uint8Array(BigInt64Array.from([2n, 1n, 4n]).buffer) }],
+    })));
+    const info = await engine.openModel({ source: { kind: 'path', path: moved } });
+    await expect(engine.applyEdit({ docId: info.docId, command: 'setDim', params: { tensor: 'x', axis: 0, value: 'batch' } })).rejects.toThrow(/Reshape 'fold' \(its target shape \[2, 1, 4\] holds 1/);
+    // [1, 4, 2] -> [4, 2]: nothing looks baked, but the batch cannot pass; the numerical check refuses.
+    const dropped = path.join(dir, 'dropped.onnx');
+    writeFileSync(dropped, encodeModel(model({
+      node: [node('Reshape', ['x', 'shape'], ['y'], 'squeeze')],
+      input: [tensorValue('x', [1, 4, 2])],
+      output: [tensorValue('y', [4, 2])],
+      initializer: [{ name: 'shape', dims: [2], dataType: 7, rawData: new Uint8Array(BigInt64Array.from([4n, 2n]).buffer) }],
+    })));
+    const info2 = await engine.openModel({ source: { kind: 'path', path: dropped } });
+    await expect(engine.applyEdit({ docId: info2.docId, command: 'setDim', params: { tensor: 'x', axis: 0, value: 'batch' } })).rejects.toThrow(/was refused because .*batch 4.*Nothing was changed/);
+    // Refused edits leave the document as it was.
+    expect((await engine.getModel({ docId: info2.docId })).version).toBe(0);
+  });
+});
