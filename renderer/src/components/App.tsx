@@ -14,6 +14,14 @@ export function App({ desktop }: { desktop: boolean }) {
   useEffect(() => {
     void boot();
   }, [boot]);
+  // Leaving the page with unsaved edits asks first (the browser shows its own wording).
+  const anyDirty = useApp((s) => s.models.some((m) => m.dirty && m.undoLabel !== undefined));
+  useEffect(() => {
+    if (!anyDirty) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [anyDirty]);
   // A model dropped anywhere on the window opens (the welcome drop zone handles its own drops).
   useEffect(() => {
     const over = (e: DragEvent) => e.preventDefault();

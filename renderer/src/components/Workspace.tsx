@@ -68,7 +68,10 @@ export function Workspace({ model }: { model: ModelInfo }) {
   const client = useApp((s) => s.client);
   const save = useApp((s) => s.save);
   const close = useApp((s) => s.close);
+  const undo = useApp((s) => s.undo);
+  const redo = useApp((s) => s.redo);
   const busy = useApp((s) => s.task !== undefined);
+  const errors = model.problems.filter((p) => p.severity === 'error').length;
   const store = useMemo(() => createGraphStore(client, model.docId), [client, model.docId]);
   // A new analysis per document, not per ModelInfo update (a dirty flag must not reset the panel).
   const analysis = useMemo(() => createAnalysisStore(client, model, (heat) => store.setState({ heat })), [client, model.docId, store]);
@@ -94,6 +97,32 @@ export function Workspace({ model }: { model: ModelInfo }) {
     void store.getState().openGraph(MAIN);
     return () => store.getState().dispose();
   }, [store]);
+  // An edit, undo or redo gives the model a new version: reload the graph and mark its problems.
+  const firstVersion = useMemo(() => model.version, [model.docId]);
+  useEffect(() => {
+    if (model.version !== firstVersion) void store.getState().refresh();
+  }, [model.version, firstVersion, store]);
+  useEffect(() => {
+    store.setState({ problems: new Map(model.problems.filter((p) => p.nodeName && p.graphPath === MAIN).map((p) => [p.nodeName!, p.message])) });
+  }, [model.problems, store]);
+  // Ctrl/Cmd+Z undoes, Shift+Ctrl/Cmd+Z (or Ctrl+Y) redoes; typing in a field keeps the field's own undo.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable)) return;
+      if (!(e.ctrlKey || e.metaKey)) return;
+      const key = e.key.toLowerCase();
+      if (key === 'z' && !e.shiftKey) {
+        e.preventDefault();
+        void undo();
+      } else if ((key === 'z' && e.shiftKey) || key === 'y') {
+        e.preventDefault();
+        void redo();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [undo, redo]);
   useEffect(() => {
     document.title = `${model.fileName}${model.dirty ? ' •' : ''} — ONNX Studio`;
     return () => {
@@ -117,10 +146,32 @@ export function Workspace({ model }: { model: ModelInfo }) {
             <span className="muted">{formatBytes(model.sizeBytes)}</span>
             <SearchBox />
             <span className="spacer" />
-            <button type="button" disabled={busy} onClick={() => void save()}>
-              Save as…
+            <button type="button" disabled={busy || !model.undoLabel} title={model.undoLabel ? `Undo ${model.undoLabel} (Ctrl+Z)` : 'Nothing to undo'} onClick={() => void undo()}>
+              Undo
             </button>
-            <button type="button" disabled={busy} onClick={() => void close(model.docId)}>
+            <button type="button" disabled={busy || !model.redoLabel} title={model.redoLabel ? `Redo ${model.redoLabel} (Shift+Ctrl+Z)` : 'Nothing to redo'} onClick={() => void redo()}>
+              Redo
+            </button>
+            <button
+              type="button"
+              disabled={busy}
+              className={errors > 0 ? 'warning' : undefined}
+              title={errors > 0 ? `The model has ${errors} validation error${errors === 1 ? '' : 's'}; saving keeps them` : undefined}
+              onClick={() => {
+                if (errors > 0 && !window.confirm(`The model has ${errors} validation error${errors === 1 ? '' : 's'} (see Properties). Save it anyway?`)) return;
+                void save();
+              }}
+            >
+              {errors > 0 ? 'Save as… ⚠' : 'Save as…'}
+            </button>
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() => {
+                if (model.dirty && !window.confirm(`${model.fileName} has unsaved changes. Close it and lose them?`)) return;
+                void close(model.docId);
+              }}
+            >
               Close
             </button>
           </header>

@@ -14,7 +14,6 @@ const EMPTY = { nodes: [] as FlowNode[], edges: [] as Edge[], data: new Map<stri
 export function GraphCanvas() {
   const store = useGraphStore();
   const view = useGraph((s) => s.view);
-  const tree = useGraph((s) => s.tree);
   const shown = useGraph((s) => s.shown);
   const status = useGraph((s) => s.status);
   const direction = useGraph((s) => s.options.direction);
@@ -22,14 +21,16 @@ export function GraphCanvas() {
   const focus = useGraph((s) => s.focus);
   const flow = useReactFlow<FlowNode>();
   const shownPath = useRef<string | undefined>(undefined);
-  const previousData = useRef<Map<string, ItemData> | undefined>(undefined);
+  const previousData = useRef<{ view: unknown; data: Map<string, ItemData> } | undefined>(undefined);
 
   const elements = useMemo(() => {
-    if (!view || !tree || !shown) return EMPTY;
-    const built = toFlowElements(shown.visible, shown.layout, view, tree, direction, previousData.current);
-    previousData.current = built.data;
+    if (!shown) return EMPTY;
+    // Item data is reused only within one view: after an edit, ids (node indices) may name other nodes.
+    const previous = previousData.current?.view === shown.view ? previousData.current.data : undefined;
+    const built = toFlowElements(shown.visible, shown.layout, shown.view, shown.tree, direction, previous);
+    previousData.current = { view: shown.view, data: built.data };
     return built;
-  }, [view, tree, shown, direction]);
+  }, [shown, direction]);
   const selectedId = selection?.kind === 'node' ? opId(selection.index) : selection?.kind === 'group' ? groupItemId(selection.id) : undefined;
   const nodes = useMemo(
     () => elements.nodes.map((n) => (n.id === selectedId || (selection?.kind === 'value' && (n.id === inputId(selection.name) || n.id === outputId(selection.name))) ? { ...n, selected: true } : n)),

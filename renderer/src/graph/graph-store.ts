@@ -22,7 +22,7 @@ export interface GraphState {
   /** The visible graph being laid out (may be ahead of what is shown). */
   visible?: VisibleGraph;
   /** What the canvas shows: a visible graph together with its layout, replaced as one. */
-  shown?: { visible: VisibleGraph; layout: LayoutResult };
+  shown?: { visible: VisibleGraph; layout: LayoutResult; view: GraphView; tree: ScopeTree };
   /** 'ready' once the current graph is laid out; the canvas exposes data-node-count only then. */
   status: 'loading' | 'layout' | 'ready' | 'error';
   error?: string;
@@ -31,7 +31,11 @@ export interface GraphState {
   focus?: string;
   /** Heat per node index of the main graph (0..1), from the Analysis or Profile panel; undefined = off. */
   heat?: ReadonlyMap<number, number>;
+  /** Validation problems of the shown graph by node name (the first message), marked on the nodes. */
+  problems: ReadonlyMap<string, string>;
   openGraph(path: GraphPath): Promise<void>;
+  /** Reloads the current graph after an edit, keeping open groups and the selection where they still exist. */
+  refresh(): Promise<void>;
   toggleGroup(groupId: string): Promise<void>;
   setOption<K extends keyof GraphState['options']>(key: K, value: GraphState['options'][K]): Promise<void>;
   select(selection: Selection | null): void;
@@ -55,7 +59,9 @@ export function createGraphStore(client: EngineClient, docId: string) {
       for (const item of visible.items.values()) if (item.kind !== 'frame') sizes[item.id] = { width: item.width, height: item.height };
       const layout = await layouts.layout({ direction: options.direction, sizes, containers: visible.containers });
       performance.mark('graph:layout-done', { detail: layout ? { dagreRuns: layout.computed, workerMs: layout.ms } : undefined });
-      if (layout && get().visible === visible) set({ shown: { visible, layout }, status: 'ready' });
+      // The view and tree the visible graph came from travel with it: after an edit the store's view
+      // is replaced before the new layout lands, and node indices of the two views differ.
+      if (layout && get().visible === visible) set({ shown: { visible, layout, view, tree }, status: 'ready' });
     }
 
     return {
@@ -65,6 +71,7 @@ export function createGraphStore(client: EngineClient, docId: string) {
       options: { direction: 'TB', showInitializers: false, showAttributes: false },
       status: 'loading',
       selection: null,
+      problems: new Map(),
 
       async openGraph(path) {
         set({ path, status: 'loading', selection: null, view: undefined, visible: undefined, shown: undefined, error: undefined });
@@ -80,6 +87,28 @@ export function createGraphStore(client: EngineClient, docId: string) {
         } catch (e) {
           set({ status: 'error', error: e instanceof Error ? e.message : String(e) });
         }
+      },
+
+      async refresh() {
+        const { path, expanded, selection, view: oldView } = get();
+        let view: GraphView;
+        try {
+          view = await client.getGraphView({ docId, graphPath: path });
+        } catch {
+          // The subgraph shown may be gone (its node was deleted): fall back to the main graph.
+          await get().openGraph(MAIN);
+          return;
+        }
+        const tree = buildScopeTree(view);
+        const groups = new Set(tree.groups.keys());
+        const keep = [...expanded].filter((g) => groups.has(g));
+        const stillThere =
+          !selection ||
+          (selection.kind === 'node' && view.nodes[selection.index] !== undefined && view.nodes[selection.index]!.name === oldView?.nodes[selection.index]?.name) ||
+          (selection.kind === 'value' && view.values[selection.name] !== undefined) ||
+          (selection.kind === 'group' && groups.has(selection.id));
+        set({ view, tree, expanded: new Set(keep.length > 0 ? keep : initialExpansion(tree)), selection: stillThere ? selection : null });
+        await relayout();
       },
 
       async toggleGroup(groupId) {

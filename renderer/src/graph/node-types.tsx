@@ -41,11 +41,13 @@ const OpNode = memo(function OpNode({ data, selected }: NodeProps<FlowNode>) {
   const detail = useDetail();
   const rows = detail ? data.item.rows : undefined;
   const heat = useHeat(data.item.nodeIndex);
+  const problem = useGraph((s) => (data.nodeName ? s.problems.get(data.nodeName) : undefined));
   return (
     <div
-      className={`op-node cat-${data.category}${selected ? ' selected' : ''}${heat !== undefined ? ' heated' : ''}`}
+      className={`op-node cat-${data.category}${selected ? ' selected' : ''}${heat !== undefined ? ' heated' : ''}${problem ? ' has-problem' : ''}`}
       data-node-name={data.nodeName}
       data-op-type={data.opType}
+      {...(problem ? { 'data-problem': problem } : {})}
       {...(heat !== undefined ? { 'data-heat': heat.toFixed(2), style: { background: heatColor(heat) } } : {})}
       title={data.detail}
     >

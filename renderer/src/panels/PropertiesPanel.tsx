@@ -5,6 +5,9 @@ import { useGraph } from '../graph/graph-context.js';
 import type { ScopeTree } from '../graph/scope-tree.js';
 import { useApp } from '../store/store-context.js';
 import { Histogram } from './Histogram.js';
+import { NodeEditor } from '../editing/NodeEditor.js';
+import { ValueEditor } from '../editing/ValueEditor.js';
+import { DimsEditor } from '../editing/DimsEditor.js';
 import { useEngine } from './use-engine.js';
 
 function ValueRow({ name, label, view }: { name: string; label?: string; view: GraphView }) {
@@ -80,6 +83,8 @@ function NodeProperties({ node, view, docId }: { node: NodeView; view: GraphView
           <ValueRow key={i} name={name} label={outputLabels[i]} view={view} />
         ))}
       </ul>
+      <h3>Edit</h3>
+      <NodeEditor key={`${view.path}:${node.index}:${node.name}`} node={node} view={view} {...(schema.value ? { schema: schema.value } : {})} />
       {schema.value?.doc && (
         <>
           <h3>Documentation</h3>
@@ -103,6 +108,7 @@ function ValueProperties({ name, view, docId }: { name: string; view: GraphView;
   return (
     <>
       <h2>{isConstant ? 'Tensor' : 'Value'}</h2>
+      <ValueEditor key={name} name={name} view={view} />
       <dl className="facts">
         <dt>Name</dt>
         <dd data-testid="value-name">{name}</dd>
@@ -206,7 +212,7 @@ function GroupProperties({ id, tree, view }: { id: string; tree: ScopeTree; view
   );
 }
 
-function SummaryValues({ title, values }: { title: string; values: ValueSummary[] }) {
+function SummaryValues({ title, values, editable }: { title: string; values: ValueSummary[]; editable?: boolean }) {
   return (
     <>
       <h3>{title}</h3>
@@ -214,6 +220,7 @@ function SummaryValues({ title, values }: { title: string; values: ValueSummary[
         {values.map((v) => (
           <li key={v.name} data-value-name={v.name}>
             {v.name} <span className="muted">{`${v.type}${formatShape(v.shape, '×')}`}</span>
+            {editable && v.shape && <DimsEditor key={formatShape(v.shape, 'x')} value={v} />}
           </li>
         ))}
       </ul>
@@ -250,8 +257,8 @@ function ModelProperties({ model }: { model: ModelInfo }) {
           </div>
         ))}
       </dl>
-      <SummaryValues title="Inputs" values={summary.graph.inputs} />
-      <SummaryValues title="Outputs" values={summary.graph.outputs} />
+      <SummaryValues title="Inputs" values={summary.graph.inputs} editable />
+      <SummaryValues title="Outputs" values={summary.graph.outputs} editable />
       <h3>Validation</h3>
       {problems.length === 0 ? (
         <p className="ok">No problems found.</p>

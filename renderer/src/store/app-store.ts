@@ -38,6 +38,10 @@ export interface AppState {
   refreshModels(): Promise<void>;
   /** The host, for panels that upload or pick files. */
   host: Host;
+  /** Applies an edit command to the open model; resolves to whether it applied (errors are shown). */
+  edit(command: string, params: unknown): Promise<boolean>;
+  undo(): Promise<void>;
+  redo(): Promise<void>;
 }
 
 function message(e: unknown): string {
@@ -63,6 +67,11 @@ export function createAppStore(host: Host) {
     async function open(source: ModelSource): Promise<void> {
       const info = await client.openModel({ source });
       set((s) => ({ models: [...s.models, info], activeDocId: info.docId }));
+    }
+
+    /** A model's new state after an edit, undo or redo. */
+    function replaceModel(info: ModelInfo): void {
+      set((s) => ({ models: s.models.map((m) => (m.docId === info.docId ? info : m)) }));
     }
 
     async function runJob(label: string, jobId: string): Promise<JobInfo> {
@@ -132,6 +141,33 @@ export function createAppStore(host: Host) {
         }),
 
       host,
+
+      async edit(command, params) {
+        const docId = get().activeDocId;
+        if (!docId) return false;
+        set({ error: undefined, notice: undefined });
+        try {
+          const { notes, ...info } = await client.applyEdit({ docId, command, params });
+          replaceModel(info);
+          if (notes.length > 0) set({ notice: notes.join(' ') });
+          return true;
+        } catch (e) {
+          set({ error: message(e) });
+          return false;
+        }
+      },
+
+      async undo() {
+        const doc = get().models.find((m) => m.docId === get().activeDocId);
+        if (!doc?.undoLabel) return;
+        await client.undoEdit({ docId: doc.docId }).then(replaceModel, (e: unknown) => set({ error: message(e) }));
+      },
+
+      async redo() {
+        const doc = get().models.find((m) => m.docId === get().activeDocId);
+        if (!doc?.redoLabel) return;
+        await client.redoEdit({ docId: doc.docId }).then(replaceModel, (e: unknown) => set({ error: message(e) }));
+      },
 
       activate(docId) {
         if (get().models.some((m) => m.docId === docId)) set({ activeDocId: docId });
