@@ -275,6 +275,18 @@ export class Engine implements EngineApi {
     return this.comparison.getThumbnail(args);
   }
 
+  async getOpCatalogue(args: MethodArgs<'getOpCatalogue'>) {
+    const doc = this.documents.get(args.docId);
+    const opset = Number((doc.model.opsetImport ?? []).find((o) => normalizeDomain(o.domain) === '')?.version ?? 0);
+    const categories = opCategories();
+    return opRegistry()
+      .data.ops.filter((o) => o.domain === '')
+      .flatMap((o) => {
+        const found = opRegistry().lookup('', o.name, opset);
+        return found.kind === 'found' && !found.schema.deprecated ? [{ opType: o.name, category: categories[o.name] ?? 'Other', schema: found.schema }] : [];
+      });
+  }
+
   async applyEdit(args: MethodArgs<'applyEdit'>) {
     return this.editing.apply(args);
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Analysis } from '../analysis/cost-model.js';
 import type { GraphView } from '../graph/graph-view.js';
+import type { OpVersionSchema } from '../graph/op-registry.js';
 import type { TensorStats } from '../model/tensor-stats.js';
 import { PREPROCESS_SPEC, type PreprocessSpec } from '../preprocess/preprocess-spec.js';
 import type { DatasetInfo, PreprocessPreview, QuantizeCatalog } from './dto.js';
@@ -111,6 +112,8 @@ export const METHOD_ARGS = {
     .object({ referenceDocId: id, variantDocId: id, datasetId: id, spec: PREPROCESS_SPEC.optional(), limit: z.number().int().min(1).max(100_000).optional() })
     .strict(),
   getThumbnail: z.object({ datasetId: id, file: z.string().min(1).max(4096) }).strict(),
+  /** Operators a node can be inserted as, with their schemas at the document's opset. */
+  getOpCatalogue: z.object({ docId: id }).strict(),
   /** One edit command (shared/edit/commands.ts) with its parameters, checked by the command itself. */
   applyEdit: z.object({ docId: id, command: z.string().min(1).max(100), params: z.unknown() }).strict(),
   undoEdit: z.object({ docId: id }).strict(),
@@ -145,6 +148,7 @@ export interface MethodResults {
   startCompare: JobStarted;
   startLayerErrors: JobStarted;
   getThumbnail: { imageUrl: string };
+  getOpCatalogue: { opType: string; category: string; schema: OpVersionSchema }[];
   applyEdit: ModelInfo & { notes: string[] };
   undoEdit: ModelInfo;
   redoEdit: ModelInfo;

@@ -65,3 +65,41 @@ describe('editing end to end (Chromium)', () => {
     await expect.poll(() => p.locator('[data-value-name="logits"]').textContent()).toMatch(/batch/);
   });
 });
+
+describe('model-level edits end to end (Chromium)', () => {
+  const studio = withStudio();
+  let page: Page;
+  beforeAll(() => {
+    page = studio.page;
+  });
+
+  it('inserts a node from the op catalogue, replaces initializer values, and extracts a part as a new model', async () => {
+    await openModelFile(page, DIGITS);
+    await expect.poll(() => nodeCount(page), { timeout: 60_000 }).toBeGreaterThan(0);
+    const before = await nodeCount(page);
+    const p = properties(page);
+    await p.getByText('Edit model').click();
+    const form = p.getByRole('form', { name: 'Insert node' });
+    await form.getByRole('combobox', { name: 'Operator' }).fill('Sigmoid');
+    await form.getByRole('textbox', { name: 'New node name' }).fill('squash');
+    await form.getByRole('combobox', { name: 'Input X' }).fill('/Flatten_output_0');
+    await form.getByRole('button', { name: 'Insert' }).click();
+    await expect.poll(() => nodeCount(page)).toBe(before + 1);
+    await page.locator('[data-node-name="squash"]').waitFor();
+
+    // fc.bias: ten values typed in.
+    await page.getByRole('searchbox', { name: 'Search' }).fill('fc.bias');
+    await page.getByRole('option', { name: /^fc\.bias/ }).click();
+    await p.getByRole('textbox', { name: 'Tensor values' }).fill('0, 1, 2, 3, 4, 5, 6, 7, 8, 9');
+    await p.getByRole('button', { name: 'Replace values' }).click();
+    await expect.poll(() => p.locator('.first-values').textContent()).toBe('0, 1, 2, 3, 4, 5, 6, 7, 8, 9');
+
+    await page.getByTestId('graph-canvas').click({ position: { x: 5, y: 5 } });
+    await p.getByText('Edit model').click();
+    await p.getByRole('combobox', { name: 'Extract from tensors' }).fill('/MaxPool_output_0');
+    await p.getByRole('combobox', { name: 'Extract to tensors' }).fill('/Relu_1_output_0');
+    await p.getByRole('button', { name: 'Extract as new model' }).click();
+    await expect.poll(() => page.getByTestId('model-title').textContent()).toBe('digits-cnn.extract.onnx •');
+    await expect.poll(() => nodeCount(page)).toBe(2);
+  });
+});

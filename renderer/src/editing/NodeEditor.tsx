@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
+import { TensorNames } from './TensorNames.js';
 import type { AttributeView, GraphView, NodeSchemaInfo, NodeView } from '../../../shared/api/dto.js';
 import { editableText, parseAttributeText } from '../../../shared/edit/attribute-text.js';
 import { useGraph } from '../graph/graph-context.js';
@@ -53,6 +54,7 @@ export function NodeEditor({ node, view, schema }: { node: NodeView; view: Graph
   const [adding, setAdding] = useState('');
   const [rewire, setRewire] = useState<{ index: number; tensor: string } | undefined>();
   const select = useGraph((s) => s.select);
+  const tensorList = useId();
   const at = { graphPath: view.path, nodeIndex: node.index };
   const dataInputs = node.inputs.filter((x) => x && !view.initializers.some((i) => i.name === x));
   const canReconnect = dataInputs.length === 1 && node.outputs.filter(Boolean).length === 1;
@@ -130,7 +132,7 @@ export function NodeEditor({ node, view, schema }: { node: NodeView; view: Graph
                   void edit('rewireInput', { ...at, inputIndex: i, tensor: rewire.tensor }).then((ok) => ok && setRewire(undefined));
                 }}
               >
-                <input aria-label={`Tensor for input ${i}`} list="tensor-names" value={rewire.tensor} onChange={(e) => setRewire({ index: i, tensor: e.target.value })} />
+                <input aria-label={`Tensor for input ${i}`} list={tensorList} value={rewire.tensor} onChange={(e) => setRewire({ index: i, tensor: e.target.value })} />
                 <button type="submit">Connect</button>
                 <button type="button" onClick={() => setRewire(undefined)}>
                   Cancel
@@ -147,11 +149,7 @@ export function NodeEditor({ node, view, schema }: { node: NodeView; view: Graph
           </li>
         ))}
       </ul>
-      <datalist id="tensor-names">
-        {Object.keys(view.values).slice(0, 5000).map((v) => (
-          <option key={v} value={v} />
-        ))}
-      </datalist>
+      <TensorNames id={tensorList} view={view} />
       <div className="delete-actions">
         <button
           type="button"

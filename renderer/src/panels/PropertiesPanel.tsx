@@ -8,6 +8,9 @@ import { Histogram } from './Histogram.js';
 import { NodeEditor } from '../editing/NodeEditor.js';
 import { ValueEditor } from '../editing/ValueEditor.js';
 import { DimsEditor } from '../editing/DimsEditor.js';
+import { ModelEditor } from '../editing/ModelEditor.js';
+import { InsertNodeForm } from '../editing/InsertNodeForm.js';
+import { InitializerEditor } from '../editing/InitializerEditor.js';
 import { useEngine } from './use-engine.js';
 
 function ValueRow({ name, label, view }: { name: string; label?: string; view: GraphView }) {
@@ -101,7 +104,8 @@ function ValueProperties({ name, view, docId }: { name: string; view: GraphView;
   const reveal = useGraph((s) => s.reveal);
   const info = view.values[name];
   const isConstant = view.initializers.some((i) => i.name === name) || view.nodes.some((n) => n.opType === 'Constant' && n.outputs[0] === name);
-  const stats = useEngine(isConstant ? () => client.getTensorStats({ docId, graphPath: view.path, name }) : undefined, [docId, view.path, name, isConstant]);
+  // The view object is replaced after every edit, so an edited tensor is measured again.
+  const stats = useEngine(isConstant ? () => client.getTensorStats({ docId, graphPath: view.path, name }) : undefined, [docId, view, name, isConstant]);
   const producer = view.nodes.find((n) => n.outputs.includes(name));
   const consumers = view.nodes.filter((n) => n.inputs.includes(name));
   const s = stats.value;
@@ -140,6 +144,7 @@ function ValueProperties({ name, view, docId }: { name: string; view: GraphView;
         )}
       </dl>
       {s?.histogram && <Histogram {...s.histogram} />}
+      {view.initializers.some((i) => i.name === name) && <InitializerEditor key={`${name}:${s?.first?.length ?? 0}`} name={name} view={view} {...(s?.first ? { first: s.first } : {})} />}
       {s?.first && (
         <>
           <h3>First values</h3>
@@ -230,6 +235,7 @@ function SummaryValues({ title, values, editable }: { title: string; values: Val
 
 function ModelProperties({ model }: { model: ModelInfo }) {
   const { summary, problems } = model;
+  const view = useGraph((s) => s.view);
   return (
     <>
       <h2>Model</h2>
@@ -259,6 +265,16 @@ function ModelProperties({ model }: { model: ModelInfo }) {
       </dl>
       <SummaryValues title="Inputs" values={summary.graph.inputs} editable />
       <SummaryValues title="Outputs" values={summary.graph.outputs} editable />
+      <details className="editing">
+        <summary>Edit model</summary>
+        <ModelEditor model={model} />
+        {view && (
+          <>
+            <h3>Insert node</h3>
+            <InsertNodeForm view={view} docId={model.docId} opset={Number(summary.opsets['ai.onnx'] ?? 0)} />
+          </>
+        )}
+      </details>
       <h3>Validation</h3>
       {problems.length === 0 ? (
         <p className="ok">No problems found.</p>

@@ -1,0 +1,71 @@
+import { useId, useState } from 'react';
+import { useGraph } from '../graph/graph-context.js';
+import { TensorNames } from './TensorNames.js';
+import type { ModelInfo } from '../../../shared/api/dto.js';
+import { useApp } from '../store/store-context.js';
+
+/** Model-level edits: opset imports, metadata, removing what nothing uses, extracting a part as a new model. */
+export function ModelEditor({ model }: { model: ModelInfo }) {
+  const edit = useApp((s) => s.edit);
+  const client = useApp((s) => s.client);
+  const refreshModels = useApp((s) => s.refreshModels);
+  const activate = useApp((s) => s.activate);
+  const [opset, setOpset] = useState(String(model.summary.opsets['ai.onnx'] ?? ''));
+  const [meta, setMeta] = useState({ key: '', value: '' });
+  const [extract, setExtract] = useState({ inputs: '', outputs: '' });
+  const [error, setError] = useState<string | undefined>();
+  const tensorList = useId();
+  const view = useGraph((s) => s.view);
+  const names = (text: string) => text.split(',').map((s) => s.trim()).filter(Boolean);
+  return (
+    <section className="model-editor" aria-label="Edit model">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (/^\d+$/.test(opset)) void edit('setOpset', { domain: '', version: Number(opset) });
+        }}
+      >
+        <label>
+          ai.onnx opset <input aria-label="Opset version" value={opset} onChange={(e) => setOpset(e.target.value)} size={4} />
+        </label>
+        <button type="submit">Set</button>
+      </form>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (meta.key) void edit('setMetadata', { key: meta.key, value: meta.value === '' ? null : meta.value }).then((ok) => ok && setMeta({ key: '', value: '' }));
+        }}
+      >
+        <input aria-label="Metadata key" placeholder="key (producerName, docString, …)" value={meta.key} onChange={(e) => setMeta({ ...meta, key: e.target.value })} />
+        <input aria-label="Metadata value" placeholder="value (empty removes it)" value={meta.value} onChange={(e) => setMeta({ ...meta, value: e.target.value })} />
+        <button type="submit" disabled={!meta.key}>
+          Set metadata
+        </button>
+      </form>
+      <button type="button" onClick={() => void edit('removeUnused', { graphPath: 'main' })}>
+        Remove unused nodes and initializers
+      </button>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          setError(undefined);
+          void client
+            .extractSubgraph({ docId: model.docId, inputs: names(extract.inputs), outputs: names(extract.outputs) })
+            .then(async (info) => {
+              await refreshModels();
+              activate(info.docId);
+            })
+            .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
+        }}
+      >
+        <input aria-label="Extract from tensors" list={tensorList} placeholder="from tensors (comma-separated)" value={extract.inputs} onChange={(e) => setExtract({ ...extract, inputs: e.target.value })} />
+        <input aria-label="Extract to tensors" list={tensorList} placeholder="to tensors" value={extract.outputs} onChange={(e) => setExtract({ ...extract, outputs: e.target.value })} />
+        <button type="submit" disabled={!extract.inputs || !extract.outputs}>
+          Extract as new model
+        </button>
+      </form>
+      <TensorNames id={tensorList} {...(view ? { view } : {})} />
+      {error && <p role="alert">{error}</p>}
+    </section>
+  );
+}
