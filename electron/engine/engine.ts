@@ -7,7 +7,8 @@ import type { EngineOptions } from '../../shared/api/engine-options.js';
 import type { EngineApi, EngineEvent, MethodArgs } from '../../shared/api/methods.js';
 import { analyzeModel, type Analysis } from '../../shared/analysis/cost-model.js';
 import { buildGraphView, type GraphView } from '../../shared/graph/graph-view.js';
-import { resolveGraph } from '../../shared/graph/graph-path.js';
+import { MAIN, resolveGraph } from '../../shared/graph/graph-path.js';
+import { inferShapes } from '../../shared/analysis/shape-inference.js';
 import { normalizeDomain } from '../../shared/graph/op-registry.js';
 import { validateModel } from '../../shared/graph/validate.js';
 import { tensorStats, type TensorStats } from '../../shared/model/tensor-stats.js';
@@ -178,7 +179,9 @@ export class Engine implements EngineApi {
 
   async getGraphView(args: MethodArgs<'getGraphView'>): Promise<GraphView> {
     const doc = this.documents.get(args.docId);
-    const view = buildGraphView(doc.model, args.graphPath, opRegistry(), opCategories());
+    // After an edit the file's value_info may be stale or missing: shapes are inferred again for the main graph.
+    const inferred = doc.version > 0 && args.graphPath === MAIN ? inferShapes(doc.model).facts : undefined;
+    const view = buildGraphView(doc.model, args.graphPath, opRegistry(), opCategories(), inferred);
     if (!view) throw new EngineError('NOT_FOUND', `The model has no graph '${args.graphPath}'.`);
     return view;
   }

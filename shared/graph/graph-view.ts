@@ -129,7 +129,14 @@ function trailOf(path: GraphPath, model: ModelProto): { path: GraphPath; label: 
  * Builds the mirror of one graph. Returns undefined for a path the model does not have. Op input
  * labels and categories are resolved here so the renderer needs no operator metadata to draw.
  */
-export function buildGraphView(model: ModelProto, path: GraphPath, registry: OpRegistry, categories: Record<string, string>): GraphView | undefined {
+export function buildGraphView(
+  model: ModelProto,
+  path: GraphPath,
+  registry: OpRegistry,
+  categories: Record<string, string>,
+  /** Inferred types and shapes for values the file does not declare (used after edits, when declarations may be stale). */
+  inferred?: ReadonlyMap<string, { elemType: number; shape: Dim[] | null }>,
+): GraphView | undefined {
   const resolved = resolveGraph(model, path);
   if (!resolved) return undefined;
   const { graph } = resolved;
@@ -143,6 +150,14 @@ export function buildGraphView(model: ModelProto, path: GraphPath, registry: OpR
     values[view.name] ??= { type: view.type, shape: view.shape };
     return view;
   });
+  if (inferred) {
+    for (const node of graph.node ?? []) {
+      for (const o of node.output ?? []) {
+        const f = o ? inferred.get(o) : undefined;
+        if (f && o) values[o] ??= { type: dataTypeName(f.elemType), shape: f.shape };
+      }
+    }
+  }
   const initializerNames = new Set(initializers.map((i) => i.name));
   const nodes: NodeView[] = (graph.node ?? []).map((node, index) => {
     const domain = normalizeDomain(node.domain);
