@@ -67,6 +67,7 @@ import { useApp } from '../store/store-context.js';
 export function Workspace({ model }: { model: ModelInfo }) {
   const client = useApp((s) => s.client);
   const save = useApp((s) => s.save);
+  const saveInPlace = useApp((s) => s.saveInPlace);
   const close = useApp((s) => s.close);
   const undo = useApp((s) => s.undo);
   const redo = useApp((s) => s.redo);
@@ -152,6 +153,18 @@ export function Workspace({ model }: { model: ModelInfo }) {
             <button type="button" disabled={busy || !model.redoLabel} title={model.redoLabel ? `Redo ${model.redoLabel} (Shift+Ctrl+Z)` : 'Nothing to redo'} onClick={() => void redo()}>
               Redo
             </button>
+            {model.path && (
+              <button
+                type="button"
+                disabled={busy || !model.dirty}
+                onClick={() => {
+                  if (!window.confirm(`Overwrite ${model.fileName} with your edits?${errors > 0 ? ` It has ${errors} validation error${errors === 1 ? '' : 's'}.` : ''}`)) return;
+                  void saveInPlace();
+                }}
+              >
+                Save
+              </button>
+            )}
             <button
               type="button"
               disabled={busy}

@@ -13,6 +13,7 @@ export function ModelEditor({ model }: { model: ModelInfo }) {
   const [opset, setOpset] = useState(String(model.summary.opsets['ai.onnx'] ?? ''));
   const [meta, setMeta] = useState({ key: '', value: '' });
   const [extract, setExtract] = useState({ inputs: '', outputs: '' });
+  const [input, setInput] = useState({ name: '', elemType: '1', dims: '' });
   const [error, setError] = useState<string | undefined>();
   const tensorList = useId();
   const view = useGraph((s) => s.view);
@@ -40,6 +41,26 @@ export function ModelEditor({ model }: { model: ModelInfo }) {
         <input aria-label="Metadata value" placeholder="value (empty removes it)" value={meta.value} onChange={(e) => setMeta({ ...meta, value: e.target.value })} />
         <button type="submit" disabled={!meta.key}>
           Set metadata
+        </button>
+      </form>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          const dims = input.dims.split(/\s*[x×,]\s*|\s+/).filter(Boolean).map((d) => (/^\d+$/.test(d) ? Number(d) : d));
+          void edit('addInput', { name: input.name, elemType: Number(input.elemType), dims }).then((ok) => ok && setInput({ name: '', elemType: '1', dims: '' }));
+        }}
+      >
+        <input aria-label="New input name" placeholder="new input name" value={input.name} onChange={(e) => setInput({ ...input, name: e.target.value })} />
+        <select aria-label="New input type" value={input.elemType} onChange={(e) => setInput({ ...input, elemType: e.target.value })}>
+          <option value="1">float32</option>
+          <option value="10">float16</option>
+          <option value="7">int64</option>
+          <option value="6">int32</option>
+          <option value="9">bool</option>
+        </select>
+        <input aria-label="New input dims" placeholder="dims, e.g. batch x 8" value={input.dims} onChange={(e) => setInput({ ...input, dims: e.target.value })} size={12} />
+        <button type="submit" disabled={!input.name}>
+          Add input
         </button>
       </form>
       <button type="button" onClick={() => void edit('removeUnused', { graphPath: 'main' })}>

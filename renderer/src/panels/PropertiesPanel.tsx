@@ -217,6 +217,15 @@ function GroupProperties({ id, tree, view }: { id: string; tree: ScopeTree; view
   );
 }
 
+function RemoveInputButton({ name }: { name: string }) {
+  const edit = useApp((s) => s.edit);
+  return (
+    <button type="button" className="link" aria-label={`Remove input ${name}`} title="Remove this input (only when nothing reads it)" onClick={() => void edit('removeInput', { name })}>
+      ✕
+    </button>
+  );
+}
+
 function SummaryValues({ title, values, editable }: { title: string; values: ValueSummary[]; editable?: boolean }) {
   return (
     <>
@@ -226,6 +235,7 @@ function SummaryValues({ title, values, editable }: { title: string; values: Val
           <li key={v.name} data-value-name={v.name}>
             {v.name} <span className="muted">{`${v.type}${formatShape(v.shape, '×')}`}</span>
             {editable && v.shape && <DimsEditor key={formatShape(v.shape, 'x')} value={v} />}
+            {editable && title === 'Inputs' && <RemoveInputButton name={v.name} />}
           </li>
         ))}
       </ul>

@@ -29,6 +29,8 @@ export interface AppState {
   /** Desktop: open a model by path (menu Open Recent, files dropped on the window). */
   openPath(path: string): Promise<void>;
   save(): Promise<void>;
+  /** Desktop: writes the model over the file it was opened from, after the user confirmed. */
+  saveInPlace(): Promise<void>;
   close(docId: string): Promise<void>;
   cancelTask(): Promise<void>;
   dismissMessages(): void;
@@ -177,6 +179,16 @@ export function createAppStore(host: Host) {
         const models = await client.listModels({});
         set({ models });
       },
+
+      saveInPlace: () =>
+        act('Saving', async () => {
+          const doc = get().models.find((m) => m.docId === get().activeDocId);
+          if (!doc?.path) return;
+          const { jobId } = await client.startSaveModel({ docId: doc.docId, target: { kind: 'path', path: doc.path, overwrite: true } });
+          const job = await runJob(`Saving ${doc.fileName}`, jobId);
+          if (job.status !== 'succeeded') return;
+          set((s) => ({ models: s.models.map((m) => (m.docId === doc.docId ? { ...m, dirty: false } : m)), notice: `Saved ${doc.path}.` }));
+        }),
 
       close: (docId) =>
         act('Closing', async () => {
