@@ -57,12 +57,11 @@ export async function editedSaveRow(work: string): Promise<string[]> {
     return performance.now() - t0;
   };
   const firstWriteMs = write();
-  let t: number;
   const engine = client();
   const info = await engine.openModel({ source: { kind: 'path', path: file } });
   await engine.applyEdit({ docId: info.docId, command: 'renameNode', params: { graphPath: 'main', nodeIndex: 0, name: 'edited' } });
   const out = path.join(work, 'edited.onnx');
-  t = performance.now();
+  const t = performance.now();
   const job = await engine.waitForJob((await engine.startSaveModel({ docId: info.docId, target: { kind: 'path', path: out } })).jobId);
   const saveMs = performance.now() - t;
   if (job.status !== 'succeeded') throw new Error(job.error?.message);

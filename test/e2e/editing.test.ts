@@ -25,7 +25,7 @@ describe('editing end to end (Chromium)', () => {
     // Attribute: Gemm's alpha becomes 0.5.
     await page.locator('[data-node-name="/fc/Gemm"]').click();
     const p = properties(page);
-    await p.locator('[data-attribute="alpha"]').getByRole('button', { name: 'Edit' }).last().click();
+    await p.locator('[data-edit-attribute="alpha"]').getByRole('button', { name: 'Edit' }).click();
     await p.getByRole('textbox', { name: 'Value of alpha' }).fill('0.5');
     await p.getByRole('button', { name: 'Apply' }).click();
     await expect.poll(() => page.getByTestId('model-title').textContent()).toBe('digits-cnn.onnx •');
@@ -58,7 +58,7 @@ describe('editing end to end (Chromium)', () => {
   it('makes the batch dynamic from the model properties', async () => {
     await page.getByTestId('graph-canvas').click({ position: { x: 5, y: 5 } });
     const p = properties(page);
-    const dims = p.getByRole('textbox', { name: 'Dims of image' });
+    const dims = p.getByRole('textbox', { name: 'Set dims of image' });
     await dims.fill('batch x 1 x 28 x 28');
     await p.locator('[data-value-name="image"]').getByRole('button', { name: 'Set' }).click();
     await expect.poll(() => page.locator('.message.notice').textContent()).toMatch(/batch of 4/);

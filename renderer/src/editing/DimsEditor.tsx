@@ -35,7 +35,7 @@ export function DimsEditor({ value }: { value: ValueSummary }) {
         void apply();
       }}
     >
-      <input aria-label={`Dims of ${value.name}`} value={text} onChange={(e) => setText(e.target.value)} size={18} />
+      <input aria-label={`Set dims of ${value.name}`} value={text} onChange={(e) => setText(e.target.value)} size={18} />
       <button type="submit" disabled={text === dimsText(value)}>
         Set
       </button>

@@ -83,7 +83,7 @@ export function NodeEditor({ node, view, schema }: { node: NodeView; view: Graph
       <table className="attributes editable">
         <tbody>
           {node.attributes.map((a) => (
-            <tr key={a.name} data-attribute={a.name}>
+            <tr key={a.name} data-edit-attribute={a.name}>
               <th>{a.name}</th>
               <td>
                 <code>{a.value}</code>
