@@ -1,4 +1,5 @@
 import * as ort from 'onnxruntime-node';
+import { seededRandom } from '../../../shared/model/seeded-random.js';
 import { encodeModel } from '../../../shared/onnx/encode.js';
 import type { ModelProto } from '../../../shared/onnx/types.js';
 import { floatValues } from '../evaluation/compare-run.js';
@@ -8,16 +9,6 @@ import { QUIET } from '../profiling/backends.js';
 const BATCH = 4;
 const TOLERANCE = 1e-5;
 
-/** mulberry32, so a check is the same every time. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function tensor(elemType: number, dims: number[], next: () => number): ort.Tensor {
   const n = dims.reduce((a, b) => a * b, 1);
@@ -52,7 +43,7 @@ export async function checkBatchIndependence(model: ModelProto, batchedInputs: r
     return `ONNX Runtime cannot load the edited model (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`;
   }
   try {
-    const next = random(7);
+    const next = seededRandom(7);
     const inputs = modelInputs(model);
     const batched = new Set(batchedInputs);
     const feeds: Record<string, ort.Tensor> = {};

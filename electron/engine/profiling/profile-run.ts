@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { seededRandom } from '../../../shared/model/seeded-random.js';
 import { mapOptimizedNodes } from '../../../shared/analysis/fused-kernels.js';
 import { EngineError } from '../../../shared/api/errors.js';
 import { dataTypeName } from '../../../shared/onnx/data-types.js';
@@ -53,16 +54,6 @@ async function npyTensor(file: string, name: string): Promise<ort.Tensor> {
   return new ort.Tensor(type, data as Float32Array, array.shape);
 }
 
-/** mulberry32: a small seeded generator, so a profile's inputs are the same every time. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
@@ -70,7 +61,7 @@ function percentile(sorted: number[], p: number): number {
 
 /** Random inputs for every graph input, shaped by the file (symbolic dims from options, else 1). */
 function makeInputs(model: ModelProto, options: ProfileOptions, batch?: { input: string; size: number }): Record<string, ort.Tensor> {
-  const next = random(options.seed);
+  const next = seededRandom(options.seed);
   const initializers = new Set((model.graph?.initializer ?? []).map((t) => t.name));
   const feeds: Record<string, ort.Tensor> = {};
   for (const v of model.graph?.input ?? []) {
