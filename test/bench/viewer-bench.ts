@@ -76,7 +76,7 @@ export async function measureAnalysisUpdate(file: string, input: string, dims: s
     for (const text of dims) {
       await page.waitForTimeout(300);
       await page.evaluate(() => performance.clearMarks());
-      await page.getByRole('textbox', { name: `Dims of ${input}` }).fill(text);
+      await page.getByRole('textbox', { name: `Dims of ${input}`, exact: true }).fill(text);
       await page.waitForFunction(() => performance.getEntriesByName('analysis:painted').length > 0, undefined, { timeout: 30_000 });
       out.push(await page.evaluate(() => performance.getEntriesByName('analysis:painted')[0]!.startTime - performance.getEntriesByName('analysis:input').at(-1)!.startTime));
       if (process.env.PHASES) console.log(await page.evaluate(() => { const t0 = performance.getEntriesByName('analysis:input').at(-1)!.startTime; return performance.getEntriesByType('mark').map((m) => `${m.name}=+${(m.startTime - t0).toFixed(0)}`).join(' '); }));
