@@ -8,6 +8,8 @@ import { Engine } from '../engine/engine.js';
 import { inProcessTransport } from '../engine/in-process-transport.js';
 import { formatAnalysis, formatCompare, formatInspect, formatProfile, formatQuantize } from './format.js';
 import type { CompareResult, LayerErrorResult } from '../../shared/metrics/compare-types.js';
+import { parseRecipe, type Recipe } from '../../shared/recipe/recipe.js';
+import { formatRun, recipeReportHtml } from './run-report.js';
 import type { ProfileResult } from '../../shared/profile/profile-types.js';
 import { chromeTrace } from '../../shared/profile/profile-export.js';
 import { UsageError } from './usage-error.js';
@@ -29,6 +31,9 @@ Commands:
   compare REFERENCE OTHER... --data DIR [--preprocess FILE] [--backend ID] [--layers] [--json]
                                          accuracy (class sub-folders), agreement, cosine, SQNR, max error,
                                          latency and size of each model against the reference
+  run RECIPE.json [--model MODEL] [--data NAME=DIR]... [-o OUT] [--report FILE] [--json]
+                                         replay a recorded recipe; writes the recipe's output model to OUT
+                                         and a report (HTML + JSON); exit 3 when a compare threshold fails
   backends [--json]                      the execution providers usable on this machine, and why not
   edit MODEL -o OUT [--set-dim NAME:AXIS=VALUE]... [--force] [--json]
                                          set input/output dims (a number, or a symbol such as batch:
@@ -36,7 +41,8 @@ Commands:
                                          refused, naming them) and save atomically; no options = re-save
   serve [MODEL] [--port N] [--no-open]   the app in your browser; prints "Listening on <url>" first
 
-Every command takes --json for machine-readable output. Exit codes: 0 ok, 1 bad input, 2 usage error.`;
+Every command takes --json for machine-readable output. Exit codes: 0 ok, 1 bad input, 2 usage error,
+3 a recipe's compare threshold failed.`;
 
 interface Io {
   out: (text: string) => void;
@@ -356,7 +362,81 @@ async function compare(argv: string[], io: Io): Promise<void> {
   io.out(formatCompare(result, layers));
 }
 
-const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<void>> = { inspect, analyze, profile, quantize: quantizeCommand, compare, backends, edit, serve };
+/** A recipe's compare thresholds failed: the run finished, but CI must see a failure. */
+class ThresholdFailure extends Error {}
+
+async function run(argv: string[], io: Io): Promise<void> {
+  const { values, positionals } = parse(
+    argv,
+    { model: { type: 'string' }, data: { type: 'string', multiple: true }, output: { type: 'string', short: 'o' }, report: { type: 'string' }, force: { type: 'boolean' } },
+    'run',
+  );
+  if (positionals.length !== 1) throw new UsageError(`run takes exactly one RECIPE.json (got ${positionals.length})`);
+  const { readFile, writeFile } = await import('node:fs/promises');
+  const { createHash } = await import('node:crypto');
+  const recipePath = path.resolve(positionals[0]!);
+  let recipe: Recipe;
+  try {
+    recipe = parseRecipe(JSON.parse(await readFile(recipePath, 'utf8')));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new EngineError('BAD_ARGUMENT', code ? `Cannot read the recipe '${recipePath}' (${code}).` : `The recipe '${recipePath}' is not usable: ${e instanceof Error ? e.message : String(e)}.`);
+  }
+  const bindings: Record<string, string> = Object.fromEntries(Object.entries(recipe.data).flatMap(([name, d]) => (d.path ? [[name, d.path]] : [])));
+  for (const spec of (values.data as string[] | undefined) ?? []) {
+    const at = spec.indexOf('=');
+    if (at <= 0) throw new UsageError(`--data takes NAME=DIR, not '${spec}'`);
+    const name = spec.slice(0, at);
+    if (!recipe.data[name]) throw new UsageError(`--data ${name}: the recipe has no data named '${name}' (it has: ${Object.keys(recipe.data).join(', ') || 'none'})`);
+    bindings[name] = path.resolve(spec.slice(at + 1));
+  }
+  const modelPath = path.resolve((values.model as string | undefined) ?? recipe.input.path ?? '');
+  if (!values.model && !recipe.input.path) throw new UsageError('the recipe does not say where its model is (it was recorded in browser mode); pass --model MODEL');
+  if (!values.model) {
+    const bytes = await readFile(modelPath).catch(() => undefined);
+    if (bytes && createHash('sha256').update(bytes).digest('hex') !== recipe.input.sha256) {
+      throw new EngineError('BAD_ARGUMENT', `The model at '${modelPath}' is not the one the recipe was recorded on (its SHA-256 differs); pass --model ${modelPath} to replay on this version.`);
+    }
+  }
+  const engine = client();
+  const input = await engine.openModel({ source: { kind: 'path', path: modelPath } });
+  const datasets: Record<string, string> = {};
+  for (const [name, dir] of Object.entries(bindings)) datasets[name] = (await engine.openDataset({ source: { kind: 'path', path: dir } })).datasetId;
+  const { replayRecipe } = await import('../engine/recipes/replay.js');
+  const started = performance.now();
+  const report = await replayRecipe(engine, recipe, {
+    models: { input: input.docId },
+    datasets,
+    onStep: (s) => {
+      if (!values.json && process.stderr.isTTY) process.stderr.write(`${s.status === 'failed' ? 'FAILED' : 'done  '} ${s.id}: ${s.summary}\n`);
+    },
+  });
+  let output: string | undefined;
+  if (values.output) {
+    const ref = recipe.output ?? recipe.steps.filter((s) => s.kind === 'edit' || s.kind === 'quantize').at(-1)?.id ?? 'input';
+    output = path.resolve(values.output as string);
+    const job = await engine.waitForJob((await engine.startSaveModel({ docId: report.models[ref]!, target: { kind: 'path', path: output, overwrite: values.force === true } })).jobId);
+    if (job.status !== 'succeeded') throw new EngineError(isErrorCode(job.error?.code) ? job.error.code : 'IO_ERROR', job.error?.message ?? 'The output could not be written.');
+  }
+  const seconds = Math.round((performance.now() - started) / 10) / 100;
+  const summary = {
+    recipe: recipePath,
+    model: modelPath,
+    output: output ?? null,
+    seconds,
+    passed: report.failures.length === 0,
+    failures: report.failures,
+    steps: report.steps.map(({ compare: _c, docId: _d, ...s }) => s),
+    comparisons: Object.fromEntries(report.steps.filter((s) => s.compare).map((s) => [s.id, s.compare])),
+  };
+  const reportBase = values.report ? path.resolve(values.report as string).replace(/\.(html|json)$/i, '') : output ? output.replace(/\.onnx$/i, '') + '.report' : recipePath.replace(/\.json$/i, '') + '.report';
+  await writeFile(`${reportBase}.json`, JSON.stringify(summary, null, 2));
+  await writeFile(`${reportBase}.html`, recipeReportHtml(summary, report));
+  io.out(values.json ? JSON.stringify({ ...summary, report: `${reportBase}.html` }, null, 2) : formatRun(summary, `${reportBase}.html`));
+  if (report.failures.length > 0) throw new ThresholdFailure(`${report.failures.length} compare threshold${report.failures.length === 1 ? '' : 's'} failed: ${report.failures.join('; ')}`);
+}
+
+const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<void>> = { inspect, analyze, profile, quantize: quantizeCommand, compare, run, backends, edit, serve };
 
 /** Runs one command line; returns the exit code. Never lets a stack trace reach the user. */
 export async function runCli(argv: string[], io: Io): Promise<number> {
@@ -374,6 +454,10 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     if (e instanceof UsageError) {
       io.err(`onnx-studio: ${e.message}. Run 'onnx-studio --help' for usage.`);
       return 2;
+    }
+    if (e instanceof ThresholdFailure) {
+      io.err(`onnx-studio: ${e.message}.`);
+      return 3;
     }
     if (e instanceof EngineError) {
       io.err(`onnx-studio: ${e.message}`);

@@ -27,6 +27,12 @@ import { profileModel, type ProfileOptions } from './profiling/profile-run.js';
 import { QuantizeService } from './quantization/quantize-service.js';
 import { CompareService } from './evaluation/compare-service.js';
 import { EditService } from './editing/edit-service.js';
+import { RecipeRecorder } from './recipes/recipe-recorder.js';
+import { replayRecipe, type ReplayReport } from './recipes/replay.js';
+import { createEngineClient } from '../../shared/api/client.js';
+import { inProcessTransport } from './in-process-transport.js';
+import type { RecipeView } from '../../shared/api/methods.js';
+import type { ProfileResult } from '../../shared/profile/profile-types.js';
 
 
 interface SampleEntry {
@@ -49,13 +55,15 @@ export class Engine implements EngineApi {
   private readonly quantization: QuantizeService;
   private readonly comparison: CompareService;
   private readonly editing: EditService;
+  readonly recipes: RecipeRecorder;
 
   constructor(private readonly options: EngineOptions) {
     this.jobs = new JobManager((e) => {
       for (const l of this.listeners) l(e);
     });
-    this.quantization = new QuantizeService(this.documents, this.jobs, options.blobDir);
-    this.comparison = new CompareService(this.documents, this.jobs, this.quantization);
+    this.recipes = new RecipeRecorder(this.documents);
+    this.quantization = new QuantizeService(this.documents, this.jobs, options.blobDir, this.recipes);
+    this.comparison = new CompareService(this.documents, this.jobs, this.quantization, this.recipes);
     this.editing = new EditService(this.documents, async (blobId) => (await this.resolveSource({ kind: 'blob', blobId })).filePath);
   }
 
@@ -242,7 +250,12 @@ export class Engine implements EngineApi {
       ...(args.inputShapes ? { inputShapes: args.inputShapes } : {}),
       ...(args.inputFiles ? { inputFiles: args.inputFiles } : {}),
     };
-    const jobId = this.jobs.start('profile', async (ctx) => profileModel(await runnableFile(doc), doc.model, options, ctx));
+    const modelRef = this.recipes.modelRef(doc);
+    const jobId = this.jobs.start('profile', async (ctx) => {
+      const result: ProfileResult = await profileModel(await runnableFile(doc), doc.model, options, ctx);
+      this.recipes.record(doc, { kind: 'profile', model: modelRef, backend: options.backend, runs: options.runs, warmup: options.warmup }, { status: 'done', summary: `p50 ${result.latencyMs.p50.toFixed(2)} ms on ${result.backend}` });
+      return result;
+    });
     return { jobId };
   }
 
@@ -276,6 +289,57 @@ export class Engine implements EngineApi {
 
   async getThumbnail(args: MethodArgs<'getThumbnail'>) {
     return this.comparison.getThumbnail(args);
+  }
+
+  async duplicateModel(args: MethodArgs<'duplicateModel'>): Promise<ModelInfo> {
+    const doc = this.documents.get(args.docId);
+    const copy = this.documents.add({
+      model: doc.model,
+      bytes: doc.bytes,
+      fileName: doc.fileName,
+      sourceFile: doc.sourceFile,
+      ...(doc.sourceDir ? { sourceDir: doc.sourceDir } : {}),
+      sizeBytes: doc.sizeBytes,
+      problems: doc.problems,
+    });
+    // An edited model is not its file's: anything that runs the copy writes it out first.
+    if (doc.version > 0) {
+      copy.version = 1;
+      copy.dirty = true;
+    }
+    return modelInfo(copy);
+  }
+
+  async getRecipe(args: MethodArgs<'getRecipe'>): Promise<RecipeView> {
+    return this.recipes.recipe(args.docId);
+  }
+
+  async updateRecipeSteps(args: MethodArgs<'updateRecipeSteps'>): Promise<RecipeView> {
+    this.recipes.updateSteps(args.docId, args.steps);
+    return this.recipes.recipe(args.docId);
+  }
+
+  async startRunRecipe(args: MethodArgs<'startRunRecipe'>) {
+    const { recipe } = this.recipes.recipe(args.docId);
+    if (args.fromStep && !recipe.steps.some((s) => s.id === args.fromStep)) throw new EngineError('NOT_FOUND', `The recipe has no step '${args.fromStep}'.`);
+    const session = this.recipes.session(args.docId);
+    const self = createEngineClient(inProcessTransport(this));
+    const jobId = this.jobs.start('recipe', async (ctx): Promise<ReplayReport> => {
+      let done = 0;
+      ctx.progress(0, recipe.steps.length, 'replaying');
+      const report = await this.recipes.withoutRecording(() => replayRecipe(self, recipe, {
+        models: { input: session.models.input!, ...(args.fromStep ? session.models : {}) },
+        datasets: session.datasets,
+        ...(args.fromStep ? { from: args.fromStep } : {}),
+        onStep: (step) => {
+          ctx.checkCancelled();
+          ctx.progress(++done, recipe.steps.length, step.id);
+          if (step.status !== 'skipped') this.recipes.setResult(args.docId, step.id, { status: step.status === 'failed' ? 'failed' : 'done', summary: step.summary, ...(step.docId ? { docId: step.docId } : {}) });
+        },
+      }));
+      return report;
+    });
+    return { jobId };
   }
 
   async getOpCatalogue(args: MethodArgs<'getOpCatalogue'>) {

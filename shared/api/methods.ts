@@ -2,6 +2,13 @@ import { z } from 'zod';
 import type { Analysis } from '../analysis/cost-model.js';
 import type { GraphView } from '../graph/graph-view.js';
 import type { OpVersionSchema } from '../graph/op-registry.js';
+import type { Recipe } from '../recipe/recipe.js';
+
+/** A recipe with the outcome of each step in this session, as the pipeline view shows it. */
+export interface RecipeView {
+  recipe: Recipe;
+  results: Record<string, { status: 'done' | 'failed' | 'skipped'; summary: string; docId?: string }>;
+}
 import type { TensorStats } from '../model/tensor-stats.js';
 import { PREPROCESS_SPEC, type PreprocessSpec } from '../preprocess/preprocess-spec.js';
 import type { DatasetInfo, PreprocessPreview, QuantizeCatalog } from './dto.js';
@@ -112,6 +119,14 @@ export const METHOD_ARGS = {
     .object({ referenceDocId: id, variantDocId: id, datasetId: id, spec: PREPROCESS_SPEC.optional(), limit: z.number().int().min(1).max(100_000).optional() })
     .strict(),
   getThumbnail: z.object({ datasetId: id, file: z.string().min(1).max(4096) }).strict(),
+  /** A new document holding the same model (a recipe replay edits the copy, not the user's document). */
+  duplicateModel: z.object({ docId: id }).strict(),
+  /** The recipe recorded for the family of models a document belongs to, with this session's step results. */
+  getRecipe: z.object({ docId: id }).strict(),
+  /** Replaces the recorded steps (edited in the pipeline view); the whole recipe must still hold together. */
+  updateRecipeSteps: z.object({ docId: id, steps: z.array(z.unknown()).max(10_000) }).strict(),
+  /** Re-runs the recorded recipe from a step on, with this session's models and data. */
+  startRunRecipe: z.object({ docId: id, fromStep: z.string().min(1).max(200).optional() }).strict(),
   /** Operators a node can be inserted as, with their schemas at the document's opset. */
   getOpCatalogue: z.object({ docId: id }).strict(),
   /** One edit command (shared/edit/commands.ts) with its parameters, checked by the command itself. */
@@ -149,6 +164,10 @@ export interface MethodResults {
   startLayerErrors: JobStarted;
   getThumbnail: { imageUrl: string };
   getOpCatalogue: { opType: string; category: string; schema: OpVersionSchema }[];
+  duplicateModel: ModelInfo;
+  getRecipe: RecipeView;
+  updateRecipeSteps: RecipeView;
+  startRunRecipe: JobStarted;
   applyEdit: ModelInfo & { notes: string[] };
   undoEdit: ModelInfo;
   redoEdit: ModelInfo;

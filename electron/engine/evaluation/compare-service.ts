@@ -13,6 +13,7 @@ import type { JobManager } from '../jobs.js';
 import type { QuantizeService } from '../quantization/quantize-service.js';
 import { compareModels, type CompareModel } from './compare-run.js';
 import { layerErrors } from './layer-errors.js';
+import type { RecipeRecorder } from '../recipes/recipe-recorder.js';
 
 const THUMBNAIL_PX = 64;
 
@@ -22,6 +23,7 @@ export class CompareService {
     private readonly documents: DocumentStore,
     private readonly jobs: JobManager,
     private readonly quantization: QuantizeService,
+    private readonly recorder: RecipeRecorder,
   ) {}
 
   private spec(dataset: Dataset, given: unknown, reference: ModelDocument): PreprocessSpec | undefined {
@@ -58,9 +60,18 @@ export class CompareService {
       for (let i = 2; labels.has(p.label); i++) p.label = `${d.fileName} (${i})`;
       labels.add(p.label);
     }
+    // Recorded when every model belongs to the reference's family (models opened separately have no reference in its recipe).
+    const root = this.recorder.familyRoot(reference.docId) ?? reference.docId;
+    const sameFamily = variants.every((v) => (this.recorder.familyRoot(v.docId) ?? v.docId) === root);
+    const refs = sameFamily ? [reference, ...variants].map((d) => this.recorder.modelRef(d)) : undefined;
+    const dataName = sameFamily ? this.recorder.dataName(reference, dataset, args.datasetId) : undefined;
     const jobId = this.jobs.start('compare', async (ctx): Promise<CompareResult> => {
       await requireBackend(backend);
       const result = await compareModels(participants[0]!, participants.slice(1), dataset, spec, ctx, { backend, latencyRuns: args.latencyRuns ?? 20, disagreementLimit: 100 });
+      if (refs && dataName) {
+        const summary = result.models.map((m) => `${m.label}: ${m.top1 !== undefined ? `top-1 ${(100 * m.top1).toFixed(2)}%` : `agreement ${(100 * m.agreementTop1).toFixed(2)}%`}`).join('; ');
+        this.recorder.record(reference, { kind: 'compare', reference: refs[0]!, variants: refs.slice(1), data: dataName, ...(spec ? { spec } : {}), ...(args.backend ? { backend: args.backend } : {}) }, { status: 'done', summary });
+      }
       return { ...result, datasetId: args.datasetId };
     });
     return { jobId };

@@ -24,6 +24,7 @@ import { opRegistry } from '../op-metadata.js';
 import { validateModel } from '../../../shared/graph/validate.js';
 import { quantize, quantPresets, quantRules, staticPlan, type CalibrationCache, type QuantizeOutcome } from './quantize-run.js';
 import { quantizeToAccuracy } from './accuracy-aware.js';
+import type { RecipeRecorder } from '../recipes/recipe-recorder.js';
 
 const BLOB_ID = /^[a-f0-9-]{36}$/;
 const SUFFIX = { fp16: 'fp16', 'int8-dynamic': 'int8-dynamic', 'int8-static': 'int8' } as const;
@@ -38,6 +39,7 @@ export class QuantizeService {
     private readonly documents: DocumentStore,
     private readonly jobs: JobManager,
     private readonly blobDir: string | undefined,
+    private readonly recorder: RecipeRecorder,
   ) {}
 
   catalog(): QuantizeCatalog {
@@ -172,6 +174,9 @@ export class QuantizeService {
     }
     // FP16 keeps the default op list in float32, plus any op types the user excluded.
     const fp16 = { keepIOTypes: args.keepIOTypes ?? true, blockOps: args.fp16BlockOps ?? [...Object.keys(quantRules().fp16KeptInFloat), ...(args.excludeOpTypes ?? [])], excludeNodes: args.excludeNodes ?? [] };
+    // The recipe step reads the model as it is now (pending edits become their own step first).
+    const modelRef = this.recorder.modelRef(doc);
+    const dataName = dataset && args.datasetId ? this.recorder.dataName(doc, dataset, args.datasetId) : undefined;
     const jobId = this.jobs.start('quantize', async (ctx): Promise<QuantizeResult> => {
       const started = performance.now();
       const model = await this.withWeightsInMemory(doc);
@@ -212,6 +217,25 @@ export class QuantizeService {
         problems: validateModel(reopened, opRegistry()),
       });
       added.dirty = !args.output;
+      const finalExcluded = accuracy?.steps.at(-1)?.excluded ?? args.excludeNodes;
+      this.recorder.record(
+        doc,
+        {
+          kind: 'quantize',
+          model: modelRef,
+          mode: args.mode,
+          backend: args.backend ?? DEFAULT_PRESET,
+          ...(args.method ? { method: args.method } : {}),
+          ...(args.perChannel !== undefined ? { perChannel: args.perChannel } : {}),
+          ...(finalExcluded && finalExcluded.length > 0 ? { excludeNodes: finalExcluded } : {}),
+          ...(args.excludeOpTypes && args.excludeOpTypes.length > 0 ? { excludeOpTypes: args.excludeOpTypes } : {}),
+          ...(args.keepIOTypes !== undefined ? { keepIOTypes: args.keepIOTypes } : {}),
+          ...(dataName ? { data: dataName } : {}),
+          ...(spec ? { spec } : {}),
+          ...(args.limit ? { limit: args.limit } : {}),
+        },
+        { status: 'done', summary: `${outcome.summary.quantizedNodes} nodes, ${bytes.length.toLocaleString('en-US')} bytes (${Math.round((100 * bytes.length) / doc.sizeBytes)}%)`, docId: added.docId },
+      );
       return {
         ...outcome.summary,
         docId: added.docId,

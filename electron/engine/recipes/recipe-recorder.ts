@@ -1,0 +1,171 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { EngineError } from '../../../shared/api/errors.js';
+import { parseRecipe, RECIPE_STEP, type Recipe, type RecipeStep } from '../../../shared/recipe/recipe.js';
+import type { Dataset } from '../datasets/dataset.js';
+import type { DocumentStore, ModelDocument } from '../documents.js';
+
+/** A step to record: any kind, its id given by the recorder unless set. */
+export type NewStep = { [K in RecipeStep['kind']]: Omit<Extract<RecipeStep, { kind: K }>, 'id'> & { id?: string } }[RecipeStep['kind']];
+
+/** What the pipeline view shows beside a step: its outcome in this session. */
+export interface StepResult {
+  status: 'done' | 'failed';
+  summary: string;
+  docId?: string;
+}
+
+interface Family {
+  root: string;
+  steps: RecipeStep[];
+  /** Model reference -> the open document holding it. */
+  docs: Map<string, string>;
+  results: Map<string, StepResult>;
+  data: Recipe['data'];
+  /** Data name -> the dataset opened in this session, for re-runs. */
+  datasets: Record<string, string>;
+  output?: string;
+  next: number;
+}
+
+/**
+ * Records, per opened model, the steps the user takes (edits, quantizations, profiles, comparisons) as a
+ * recipe. Edits are folded into an edit step when a later step uses the edited model, or when the recipe
+ * is read. Documents made by a step (a quantized model) join their parent's family under the step's id.
+ */
+export class RecipeRecorder {
+  private readonly families = new Map<string, Family>();
+  /** docId -> family root and the model reference its current state has; edits counted already. */
+  private readonly refs = new Map<string, { root: string; ref: string; flushed: number }>();
+
+  /** While a recipe replays, its own calls are not recorded again. */
+  private suspended = 0;
+
+  constructor(private readonly documents: DocumentStore) {}
+
+  async withoutRecording<T>(work: () => Promise<T>): Promise<T> {
+    this.suspended++;
+    try {
+      return await work();
+    } finally {
+      this.suspended--;
+    }
+  }
+
+  private familyOf(doc: ModelDocument): Family {
+    let r = this.refs.get(doc.docId);
+    if (!r) {
+      r = { root: doc.docId, ref: 'input', flushed: 0 };
+      this.refs.set(doc.docId, r);
+    }
+    let f = this.families.get(r.root);
+    if (!f) {
+      f = { root: r.root, steps: [], docs: new Map([['input', doc.docId]]), results: new Map(), data: {}, datasets: {}, next: 1 };
+      this.families.set(r.root, f);
+    }
+    return f;
+  }
+
+  /** The model reference for a document's current state, folding its unrecorded edits into a step. */
+  modelRef(doc: ModelDocument): string {
+    if (this.suspended > 0) return this.refs.get(doc.docId)?.ref ?? 'input';
+    const family = this.familyOf(doc);
+    const r = this.refs.get(doc.docId)!;
+    const log = doc.history.log();
+    if (log.length > r.flushed) {
+      const id = `edit-${family.next++}`;
+      family.steps.push({ id, kind: 'edit', model: r.ref, commands: log.slice(r.flushed).map((e) => ({ command: e.command, params: e.params, label: e.label })) });
+      family.docs.set(id, doc.docId);
+      family.results.set(id, { status: 'done', summary: `${log.length - r.flushed} edit${log.length - r.flushed === 1 ? '' : 's'}`, docId: doc.docId });
+      r.ref = id;
+      r.flushed = log.length;
+    }
+    return r.ref;
+  }
+
+  /** A data folder in the recipe's table, named after the folder. */
+  dataName(doc: ModelDocument, dataset: Dataset, datasetId: string): string {
+    if (this.suspended > 0) return path.basename(dataset.name) || 'data';
+    const family = this.familyOf(doc);
+    const base = path.basename(dataset.name) || 'data';
+    let name = base;
+    for (let i = 2; family.data[name] && family.data[name]!.path !== (path.isAbsolute(dataset.name) ? dataset.name : undefined); i++) name = `${base}-${i}`;
+    family.data[name] = { ...(path.isAbsolute(dataset.name) ? { path: dataset.name } : {}), files: dataset.usable.length };
+    family.datasets[name] = datasetId;
+    return name;
+  }
+
+  /** Records a step run on `doc`; a step that made a document (quantize) gives it the step's reference. */
+  record(doc: ModelDocument, step: NewStep, result: StepResult): string {
+    if (this.suspended > 0) return step.id ?? '';
+    const family = this.familyOf(doc);
+    const id = step.id ?? `${step.kind}-${family.next++}`;
+    family.steps.push({ ...step, id } as RecipeStep);
+    family.results.set(id, result);
+    if (step.kind === 'quantize' && result.docId) {
+      family.docs.set(id, result.docId);
+      this.refs.set(result.docId, { root: family.root, ref: id, flushed: 0 });
+      family.output = id;
+    }
+    return id;
+  }
+
+  familyRoot(docId: string): string | undefined {
+    return this.refs.get(docId)?.root;
+  }
+
+  /** For a re-run: the documents holding each model reference, and the datasets by data name. */
+  session(docId: string): { models: Record<string, string>; datasets: Record<string, string> } {
+    const family = this.families.get(this.refs.get(docId)?.root ?? docId);
+    return { models: Object.fromEntries(family?.docs ?? []), datasets: { ...(family?.datasets ?? {}) } };
+  }
+
+  /** The recipe of the model family a document belongs to, with this session's results beside it. */
+  recipe(docId: string): { recipe: Recipe; results: Record<string, StepResult> } {
+    const doc = this.documents.get(docId);
+    const rootId = this.refs.get(docId)?.root ?? docId;
+    const root = this.documents.get(rootId);
+    // Pending edits of every document in the family become steps now.
+    for (const [id, r] of this.refs) if (r.root === rootId && this.documents.all().some((d) => d.docId === id)) this.modelRef(this.documents.get(id));
+    if (!this.refs.has(docId)) this.modelRef(doc);
+    const family = this.familyOf(root);
+    const recipe: Recipe = {
+      format: 'onnx-studio.recipe',
+      version: 1,
+      input: { name: root.fileName, ...(root.path ? { path: root.path } : {}), sha256: createHash('sha256').update(root.bytes).digest('hex') },
+      data: family.data,
+      steps: family.steps,
+      ...(family.output ? { output: family.output } : {}),
+    };
+    return { recipe, results: Object.fromEntries(family.results) };
+  }
+
+  /** Replaces the family's steps with edited ones (the pipeline view), after checking the whole recipe still holds. */
+  updateSteps(docId: string, steps: unknown[]): void {
+    const rootId = this.refs.get(docId)?.root ?? docId;
+    const family = this.familyOf(this.documents.get(rootId));
+    const parsed = steps.map((s, i) => {
+      const r = RECIPE_STEP.safeParse(s);
+      if (!r.success) throw new EngineError('BAD_ARGUMENT', `Step ${i + 1} is not valid: ${r.error.issues[0]!.path.join('.')} ${r.error.issues[0]!.message}.`);
+      return r.data;
+    });
+    try {
+      parseRecipe({ ...this.recipe(docId).recipe, steps: parsed, output: family.output && parsed.some((s) => s.id === family.output) ? family.output : undefined });
+    } catch (e) {
+      throw new EngineError('BAD_ARGUMENT', `The steps do not fit together: ${e instanceof Error ? e.message : String(e)}.`);
+    }
+    family.steps = parsed;
+    for (const id of [...family.results.keys()]) if (!parsed.some((s) => s.id === id)) family.results.delete(id);
+    if (family.output && !parsed.some((s) => s.id === family.output)) delete family.output;
+  }
+
+  setResult(docId: string, stepId: string, result: StepResult): void {
+    const rootId = this.refs.get(docId)?.root ?? docId;
+    const family = this.familyOf(this.documents.get(rootId));
+    family.results.set(stepId, result);
+    if (result.docId) {
+      family.docs.set(stepId, result.docId);
+      this.refs.set(result.docId, { root: rootId, ref: stepId, flushed: 0 });
+    }
+  }
+}
