@@ -48,7 +48,11 @@ export async function openStudio(): Promise<Studio> {
 
 /** Closes the open model, if any, and opens `file` through the page's file picker (an upload). */
 export async function openModelFile(page: import('playwright-core').Page, file: string): Promise<void> {
-  if (await page.getByRole('button', { name: 'Close' }).isVisible()) await page.getByRole('button', { name: 'Close' }).click();
+  if (await page.getByRole('button', { name: 'Close' }).isVisible()) {
+    // An edited model asks before closing; the tests mean to close it.
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Close' }).click();
+  }
   await page.locator('input[aria-label="Model file"]').setInputFiles(file);
   await page.waitForSelector('[data-testid="graph-canvas"][data-node-count]');
 }
