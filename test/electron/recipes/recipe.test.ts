@@ -79,3 +79,21 @@ describe('recipes', () => {
   });
 });
 
+
+describe('editing and re-running a recorded recipe in the engine', () => {
+  it('re-runs from a step with the session models, and refuses steps that no longer fit together', async () => {
+    const { engine, input, view } = await recordSession();
+    const [edit, quantize, compare] = view.recipe.steps;
+    const job = await engine.waitForJob((await engine.startRunRecipe({ docId: input.docId, fromStep: quantize!.id })).jobId);
+    expect(job.status, job.error?.message).toBe('succeeded');
+    const report = job.result as { steps: { id: string; status: string }[]; failures: string[] };
+    expect(report.steps.map((s) => s.status)).toEqual(['skipped', 'done', 'done']);
+    // The re-run did not record itself again.
+    expect((await engine.getRecipe({ docId: input.docId })).recipe.steps).toHaveLength(3);
+
+    await expect(engine.updateRecipeSteps({ docId: input.docId, steps: [quantize, edit, compare] })).rejects.toThrow(/reads model 'edit-1', which no earlier step makes/);
+    const trimmed = await engine.updateRecipeSteps({ docId: input.docId, steps: [edit, quantize] });
+    expect(trimmed.recipe.steps.map((s) => s.kind)).toEqual(['edit', 'quantize']);
+    await expect(engine.updateRecipeSteps({ docId: input.docId, steps: [{ id: 'x', kind: 'teleport' }] })).rejects.toThrow(/Step 1 is not valid/);
+  });
+});
