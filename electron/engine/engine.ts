@@ -31,7 +31,7 @@ import { RecipeRecorder } from './recipes/recipe-recorder.js';
 import { replayRecipe, type ReplayReport } from './recipes/replay.js';
 import { createEngineClient } from '../../shared/api/client.js';
 import { inProcessTransport } from './in-process-transport.js';
-import type { RecipeView } from '../../shared/api/methods.js';
+import type { RecipeView } from '../../shared/api/dto.js';
 import type { ProfileResult } from '../../shared/profile/profile-types.js';
 
 

@@ -2,6 +2,7 @@ import type { OpVersionSchema } from '../graph/op-registry.js';
 import type { QuantizeSummary } from '../quantize/quant-options.js';
 import type { BackendPreset } from '../quantize/presets.js';
 import type { AccuracyStep } from '../metrics/compare-types.js';
+import type { Recipe } from '../recipe/recipe.js';
 import type { Problem } from '../graph/validate.js';
 import type { ModelSummary } from '../model/summary.js';
 
@@ -151,4 +152,10 @@ export interface QuantizeResult extends QuantizeSummary {
   seconds: number;
   /** Accuracy-aware quantization: whether the drop was met, and each step's exclusions and top-1. */
   accuracy?: { met: boolean; referenceTop1: number; maxDropPoints: number; steps: AccuracyStep[] };
+}
+
+/** A recipe with the outcome of each step in this session, as the pipeline view shows it. */
+export interface RecipeView {
+  recipe: Recipe;
+  results: Record<string, { status: 'done' | 'failed' | 'skipped'; summary: string; docId?: string }>;
 }

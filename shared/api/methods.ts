@@ -2,13 +2,7 @@ import { z } from 'zod';
 import type { Analysis } from '../analysis/cost-model.js';
 import type { GraphView } from '../graph/graph-view.js';
 import type { OpVersionSchema } from '../graph/op-registry.js';
-import type { Recipe } from '../recipe/recipe.js';
-
-/** A recipe with the outcome of each step in this session, as the pipeline view shows it. */
-export interface RecipeView {
-  recipe: Recipe;
-  results: Record<string, { status: 'done' | 'failed' | 'skipped'; summary: string; docId?: string }>;
-}
+import type { RecipeView } from './dto.js';
 import type { TensorStats } from '../model/tensor-stats.js';
 import { PREPROCESS_SPEC, type PreprocessSpec } from '../preprocess/preprocess-spec.js';
 import type { DatasetInfo, PreprocessPreview, QuantizeCatalog } from './dto.js';

@@ -18,5 +18,3 @@ export function definedNames(graph: GraphProto): Set<string> {
   for (const n of graph.node ?? []) for (const o of n.output ?? []) if (o) names.add(o);
   return names;
 }
-
-export const NAME = /^[^\0]{1,4096}$/;

@@ -1,6 +1,6 @@
 /** IEEE 754 half precision, as ONNX stores FLOAT16 (raw little-endian uint16). */
 
-export const FLOAT16_MAX = 65504;
+const FLOAT16_MAX = 65504;
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);

@@ -42,7 +42,7 @@ const PROFILE_STEP = z.object({
   warmup: z.number().int().min(0).max(1_000),
 }).strict();
 
-export const THRESHOLDS = z.object({
+const THRESHOLDS = z.object({
   /** Largest top-1 drop against the reference, in points. */
   maxTop1DropPoints: z.number().min(0).max(100).optional(),
   minAgreementTop1: z.number().min(0).max(1).optional(),

@@ -8,9 +8,9 @@ import type { PreprocessSpec } from '../../../shared/preprocess/preprocess-spec.
 import { decodeImage, IMAGE_EXTENSIONS } from './image-decode.js';
 import { readNpyValues, readTensorProtoValues, toInputTensor, type SampleValues } from './input-tensor.js';
 
-export const TENSOR_EXTENSIONS = ['.npy', '.pb'];
+const TENSOR_EXTENSIONS = ['.npy', '.pb'];
 const USABLE = [...IMAGE_EXTENSIONS, ...TENSOR_EXTENSIONS];
-export const USABLE_LIST = USABLE.join('/');
+const USABLE_LIST = USABLE.join('/');
 const MAX_FILES = 1_000_000;
 const MAX_FILE_BYTES = 512 * 1024 * 1024;
 

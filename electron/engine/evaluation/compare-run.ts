@@ -28,7 +28,7 @@ export interface CompareOptions {
 const MAX_SKIP_EXAMPLES = 10;
 
 /** What the model is: from the provenance quantization writes, else from its ops and weights. */
-export function precisionOf(model: ModelProto): Precision {
+function precisionOf(model: ModelProto): Precision {
   const meta = model.metadataProps?.find((p) => p.key === 'onnx_studio.quantization')?.value;
   if (meta) {
     const mode = (JSON.parse(meta) as { mode?: string }).mode;

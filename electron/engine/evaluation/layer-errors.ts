@@ -18,7 +18,7 @@ const MAX_TENSORS = 2000;
  * Pairs of (reference tensor, variant tensor) to compare. In a QDQ model, each quantized tensor against
  * its dequantized copy (what the next layer reads); otherwise, tensors both models produce by name.
  */
-export function matchedTensors(reference: ModelProto, variant: ModelProto): [string, string][] {
+function matchedTensors(reference: ModelProto, variant: ModelProto): [string, string][] {
   const ref = buildGraphIndex(reference.graph!);
   const varIndex = buildGraphIndex(variant.graph!);
   const known = (name: string) => ref.producers.has(name) || ref.inputs.has(name);

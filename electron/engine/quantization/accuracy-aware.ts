@@ -68,7 +68,9 @@ export async function quantizeToAccuracy(
   const excluded = [...request.int8.excludeNodes];
   const steps: AccuracyStep[] = [];
   for (;;) {
-    const outcome = await quantize(model, { ...request, int8: { ...request.int8, excludeNodes: [...excluded] } }, ctx, cache);
+    // Each step plans again: its exclusions differ from the request's.
+    const { plan: _first, ...rest } = request;
+    const outcome = await quantize(model, { ...rest, int8: { ...request.int8, excludeNodes: [...excluded] } }, ctx, cache);
     const file = path.join(scratch, `${randomUUID()}-step.onnx`);
     await fs.writeFile(file, encodeModel(outcome.model));
     try {

@@ -37,6 +37,8 @@ export interface QuantizeRequest {
   spec?: PreprocessSpec;
   /** Calibrate on at most this many samples. */
   limit?: number;
+  /** The static plan already made for these options (the service checks it before starting the job). */
+  plan?: QdqPlan;
 }
 
 export interface QuantizeOutcome {
@@ -89,7 +91,7 @@ export async function quantize(model: ModelProto, request: QuantizeRequest, ctx:
     }
     return { ...r, ...none };
   }
-  const plan = wrap('plan the quantization', () => staticPlan(model, request.int8));
+  const plan = request.plan ?? wrap('plan the quantization', () => staticPlan(model, request.int8));
   if (!request.dataset) throw new EngineError('BAD_ARGUMENT', 'INT8 static quantization needs calibration data; give a folder of images or tensors (--calib DIR).');
   request.dataset.requireUsable();
   const hit = cache?.map.get(cache.key);

@@ -13,6 +13,7 @@ import { parsePreprocessSpec, proposePreprocess, type PreprocessSpec } from '../
 import { pixelsToTensor } from '../../../shared/preprocess/to-tensor.js';
 import { DEFAULT_PRESET, int8Options } from '../../../shared/quantize/presets.js';
 import type { Int8Options } from '../../../shared/quantize/quant-options.js';
+import type { QdqPlan } from '../../../shared/quantize/qdq-plan.js';
 import { Dataset, modelInputs, readLabelOrder, walkFolder, type DatasetFile } from '../datasets/dataset.js';
 import { decodeImage, IMAGE_EXTENSIONS, tensorPreview } from '../datasets/image-decode.js';
 import { runnableFile, type DocumentStore, type ModelDocument } from '../documents.js';
@@ -164,8 +165,9 @@ export class QuantizeService {
     if (evalData && args.mode !== 'int8-static') throw new EngineError('BAD_ARGUMENT', 'An accuracy target applies to INT8 static quantization only.');
     if (evalData && evalData.classes().length < 2) throw new EngineError('BAD_ARGUMENT', `The evaluation folder '${evalData.name}' needs one sub-folder per class to measure accuracy.`);
     let spec: PreprocessSpec | undefined;
+    let plan: QdqPlan | undefined;
     if (args.mode === 'int8-static') {
-      staticPlan(doc.model, int8);
+      plan = staticPlan(doc.model, int8);
       if (!dataset) throw new EngineError('BAD_ARGUMENT', 'INT8 static quantization needs calibration data; choose a folder of images or tensors.');
       dataset.requireUsable();
       spec = args.spec ? specOrError(args.spec) : dataset.imageCount > 0 ? (this.proposePreprocess(doc.docId) ?? undefined) : undefined;
@@ -180,7 +182,8 @@ export class QuantizeService {
     const jobId = this.jobs.start('quantize', async (ctx): Promise<QuantizeResult> => {
       const started = performance.now();
       const model = await this.withWeightsInMemory(doc);
-      const request = { mode: args.mode, int8, fp16, ...(dataset ? { dataset } : {}), ...(spec ? { spec } : {}), ...(args.limit ? { limit: args.limit } : {}) };
+      // The plan was made on the document's model; with external weights read in, it names the same tensors.
+      const request = { mode: args.mode, int8, fp16, ...(plan ? { plan } : {}), ...(dataset ? { dataset } : {}), ...(spec ? { spec } : {}), ...(args.limit ? { limit: args.limit } : {}) };
       const cache = { map: this.calibrationCache, key: `${doc.docId}:${doc.version}:${args.datasetId ?? ''}:${JSON.stringify(spec ?? null)}:${args.limit ?? ''}` };
       let accuracy: QuantizeResult['accuracy'];
       let outcome: QuantizeOutcome;

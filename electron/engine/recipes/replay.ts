@@ -75,7 +75,7 @@ export async function replayRecipe(client: EngineClient, recipe: Recipe, options
       result = { id: step.id, kind: step.kind, status: 'failed', summary: e instanceof Error ? e.message : String(e) };
       steps.push(result);
       options.onStep?.(result);
-      throw Object.assign(e instanceof Error ? e : new Error(String(e)), { report: { steps, failures, models } satisfies ReplayReport });
+      throw e;
     }
     if (result.failures) failures.push(...result.failures);
     steps.push(result);

@@ -1,7 +1,7 @@
 import { Handle, Position, ReactFlow, ReactFlowProvider, type Edge, type Node, type NodeProps } from '@xyflow/react';
 import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import type { JobProgress } from '../../../shared/api/dto.js';
-import type { RecipeView } from '../../../shared/api/methods.js';
+import type { RecipeView } from '../../../shared/api/dto.js';
 import type { RecipeStep } from '../../../shared/recipe/recipe.js';
 import { download } from '../graph/export-image.js';
 import { useApp } from '../store/store-context.js';

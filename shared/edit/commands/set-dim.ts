@@ -12,7 +12,7 @@ type Params = { tensor: string; axis: number; value: number | string };
 const INT64_MAX = Number.MAX_SAFE_INTEGER;
 
 /** A constant the old dim is baked into, and what to do about it. */
-export interface BakedConstant {
+interface BakedConstant {
   node: string;
   opType: string;
   /** The input's new values, or why it cannot be rewritten. */
@@ -36,7 +36,7 @@ function constantValues(index: GraphIndex, name: string): number[] | undefined {
  * (rewritten to 1, "keep this dim"), Slice ends that took the whole axis (rewritten to the maximum); other
  * uses (Resize sizes, a Reshape moving the batch elsewhere) are refused with the node named.
  */
-export function bakedConstants(model: ModelProto, symbol: string, old: number): BakedConstant[] {
+function bakedConstants(model: ModelProto, symbol: string, old: number): BakedConstant[] {
   const graph = model.graph!;
   const index = buildGraphIndex(graph);
   const facts = inferShapes(model).facts;
