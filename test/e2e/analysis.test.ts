@@ -28,13 +28,13 @@ describe('analysis panel end to end (Chromium)', () => {
     await openModelFile(page, DIGITS);
     await page.getByRole('button', { name: 'Analysis', exact: true }).click();
     await panel(page).and(page.locator('[data-status="ready"]')).waitFor();
-    expect(await page.getByTestId('total-macs').textContent()).toBe('1.92 M');
-    expect(await panel(page).getByRole('figure', { name: 'FLOPs by op type' }).locator('svg').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('total-macs').textContent()).toBe('1.92 M');
+    await expect.poll(() => panel(page).getByRole('figure', { name: 'FLOPs by op type' }).locator('svg').count()).toBeGreaterThan(0);
     const rows = panel(page).getByRole('table', { name: 'Per-layer costs' }).locator('tbody tr');
-    expect(await rows.count()).toBe(11);
-    expect(await rows.first().locator('td').nth(1).textContent()).toBe('Conv');
+    await expect.poll(() => rows.count()).toBe(11);
+    await expect.poll(() => rows.first().locator('td').nth(1).textContent()).toBe('Conv');
     await panel(page).getByRole('button', { name: /^Name/ }).click();
-    expect(await rows.first().locator('td').first().textContent()).toBe('/c1/Conv');
+    await expect.poll(() => rows.first().locator('td').first().textContent()).toBe('/c1/Conv');
     await page.getByRole('combobox', { name: 'Heat map' }).selectOption('flops');
     await page.locator('[data-op-type="Conv"][data-heat]').first().waitFor();
     const heats = await page.locator('[data-op-type][data-heat]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-heat'))));

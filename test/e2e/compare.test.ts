@@ -47,7 +47,7 @@ describe('compare panel end to end (Chromium)', () => {
     expect(Number.parseFloat(top1[0]!)).toBeCloseTo(96.98, 1);
     expect(Number.parseFloat(top1[1]!)).toBeGreaterThan(95.98);
     // The smallest file is the INT8 one, marked best.
-    expect(await table.locator('tr[data-metric="sizeBytes"] td[data-best="true"]').textContent()).toMatch(/★/);
+    await expect.poll(() => table.locator('tr[data-metric="sizeBytes"] td[data-best="true"]').textContent()).toMatch(/★/);
     expect(await table.locator('tr[data-metric="sizeBytes"] td').nth(1).getAttribute('data-best')).toBe('true');
     await c.getByRole('figure', { name: 'Accuracy against latency' }).locator('.recharts-scatter-symbol').first().waitFor();
     await page.screenshot({ path: screenshotPath('compare-side-by-side'), fullPage: true });
@@ -66,8 +66,8 @@ describe('compare panel end to end (Chromium)', () => {
     await c.getByRole('button', { name: 'digits-cnn.int8.onnx', exact: true }).click();
     const layers = c.getByRole('table', { name: 'Per-layer error' });
     await layers.waitFor({ timeout: 60_000 });
-    expect(await layers.locator('tbody tr').count()).toBe(8);
+    await expect.poll(() => layers.locator('tbody tr').count()).toBe(8);
     await page.locator('[data-op-type="Relu"][data-heat]').first().waitFor({ timeout: 30_000 });
-    expect(await layers.getByRole('button', { name: 'Exclude and re-quantize' }).count()).toBeGreaterThan(0);
+    await expect.poll(() => layers.getByRole('button', { name: 'Exclude and re-quantize' }).count()).toBeGreaterThan(0);
   });
 });

@@ -28,7 +28,7 @@ describe('profile panel end to end (Chromium)', () => {
     await panel(page).and(page.locator('[data-status="ready"]')).waitFor({ timeout: 60_000 });
     expect(Number.parseFloat((await page.getByTestId('latency-mean').textContent())!)).toBeGreaterThan(0);
     expect(Number.parseFloat((await page.getByTestId('coverage').textContent())!)).toBeGreaterThan(10);
-    expect(await panel(page).getByRole('table', { name: 'Per-layer time' }).locator('tbody tr').count()).toBeGreaterThan(5);
+    await expect.poll(() => panel(page).getByRole('table', { name: 'Per-layer time' }).locator('tbody tr').count()).toBeGreaterThan(5);
     await panel(page).getByLabel('Colour graph by time').check();
     await page.locator('[data-op-type="Conv"][data-heat]').first().waitFor();
     await page.screenshot({ path: screenshotPath('profile-heatmap') });
@@ -54,10 +54,10 @@ describe('profile panel end to end (Chromium)', () => {
     await panel(page).getByRole('button', { name: 'Run profile' }).click();
     await panel(page).and(page.locator('[data-status="ready"]')).waitFor({ timeout: 60_000 });
     const table = panel(page).getByRole('table', { name: 'Per-layer time' });
-    expect(await table.locator('tbody tr td:nth-child(5)').filter({ hasText: '[4×8]' }).count()).toBeGreaterThan(0);
+    await expect.poll(() => table.locator('tbody tr td:nth-child(5)').filter({ hasText: '[4×8]' }).count()).toBeGreaterThan(0);
     const throughput = panel(page).getByRole('table', { name: 'Throughput' }).locator('tbody tr');
-    expect(await throughput.count()).toBe(5);
-    expect(await throughput.first().locator('td').first().textContent()).toBe('1');
+    await expect.poll(() => throughput.count()).toBe(5);
+    await expect.poll(() => throughput.first().locator('td').first().textContent()).toBe('1');
     await dims.fill('4 x eight');
     await panel(page).getByRole('button', { name: 'Run profile' }).click();
     await panel(page).getByText('The dims of x must be whole numbers').waitFor();

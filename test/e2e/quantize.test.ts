@@ -22,13 +22,13 @@ describe('quantize panel end to end (Chromium)', () => {
     await page.getByRole('button', { name: 'Quantize', exact: true }).click();
     const q = panel(page);
     await expect.poll(() => q.getByRole('combobox', { name: 'Target backend' }).inputValue()).toBe('ort-cpu');
-    expect(await q.locator('.preset-why').textContent()).toMatch(/uint8 activations/);
+    await expect.poll(() => q.locator('.preset-why').textContent()).toMatch(/uint8 activations/);
     await q.getByLabel('Calibration folder').setInputFiles(path.join(fixture('shapes'), 'calib'));
     await q.getByText(/64 files \(64 images\)/).waitFor({ timeout: 60_000 });
     // The proposed preprocessing comes from the input shape; the preview follows edits.
     const preview = q.getByRole('figure', { name: 'Preview' });
     await preview.waitFor();
-    expect(await preview.textContent()).toContain('[1, 3, 64, 64]');
+    await expect.poll(() => preview.textContent()).toContain('[1, 3, 64, 64]');
     await q.getByRole('spinbutton', { name: 'Height' }).fill('32');
     await expect.poll(() => preview.textContent()).toContain('[1, 3, 32, 64]');
     await q.getByRole('spinbutton', { name: 'Height' }).fill('64');
@@ -37,7 +37,7 @@ describe('quantize panel end to end (Chromium)', () => {
     await q.getByRole('progressbar', { name: 'Quantizing' }).waitFor();
     await q.and(page.locator('[data-status="ready"]')).waitFor({ timeout: 60_000 });
     const result = q.getByLabel('Quantization result');
-    expect(await result.textContent()).toMatch(/shapes-mobilenet\.int8\.onnx: quantized \d+ nodes; .*calibrated on 64 images/);
+    await expect.poll(() => result.textContent()).toMatch(/shapes-mobilenet\.int8\.onnx: quantized \d+ nodes; .*calibrated on 64 images/);
     await page.screenshot({ path: screenshotPath('quantize-result') });
     const tabs = page.getByRole('tablist', { name: 'Open models' }).getByRole('tab');
     expect(await tabs.allTextContents()).toEqual(['shapes-mobilenet.onnx', 'shapes-mobilenet.int8.onnx •']);
@@ -59,7 +59,7 @@ describe('quantize panel end to end (Chromium)', () => {
     await q.getByRole('progressbar', { name: 'Quantizing' }).waitFor();
     await q.getByRole('button', { name: 'Cancel' }).click();
     await q.getByText('Cancelled; nothing was written.').waitFor({ timeout: 30_000 });
-    expect(await page.getByRole('tablist', { name: 'Open models' }).getByRole('tab').count()).toBe(2);
+    await expect.poll(() => page.getByRole('tablist', { name: 'Open models' }).getByRole('tab').count()).toBe(2);
   });
 
   it('tells the user when the folder holds no images', async () => {

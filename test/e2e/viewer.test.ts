@@ -23,15 +23,15 @@ describe('graph viewer end to end (Chromium)', () => {
   it('shows every node of the fixture models and a Conv’s kernel_shape on click', async () => {
     await openModelFile(page, SHAPES);
     expect(await nodeCount(page)).toBe(55);
-    expect(await page.locator('.react-flow__node [data-op-type="Conv"]').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('.react-flow__node [data-op-type="Conv"]').count()).toBeGreaterThan(0);
     await openModelFile(page, DIGITS);
     expect(await nodeCount(page)).toBe(11);
-    expect(await page.locator('[data-op-type="Conv"]').count()).toBe(3);
-    expect(await page.locator('[data-op-type="Input"][data-node-name="image"]').count()).toBe(1);
+    await expect.poll(() => page.locator('[data-op-type="Conv"]').count()).toBe(3);
+    await expect.poll(() => page.locator('[data-op-type="Input"][data-node-name="image"]').count()).toBe(1);
     await page.locator('[data-op-type="Conv"]').first().click();
     const properties = page.getByRole('complementary', { name: 'Properties' });
     await properties.locator('[data-attribute="kernel_shape"]').waitFor();
-    expect(await properties.locator('[data-attribute="kernel_shape"] code').textContent()).toBe('[3, 3]');
+    await expect.poll(() => properties.locator('[data-attribute="kernel_shape"] code').textContent()).toBe('[3, 3]');
     await properties.getByText('Documentation').waitFor();
     await page.screenshot({ path: screenshotPath('viewer-conv-selected') });
   });
@@ -43,7 +43,7 @@ describe('graph viewer end to end (Chromium)', () => {
     await properties.getByRole('heading', { name: 'Relu' }).waitFor();
     await page.keyboard.press('ArrowUp');
     await properties.getByRole('heading', { name: 'Conv' }).waitFor();
-    expect(await properties.getByTestId('node-name').textContent()).toBe('/c1/Conv');
+    await expect.poll(() => properties.getByTestId('node-name').textContent()).toBe('/c1/Conv');
   });
 
   it('finds a node by search and selects it', async () => {
@@ -52,7 +52,7 @@ describe('graph viewer end to end (Chromium)', () => {
     await page.getByRole('searchbox', { name: 'Search' }).press('Enter');
     const properties = page.getByRole('complementary', { name: 'Properties' });
     await properties.getByRole('heading', { name: 'Gemm' }).waitFor();
-    expect(await properties.getByTestId('node-name').textContent()).toBe('/fc/Gemm');
+    await expect.poll(() => properties.getByTestId('node-name').textContent()).toBe('/fc/Gemm');
     // React Flow applies the node's selected class in the update after the selection itself.
     await page.locator('.react-flow__node.selected [data-op-type="Gemm"]').waitFor();
     await page.screenshot({ path: screenshotPath('viewer-search') });
@@ -63,7 +63,7 @@ describe('graph viewer end to end (Chromium)', () => {
     await page.getByRole('option', { name: /^fc\.weight/ }).click();
     const properties = page.getByRole('complementary', { name: 'Properties' });
     await properties.getByRole('figure', { name: 'Histogram' }).waitFor();
-    expect(await properties.getByText('Min / max').count()).toBe(1);
+    await expect.poll(() => properties.getByText('Min / max').count()).toBe(1);
   });
 
   it('opens an If body as its own view and returns through the breadcrumb', async () => {
@@ -87,7 +87,7 @@ describe('graph viewer end to end (Chromium)', () => {
     await page.getByRole('complementary', { name: 'Properties' }).locator('[data-attribute="body"] button').click();
     await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-status') === 'ready' && document.querySelector('[aria-label="Breadcrumb"] [aria-current="page"]')?.textContent?.includes('body'), canvas);
     expect(await nodeCount(page)).toBe(expected);
-    expect(await page.locator('.react-flow__node [data-op-type]').count()).toBeGreaterThanOrEqual(expected);
+    await expect.poll(() => page.locator('.react-flow__node [data-op-type]').count()).toBeGreaterThanOrEqual(expected);
   });
 
   it('groups a large export by scope, expands a group, and reveals a search hit inside a closed group', async () => {
@@ -95,14 +95,14 @@ describe('graph viewer end to end (Chromium)', () => {
     writeFileSync(file, encodeModel(scopedModel(200)));
     await openModelFile(page, file);
     expect(await nodeCount(page)).toBe(1400);
-    expect(await page.locator('[data-op-type="Group"]').count()).toBeGreaterThan(3);
+    await expect.poll(() => page.locator('[data-op-type="Group"]').count()).toBeGreaterThan(3);
     await page.locator('[data-group-id="layers.0/attn"] button[aria-label="Expand attn"]').click();
     await page.locator('[data-group-id="layers.0/attn"][data-expanded="true"]').waitFor();
-    expect(await page.locator('[data-node-name="/layers.0/attn/Softmax"]').count()).toBe(1);
+    await expect.poll(() => page.locator('[data-node-name="/layers.0/attn/Softmax"]').count()).toBe(1);
     await page.getByRole('searchbox', { name: 'Search' }).fill('/layers.140/norm/Mul');
     await page.getByRole('searchbox', { name: 'Search' }).press('Enter');
     await page.locator('.react-flow__node.selected [data-node-name="/layers.140/norm/Mul"]').waitFor();
-    expect(await page.locator('[data-group-id="layers.140"][data-expanded="true"]').count()).toBe(1);
+    await expect.poll(() => page.locator('[data-group-id="layers.140"][data-expanded="true"]').count()).toBe(1);
     await page.screenshot({ path: screenshotPath('viewer-grouped') });
   });
 

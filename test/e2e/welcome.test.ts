@@ -22,8 +22,8 @@ describe('browser mode end to end (Chromium)', () => {
   it('opens the bundled sample model', async () => {
     await page.getByRole('button', { name: 'Open sample: Digits CNN' }).click();
     await expect.poll(() => page.getByTestId('node-count').textContent()).toBe('11');
-    expect(await page.getByTestId('model-title').textContent()).toBe('digits-cnn.onnx');
-    expect(await page.locator('[aria-label="Properties"] [data-value-name="image"]').textContent()).toContain('float32[1×1×28×28]');
+    await expect.poll(() => page.getByTestId('model-title').textContent()).toBe('digits-cnn.onnx');
+    await expect.poll(() => page.locator('[aria-label="Properties"] [data-value-name="image"]').textContent()).toContain('float32[1×1×28×28]');
     await page.screenshot({ path: screenshotPath('sample-open'), fullPage: true });
     await page.getByRole('button', { name: 'Close' }).click();
     await page.getByRole('heading', { name: 'ONNX Studio' }).waitFor();
@@ -47,7 +47,7 @@ describe('browser mode end to end (Chromium)', () => {
     await page.locator('input[aria-label="Model file"]').setInputFiles(bad);
     const alert = page.getByRole('alert');
     await alert.waitFor();
-    expect(await alert.textContent()).toMatch(/'broken\.onnx' is not a valid ONNX model: .* at byte \d+/);
+    await expect.poll(() => alert.textContent()).toMatch(/'broken\.onnx' is not a valid ONNX model: .* at byte \d+/);
     await page.screenshot({ path: screenshotPath('corrupt-file') });
     await page.getByRole('button', { name: 'Open sample: Digits CNN' }).click();
     await expect.poll(() => page.getByTestId('node-count').textContent()).toBe('11');

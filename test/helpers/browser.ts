@@ -31,7 +31,9 @@ export async function openStudio(): Promise<Studio> {
   const { startServer } = await import('../../electron/server/server.js');
   const server = await startServer({ port: 0 });
   const browser = await launchChromium();
-  const page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
+  const page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1400, height: 900 }, reducedMotion: 'reduce' });
+  // A ceiling for every wait on state, not a synchronisation: a loaded 2-core CI machine can be slow.
+  page.setDefaultTimeout(90_000);
   page.on('pageerror', (e) => {
     throw e;
   });
@@ -53,8 +55,17 @@ export async function openModelFile(page: import('playwright-core').Page, file: 
     page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'Close' }).click();
   }
+  // The document open before (if any) may still be on screen while its Close is in flight, so wait for
+  // a workspace of a new document whose graph has been laid out, not for any laid-out canvas.
+  const docsBefore = await page.evaluate(() => Array.from(document.querySelectorAll<HTMLElement>('main[aria-label="Model"]'), (e) => e.dataset.docId ?? ''));
   await page.locator('input[aria-label="Model file"]').setInputFiles(file);
-  await page.waitForSelector('[data-testid="graph-canvas"][data-node-count]');
+  await page.waitForFunction(
+    (before) =>
+      Array.from(document.querySelectorAll<HTMLElement>('main[aria-label="Model"]')).some(
+        (main) => !before.includes(main.dataset.docId ?? '') && main.querySelector('[data-testid="graph-canvas"][data-node-count]') !== null,
+      ),
+    docsBefore,
+  );
 }
 
 /**

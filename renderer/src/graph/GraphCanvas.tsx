@@ -1,4 +1,5 @@
 import { Background, Controls, MiniMap, ReactFlow, useReactFlow, type Edge, type NodeMouseHandler } from '@xyflow/react';
+import { viewportDuration } from './motion.js';
 import '@xyflow/react/dist/style.css';
 import { useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { toFlowElements, type FlowNode, type ItemData } from './flow-elements.js';
@@ -75,7 +76,7 @@ export function GraphCanvas() {
     const { x, y } = node.internals.positionAbsolute;
     const w = node.measured.width ?? node.width ?? 0;
     const h = node.measured.height ?? node.height ?? 0;
-    void flow.setCenter(x + w / 2, y + h / 2, { zoom: Math.max(flow.getZoom(), 0.8), duration: 200 });
+    void flow.setCenter(x + w / 2, y + h / 2, { zoom: Math.max(flow.getZoom(), 0.8), duration: viewportDuration(200) });
     store.setState({ focus: undefined });
   }, [status, focus, flow, store, elements]);
 

@@ -8,6 +8,7 @@ import { useCompare } from '../compare/compare-context.js';
 import { usePipeline } from '../pipeline/pipeline-context.js';
 import { useGraph, useGraphStore } from './graph-context.js';
 import { groupItemId, opId } from './visible-graph.js';
+import { viewportDuration } from './motion.js';
 
 /** View options, navigation and export for the graph canvas. */
 export function GraphToolbar({ fileName }: { fileName: string }) {
@@ -42,7 +43,7 @@ export function GraphToolbar({ fileName }: { fileName: string }) {
   };
   const zoomToSelection = () => {
     const id = selection?.kind === 'node' ? opId(selection.index) : selection?.kind === 'group' ? groupItemId(selection.id) : undefined;
-    if (id) void flow.fitView({ nodes: [{ id }], maxZoom: 1.5, duration: 200 });
+    if (id) void flow.fitView({ nodes: [{ id }], maxZoom: 1.5, duration: viewportDuration(200) });
   };
 
   return (
@@ -59,7 +60,7 @@ export function GraphToolbar({ fileName }: { fileName: string }) {
       <label>
         <input type="checkbox" checked={options.showAttributes} onChange={(e) => void setOption('showAttributes', e.target.checked)} /> Attributes
       </label>
-      <button type="button" onClick={() => void flow.fitView({ padding: 0.1, duration: 200 })}>
+      <button type="button" onClick={() => void flow.fitView({ padding: 0.1, duration: viewportDuration(200) })}>
         Fit
       </button>
       <button type="button" disabled={!selection || selection.kind === 'value'} onClick={zoomToSelection}>
