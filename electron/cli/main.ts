@@ -13,6 +13,7 @@ import { formatRun, recipeReportHtml } from './run-report.js';
 import type { ProfileResult } from '../../shared/profile/profile-types.js';
 import { chromeTrace } from '../../shared/profile/profile-export.js';
 import { UsageError } from './usage-error.js';
+import { diffCommand } from './diff-command.js';
 
 const HELP = `Usage: onnx-studio <command> [options]
 
@@ -40,6 +41,8 @@ Commands:
                                          constants that fixed the old size are rewritten or the edit is
                                          refused, naming them) and save atomically; no options = re-save
   serve [MODEL] [--port N] [--no-open]   the app in your browser; prints "Listening on <url>" first
+  diff A B [--json]                      what changed from model A to B: nodes matched by name, then by
+                                         structure; added, removed, changed and quantized nodes
 
 Every command takes --json for machine-readable output. Exit codes: 0 ok, 1 bad input, 2 usage error,
 3 a recipe's compare threshold failed.`;
@@ -436,7 +439,7 @@ async function run(argv: string[], io: Io): Promise<void> {
   if (report.failures.length > 0) throw new ThresholdFailure(`${report.failures.length} compare threshold${report.failures.length === 1 ? '' : 's'} failed: ${report.failures.join('; ')}`);
 }
 
-const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<void>> = { inspect, analyze, profile, quantize: quantizeCommand, compare, run, backends, edit, serve };
+const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<void>> = { inspect, analyze, profile, quantize: quantizeCommand, compare, run, backends, edit, serve, diff: diffCommand };
 
 /** Runs one command line; returns the exit code. Never lets a stack trace reach the user. */
 export async function runCli(argv: string[], io: Io): Promise<number> {

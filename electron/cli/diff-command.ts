@@ -1,0 +1,52 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { diffModels, type ModelDiff } from '../../shared/diff/model-diff.js';
+import { firstLine } from '../../shared/api/errors.js';
+import { isExternal } from '../../shared/onnx/external-data.js';
+import type { ModelProto, TensorProto } from '../../shared/onnx/types.js';
+import { readExternalTensor } from '../engine/external-data-io.js';
+import { readModelFile } from '../engine/model-reader.js';
+import { UsageError } from './usage-error.js';
+
+export const DIFF_USAGE = 'diff A B [--json]';
+
+/** Reads the external weights of a model up front, so the diff can compare their values. */
+async function externalBytes(model: ModelProto, dir: string): Promise<(t: TensorProto) => Uint8Array | undefined> {
+  const bytes = new Map<TensorProto, Uint8Array>();
+  for (const t of model.graph?.initializer ?? []) if (isExternal(t)) bytes.set(t, await readExternalTensor(dir, t));
+  return (t) => bytes.get(t);
+}
+
+function formatDiff(a: string, b: string, d: ModelDiff): string {
+  const lines = [`${path.basename(a)} -> ${path.basename(b)}: ${d.summary}`];
+  for (const n of d.removed) lines.push(`  - ${n.opType} ${n.name}`);
+  for (const n of d.added) lines.push(`  + ${n.opType} ${n.name}`);
+  for (const c of d.changed) {
+    const what = [
+      c.a !== c.b ? `renamed from ${c.a}` : '',
+      ...(c.attributes ?? []).map((x) => `${x.name}: ${x.a ?? '(none)'} -> ${x.b ?? '(none)'}`),
+      ...(c.inputs ?? []).map((x) => `input ${x.index}: ${x.a || '(none)'} -> ${x.b || '(none)'}`),
+      ...(c.initializers ?? []).map((x) => `${x.name}: ${x.maxAbsDiff === null ? `${x.a ?? '?'} -> ${x.b ?? '?'}` : `values differ by up to ${x.maxAbsDiff}`}`),
+    ].filter(Boolean);
+    lines.push(`  ~ ${c.opType} ${c.b}: ${what.join('; ')}`);
+  }
+  return lines.join('\n');
+}
+
+/** `onnx-studio diff A B`: what changed between two models, matched by name and by structure. */
+export async function diffCommand(argv: string[], io: { out(t: string): void; err(t: string): void }): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(`diff: ${firstLine((e as Error).message)}`);
+  }
+  if (parsed.positionals.length !== 2) throw new UsageError(`diff takes two model paths, A and B (got ${parsed.positionals.length})`);
+  const [a, b] = parsed.positionals.map((p) => path.resolve(p)) as [string, string];
+  const [ma, mb] = await Promise.all([readModelFile(a), readModelFile(b)]);
+  const diff = diffModels(ma.model, mb.model, {
+    rawA: await externalBytes(ma.model, path.dirname(a)),
+    rawB: await externalBytes(mb.model, path.dirname(b)),
+  });
+  io.out(parsed.values.json ? JSON.stringify({ a, b, ...diff }, null, 2) : formatDiff(a, b, diff));
+}
