@@ -33,6 +33,8 @@ function counterpart(b: string, A: DiffSide, B: DiffSide, bToA: ReadonlyMap<numb
     const ia = bToA.get(pb[0]);
     return ia === undefined ? undefined : A.node(ia).output?.[pb[1]];
   }
+  // Weights keep their names across most edits; a node reading only weights is found through them.
+  if (B.index.initializers.has(b)) return A.index.initializers.has(b) ? b : undefined;
   const k = B.graphInputs.indexOf(b);
   if (k < 0) return undefined;
   return A.graphInputs.includes(b) ? b : A.graphInputs[k];

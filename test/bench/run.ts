@@ -21,6 +21,7 @@ import { profileRows } from './profile-bench.js';
 import { calibrationScalingRows, compareMemoryRow, quantizationRows } from './quantize-bench.js';
 import { dynamicBatchRows, editedSaveRow } from './edit-bench.js';
 import { scopedModel } from '../helpers/scoped-model.js';
+import { diffRows } from './diff-bench.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const work = mkdtempSync(path.join(os.tmpdir(), 'onnx-studio-bench-'));
@@ -174,6 +175,8 @@ async function main(): Promise<void> {
   await editingSection(fixtures);
   await quantizationSection();
   await viewerSection(deep);
+  console.log('\nModel diff (`diffModels`, median ms of 3):\n');
+  console.log(table(['case', 'ms'], await diffRows()));
 }
 
 /** Editing: dynamic batch on real models (batch 4 against each sample alone), and saving 1 GiB after an edit. */
