@@ -14,6 +14,7 @@ import type { ProfileResult } from '../../shared/profile/profile-types.js';
 import { chromeTrace } from '../../shared/profile/profile-export.js';
 import { UsageError } from './usage-error.js';
 import { diffCommand } from './diff-command.js';
+import { exportCommand } from './export-command.js';
 
 const HELP = `Usage: onnx-studio <command> [options]
 
@@ -41,6 +42,11 @@ Commands:
                                          constants that fixed the old size are rewritten or the edit is
                                          refused, naming them) and save atomically; no options = re-save
   serve [MODEL] [--port N] [--no-open]   the app in your browser; prints "Listening on <url>" first
+  export MODEL --target tensorrt|triton|ort -o DIR [--precision fp32|fp16|int8] [--calib DIR --preprocess FILE]
+        [--shapes NAME=MIN:OPT:MAX]... [--bake-preprocess FILE] [--postprocess topk:K] [--keep-float NODE]...
+        [--instance cpu|gpu] [--accelerator tensorrt] [--optimization basic|extended|all] [--force] [--json]
+                                         a deployment bundle: model, trtexec script / Triton config /
+                                         ORT session, README with the commands; checked in ONNX Runtime
   diff A B [--json]                      what changed from model A to B: nodes matched by name, then by
                                          structure; added, removed, changed and quantized nodes
 
@@ -439,7 +445,7 @@ async function run(argv: string[], io: Io): Promise<void> {
   if (report.failures.length > 0) throw new ThresholdFailure(`${report.failures.length} compare threshold${report.failures.length === 1 ? '' : 's'} failed: ${report.failures.join('; ')}`);
 }
 
-const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<void>> = { inspect, analyze, profile, quantize: quantizeCommand, compare, run, backends, edit, serve, diff: diffCommand };
+const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<void>> = { inspect, analyze, profile, quantize: quantizeCommand, compare, run, backends, edit, serve, diff: diffCommand, export: exportCommand };
 
 /** Runs one command line; returns the exit code. Never lets a stack trace reach the user. */
 export async function runCli(argv: string[], io: Io): Promise<number> {
