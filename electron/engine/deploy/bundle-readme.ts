@@ -27,7 +27,8 @@ function feedingSection(f: ReadmeFacts): string[] {
       '## Feeding it',
       '',
       `Preprocessing is part of the model: feed \`${f.rawInput}\` raw uint8 ${c} images as batch x height x width x channels`,
-      `(any height and width; the model resizes to ${f.spec.size[0]}x${f.spec.size[1]} and normalizes exactly as calibration did).`,
+      `(any height and width; the model resizes to ${f.spec.size[0]}x${f.spec.size[1]} with ONNX's ${f.spec.resize === 'nearest' ? 'nearest' : 'bilinear'} Resize, then normalizes exactly as calibration did).`,
+      `Images already at ${f.spec.size[0]}x${f.spec.size[1]} give exactly what ONNX Studio measured; other sizes are resampled by ONNX's Resize, which is close to but not the same filter as the app's.`,
       '',
     ];
   }
