@@ -19,6 +19,12 @@ import { outputDifference, preprocessPixels, randomFeeds, runModelFile, type Fee
 import { bundleReadme } from './bundle-readme.js';
 import { activationScales } from './activation-scales.js';
 import { quantPresets } from '../quantization/quantize-run.js';
+import { tensorrtUnsupportedNodes, type TensorrtSupport } from '../../../shared/deploy/tensorrt-support.js';
+import { resourcePath } from '../app-paths.js';
+import { readFileSync } from 'node:fs';
+
+let supportCache: TensorrtSupport | undefined;
+const tensorrtSupport = () => (supportCache ??= JSON.parse(readFileSync(resourcePath('tensorrt-onnx-support.json'), 'utf8')) as TensorrtSupport);
 
 const presetMethod = (backend: string) => quantPresets().presets.find((p) => p.id === backend)?.method ?? 'minmax';
 
@@ -173,6 +179,12 @@ async function buildBundle(engine: EngineClient, request: ExportRequest, work: s
     chosenFile = fp16File;
   }
   const unbakedFile = chosenFile;
+  if (request.target === 'tensorrt') {
+    const refused = tensorrtUnsupportedNodes((await readModelFile(chosenFile)).model, tensorrtSupport());
+    if (refused.length > 0) {
+      throw new EngineError('BAD_ARGUMENT', `TensorRT's ONNX parser does not support ${refused.slice(0, 3).join(', ')}${refused.length > 3 ? ` and ${refused.length - 3} more` : ''}; export for ONNX Runtime or Triton instead, or replace those nodes.`);
+    }
+  }
   let model = (await readModelFile(chosenFile)).model;
 
   // 2. Pre- and post-processing baked in, checked against the unbaked model on the app's own preprocessing.

@@ -180,6 +180,12 @@ print(json.dumps(out))`,
     expect(cli(['edit', DIGITS, '-o', dyn, '--set-dim', 'image:0=batch']).code).toBe(0);
     const unordered = cli(['export', dyn, '--target', 'tensorrt', '-o', path.join(tempDir(), 'x6'), '--shapes', 'image=4x1x28x28:2x1x28x28:8x1x28x28']);
     expect(unordered.stderr).toMatch(/min 4, opt 2, max 8 are not in order/);
+    // An INT8 dynamic model runs ConvInteger, which TensorRT's parser refuses: named, not written.
+    const dynInt8 = path.join(tempDir(), 'digits.dyn-int8.onnx');
+    expect(cli(['quantize', DIGITS, '-o', dynInt8, '--mode', 'int8-dynamic']).code).toBe(0);
+    const refusedTrt = cli(['export', dynInt8, '--target', 'tensorrt', '-o', path.join(tempDir(), 'x7')]);
+    expect(refusedTrt.code).toBe(1);
+    expect(refusedTrt.stderr).toMatch(/TensorRT's ONNX parser does not support (ConvInteger|MatMulInteger|DynamicQuantizeLinear) '/);
     const leftovers = readdirSync(tempDir()).filter((f) => /^x\d|partial/.test(f));
     expect(leftovers).toEqual([]);
   });
