@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createEngineClient } from '../../shared/api/client.js';
-import { EngineError, firstLine } from '../../shared/api/errors.js';
+import { EngineError, firstLine, isErrorCode } from '../../shared/api/errors.js';
 import { parseShapeRange, type ShapeRange } from '../../shared/deploy/shape-ranges.js';
 import { parsePreprocessSpec, type PreprocessSpec } from '../../shared/preprocess/preprocess-spec.js';
-import { exportBundle, type DeployTarget, type ExportResult } from '../engine/deploy/export-bundle.js';
+import type { DeployTarget, ExportResult } from '../../shared/deploy/export-types.js';
 import { Engine } from '../engine/engine.js';
 import { inProcessTransport } from '../engine/in-process-transport.js';
 import { UsageError } from './usage-error.js';
@@ -107,22 +107,24 @@ export async function exportCommand(argv: string[], io: { out(t: string): void; 
   const spec = v.preprocess ? await readSpec(v.preprocess, '--preprocess') : undefined;
   const bake = v['bake-preprocess'] ? await readSpec(v['bake-preprocess'], '--bake-preprocess') : undefined;
   const dataset = v.calib ? await engine.openDataset({ source: { kind: 'path', path: v.calib } }) : undefined;
-  const result = await exportBundle(engine, {
+  const { jobId } = await engine.startExport({
     docId: info.docId,
     target,
-    dir: v.output,
     precision,
-    ...(dataset ? { calibDatasetId: dataset.datasetId } : {}),
+    ...(dataset ? { datasetId: dataset.datasetId } : {}),
     ...(spec ? { spec } : {}),
-    shapes,
+    shapes: Object.fromEntries([...shapes].map(([k, r]) => [k, { min: r.min, opt: r.opt, max: r.max }])),
     ...(bake ? { bakePreprocess: bake } : {}),
     ...(topK ? { topK } : {}),
-    force: v.force === true,
     instance,
     ...(v.accelerator ? { accelerator: 'tensorrt' as const } : {}),
     optimization,
-    ...(v['keep-float'] ? { floatNodes: v['keep-float'] } : {}),
-    name: v.name ?? path.basename(parsed.positionals[0]!).replace(/\.onnx$/i, '').replace(/[^\w.-]/g, '_'),
+    ...(v['keep-float'] ? { keepFloat: v['keep-float'] } : {}),
+    name: v.name ?? path.basename(parsed.positionals[0]!).replace(/\.onnx$/i, '').replace(/[^\w.-]/g, '_').slice(0, 100),
+    output: { kind: 'path', path: path.resolve(v.output), overwrite: v.force === true },
   });
+  const job = await engine.waitForJob(jobId);
+  if (job.status !== 'succeeded') throw new EngineError(isErrorCode(job.error?.code) ? job.error.code : 'IO_ERROR', job.error?.message ?? 'The export did not finish.');
+  const result = job.result as ExportResult;
   io.out(v.json ? JSON.stringify(result, null, 2) : formatExport(result));
 }

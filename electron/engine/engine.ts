@@ -31,6 +31,7 @@ import { RecipeRecorder } from './recipes/recipe-recorder.js';
 import { replayRecipe, type ReplayReport } from './recipes/replay.js';
 import { createEngineClient } from '../../shared/api/client.js';
 import { inProcessTransport } from './in-process-transport.js';
+import { runExport } from './deploy/export-job.js';
 import type { RecipeView } from '../../shared/api/dto.js';
 import type { ProfileResult } from '../../shared/profile/profile-types.js';
 
@@ -339,6 +340,13 @@ export class Engine implements EngineApi {
       }));
       return report;
     });
+    return { jobId };
+  }
+
+  async startExport(args: MethodArgs<'startExport'>) {
+    this.documents.get(args.docId);
+    const self = createEngineClient(inProcessTransport(this));
+    const jobId = this.jobs.start('export', (ctx) => runExport(self, args, this.options.downloadDir, ctx));
     return { jobId };
   }
 

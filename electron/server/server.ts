@@ -126,6 +126,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       sendError(res, 403, 'FORBIDDEN', 'In browser mode, the result opens in the app and Save downloads it; the server writes no paths for the page.');
       return;
     }
+    if (method === 'startExport' && (args as { output?: { kind?: string } }).output?.kind !== 'download') {
+      sendError(res, 403, 'FORBIDDEN', 'In browser mode, an export bundle downloads as a .zip; the server writes no paths for the page.');
+      return;
+    }
     if (method === 'startSaveModel' && a.target?.kind === 'path') {
       sendError(res, 403, 'FORBIDDEN', 'In browser mode, Save downloads the file; the server writes no paths for the page.');
       return;

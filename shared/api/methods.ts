@@ -6,6 +6,7 @@ import type { RecipeView } from './dto.js';
 import type { TensorStats } from '../model/tensor-stats.js';
 import { PREPROCESS_SPEC, type PreprocessSpec } from '../preprocess/preprocess-spec.js';
 import type { DatasetInfo, PreprocessPreview, QuantizeCatalog } from './dto.js';
+import { START_EXPORT_ARGS } from '../deploy/export-request.js';
 import type { AppInfo, BackendInfo, JobInfo, JobProgress, JobStarted, ModelInfo, NodeSchemaInfo, SampleInfo } from './dto.js';
 
 const id = z.string().min(1).max(200);
@@ -121,6 +122,8 @@ export const METHOD_ARGS = {
   updateRecipeSteps: z.object({ docId: id, steps: z.array(z.unknown()).max(10_000) }).strict(),
   /** Re-runs the recorded recipe from a step on, with this session's models and data. */
   startRunRecipe: z.object({ docId: id, fromStep: z.string().min(1).max(200).optional() }).strict(),
+  /** A deployment bundle (TensorRT, Triton, ONNX Runtime) written to a folder, or packed as a .zip download. */
+  startExport: START_EXPORT_ARGS,
   /** Operators a node can be inserted as, with their schemas at the document's opset. */
   getOpCatalogue: z.object({ docId: id }).strict(),
   /** One edit command (shared/edit/commands.ts) with its parameters, checked by the command itself. */
@@ -162,6 +165,7 @@ export interface MethodResults {
   getRecipe: RecipeView;
   updateRecipeSteps: RecipeView;
   startRunRecipe: JobStarted;
+  startExport: JobStarted;
   applyEdit: ModelInfo & { notes: string[] };
   undoEdit: ModelInfo;
   redoEdit: ModelInfo;

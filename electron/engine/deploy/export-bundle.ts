@@ -12,6 +12,9 @@ import { buildEngineScript, type DeployPrecision } from '../../../shared/deploy/
 import { tritonConfig, tritonLayout } from '../../../shared/deploy/triton-config.js';
 import { shapeOf, typeString } from '../../../shared/model/tensor-info.js';
 import { encodeModel } from '../../../shared/onnx/encode.js';
+import type { BundleFile, DeployTarget, ExportResult } from '../../../shared/deploy/export-types.js';
+
+export type { DeployTarget, ExportResult } from '../../../shared/deploy/export-types.js';
 import type { ModelProto } from '../../../shared/onnx/types.js';
 import type { PreprocessSpec } from '../../../shared/preprocess/preprocess-spec.js';
 import { readModelFile } from '../model-reader.js';
@@ -28,7 +31,6 @@ const tensorrtSupport = () => (supportCache ??= JSON.parse(readFileSync(resource
 
 const presetMethod = (backend: string) => quantPresets().presets.find((p) => p.id === backend)?.method ?? 'minmax';
 
-export type DeployTarget = 'tensorrt' | 'triton' | 'ort';
 
 export interface ExportRequest {
   readonly docId: string;
@@ -50,24 +52,6 @@ export interface ExportRequest {
   /** Nodes to keep in float32 (TensorRT layer precision constraints; excluded from INT8 elsewhere). */
   readonly floatNodes?: readonly string[];
   readonly name?: string;
-}
-
-export interface BundleFile {
-  path: string;
-  bytes: number;
-  role: string;
-}
-
-export interface ExportResult {
-  target: DeployTarget;
-  dir: string;
-  files: BundleFile[];
-  shapes: Record<string, { min: number[]; opt: number[]; max: number[] }>;
-  precision: DeployPrecision;
-  calibration?: { tensors: number; method: string };
-  baked?: { preprocess: boolean; postprocess: string | null };
-  /** Largest output difference found by the checks (baked against unbaked, optimized against not). */
-  maxAbsDiff: number;
 }
 
 /** Baked and optimized models must compute what the model they came from computes. */
@@ -111,14 +95,19 @@ async function checkSame(reference: string, refFeeds: Feeds, candidate: string, 
  * the exact commands. Everything is built in a sibling temporary folder, checked in ONNX Runtime, and
  * only then moved into place, so a failed export leaves nothing half-written.
  */
-export async function exportBundle(engine: EngineClient, request: ExportRequest): Promise<ExportResult> {
+/** Called between the steps of an export: reports progress, and throws to cancel (the folder is then removed). */
+export type ExportStep = (done: number, total: number, phase: string) => void;
+
+const STEPS = 5;
+
+export async function exportBundle(engine: EngineClient, request: ExportRequest, step: ExportStep = () => undefined): Promise<ExportResult> {
   const dir = path.resolve(request.dir);
   const existing = await fs.readdir(dir).catch(() => null);
   if (existing && existing.length > 0 && !request.force) throw new EngineError('ALREADY_EXISTS', `'${dir}' exists and is not empty; choose another folder or pass --force to replace it.`);
   await fs.mkdir(path.dirname(dir), { recursive: true });
   const work = await fs.mkdtemp(path.join(path.dirname(dir), `.${path.basename(dir)}.partial-`));
   try {
-    const result = await buildBundle(engine, request, work, dir);
+    const result = await buildBundle(engine, request, work, dir, step);
     if (existing) await fs.rm(dir, { recursive: true, force: true });
     await fs.rename(work, dir);
     return result;
@@ -129,8 +118,9 @@ export async function exportBundle(engine: EngineClient, request: ExportRequest)
   }
 }
 
-async function buildBundle(engine: EngineClient, request: ExportRequest, work: string, dir: string): Promise<ExportResult> {
+async function buildBundle(engine: EngineClient, request: ExportRequest, work: string, dir: string, step: ExportStep): Promise<ExportResult> {
   const files: BundleFile[] = [];
+  step(0, STEPS, 'writing the source model');
   const scratch = path.join(work, '.scratch');
   await fs.mkdir(scratch);
   const sourceFile = path.join(scratch, 'source.onnx');
@@ -139,6 +129,7 @@ async function buildBundle(engine: EngineClient, request: ExportRequest, work: s
   const source = (await readModelFile(sourceFile)).model;
 
   // 1. The model at the asked precision.
+  step(1, STEPS, request.precision === 'fp32' ? 'reading the model' : `converting to ${request.precision.toUpperCase()}`);
   let chosenFile = sourceFile;
   let calibration: ExportResult['calibration'];
   let cache: string | undefined;
@@ -187,6 +178,7 @@ async function buildBundle(engine: EngineClient, request: ExportRequest, work: s
   }
   let model = (await readModelFile(chosenFile)).model;
 
+  step(2, STEPS, 'baking pre/post-processing');
   // 2. Pre- and post-processing baked in, checked against the unbaked model on the app's own preprocessing.
   let baked: ExportResult['baked'];
   let maxAbsDiff = 0;
@@ -215,6 +207,7 @@ async function buildBundle(engine: EngineClient, request: ExportRequest, work: s
     baked = { preprocess: spec !== undefined, postprocess: request.topK ? `topk:${request.topK}` : null };
   }
 
+  step(3, STEPS, 'checking in ONNX Runtime');
   // 3. Shape ranges: the user's, else the batch default; a baked raw input keeps the spec's image size.
   const inputs = values(model, 'input');
   const given = new Map(request.shapes);
@@ -230,6 +223,7 @@ async function buildBundle(engine: EngineClient, request: ExportRequest, work: s
   await runModelFile(chosenFile, optFeeds, 'model at the optimal shapes');
 
   // 4. The target's files.
+  step(4, STEPS, `writing the ${request.target} files`);
   const name = request.name ?? 'model';
   const modelBytes = await fs.readFile(chosenFile);
   const outputs = values(model, 'output');
