@@ -1,10 +1,12 @@
 import { createEngineClient, type EngineClient } from '../../shared/api/client.js';
 import { EngineError, isErrorCode } from '../../shared/api/errors.js';
-import { Engine } from '../engine/engine.js';
-import { inProcessTransport } from '../engine/in-process-transport.js';
 
-/** The CLI calls the engine in-process, through the same client the app uses. */
-export function engineClient(): EngineClient {
+/**
+ * The CLI calls the engine in-process, through the same client the app uses. The engine (and with
+ * it ONNX Runtime) is loaded only here, so `COMMAND --help` and usage errors answer at once.
+ */
+export async function engineClient(): Promise<EngineClient> {
+  const [{ Engine }, { inProcessTransport }] = await Promise.all([import('../engine/engine.js'), import('../engine/in-process-transport.js')]);
   return createEngineClient(inProcessTransport(new Engine({ mode: 'cli' })));
 }
 

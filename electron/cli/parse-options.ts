@@ -128,6 +128,9 @@ export function parseOptions<T extends OptionTable>(command: string, argv: reado
       spec = all[name]!;
       negated = true;
     }
+    if (!spec && name.startsWith('no-') && all[name.slice(3)]?.kind === 'boolean') {
+      throw new UsageError(`${command}: --${name.slice(3)} is off unless given, so there is no ${flag}; leave it out instead`, command);
+    }
     if (!spec) throw unknownOption(command, flag, all);
     if (spec.kind === 'boolean') {
       if (inline !== undefined) throw new UsageError(`${command}: ${flag} is a switch and takes no value (got '${inline}')`, command);

@@ -17,7 +17,7 @@ export const help = formatHelp(
 export async function run(argv: string[], io: Io): Promise<void> {
   const { options, positionals } = parseOptions('analyze', argv, OPTIONS);
   const shapes = Object.fromEntries((options.shape ?? []).map((s) => parseShape(s, 'analyze')));
-  const engine = engineClient();
+  const engine = await engineClient();
   const info = await engine.openModel({ source: { kind: 'path', path: oneModel(positionals, 'analyze') } });
   const analysis = await engine.analyzeModel({ docId: info.docId, inputShapes: shapes });
   io.out(options.json ? JSON.stringify(analysis, null, 2) : formatAnalysis(info.fileName, analysis));

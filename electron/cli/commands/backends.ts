@@ -10,6 +10,6 @@ export const help = formatHelp('backends', ['[--json]'], 'The ONNX Runtime execu
 export async function run(argv: string[], io: Io): Promise<void> {
   const { options, positionals } = parseOptions('backends', argv, OPTIONS);
   if (positionals.length > 0) throw new UsageError('backends takes no arguments', 'backends');
-  const list = await engineClient().listBackends({});
+  const list = await (await engineClient()).listBackends({});
   io.out(options.json ? JSON.stringify(list, null, 2) : list.map((b) => `${b.available ? 'yes' : 'no '}  ${b.id.padEnd(9)} ${b.available ? b.name : b.reason}`).join('\n'));
 }

@@ -26,7 +26,7 @@ export async function run(argv: string[], io: Io): Promise<void> {
   const { options, positionals } = parseOptions('compare', argv, OPTIONS);
   if (positionals.length < 2) throw new UsageError(`compare takes a REFERENCE model and at least one OTHER (got ${positionals.length} model${positionals.length === 1 ? '' : 's'})`, 'compare');
   if (!options.data) throw new UsageError('compare needs --data DIR, a folder of inputs (one sub-folder per class for accuracy)', 'compare');
-  const engine = engineClient();
+  const engine = await engineClient();
   const docs = [];
   for (const file of positionals) docs.push(await engine.openModel({ source: { kind: 'path', path: file } }));
   const dataset = await engine.openDataset({ source: { kind: 'path', path: options.data } });

@@ -27,7 +27,7 @@ export async function run(argv: string[], io: Io): Promise<void> {
     if (!m) throw new UsageError(`--set-dim takes NAME:AXIS=VALUE such as input:0=batch or input:0=4, not '${spec}'`, 'edit');
     return { tensor: m[1]!, axis: Number(m[2]), value: /^\d+$/.test(m[3]!) ? Number(m[3]) : m[3]! };
   });
-  const engine = engineClient();
+  const engine = await engineClient();
   const info = await engine.openModel({ source: { kind: 'path', path: input } });
   const notes: string[] = [];
   for (const d of dims) notes.push(...(await engine.applyEdit({ docId: info.docId, command: 'setDim', params: d })).notes);

@@ -10,7 +10,7 @@ export const help = formatHelp('inspect', ['MODEL [--json]'], 'Summary of a mode
 
 export async function run(argv: string[], io: Io): Promise<void> {
   const { options, positionals } = parseOptions('inspect', argv, OPTIONS);
-  const engine = engineClient();
+  const engine = await engineClient();
   const info = await engine.openModel({ source: { kind: 'path', path: oneModel(positionals, 'inspect') } });
   if (options.json) {
     const { summary, problems } = info;

@@ -45,7 +45,7 @@ export async function run(argv: string[], io: Io): Promise<void> {
   );
   const { runs, warmup, threads } = options;
   const optimization = options.optimization as (typeof LEVELS)[number] | undefined;
-  const engine = engineClient();
+  const engine = await engineClient();
   const info = await engine.openModel({ source: { kind: 'path', path: oneModel(positionals, 'profile') } });
   const { jobId } = await engine.startProfile({
     docId: info.docId,

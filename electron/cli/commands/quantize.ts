@@ -58,7 +58,7 @@ export async function run(argv: string[], io: Io): Promise<void> {
   const maxDrop = options['max-drop'];
   if ((maxDrop !== undefined) !== (options.eval !== undefined)) throw new UsageError('--max-drop and --eval DIR go together: the drop is measured on the labelled folder DIR', 'quantize');
   if (maxDrop !== undefined && mode !== 'int8-static') throw new UsageError('--max-drop applies to --mode int8-static only', 'quantize');
-  const engine = engineClient();
+  const engine = await engineClient();
   const info = await engine.openModel({ source: { kind: 'path', path: input } });
   const dataset = options.calib ? await engine.openDataset({ source: { kind: 'path', path: options.calib } }) : undefined;
   const spec = options.preprocess ? await readPreprocess(options.preprocess) : undefined;

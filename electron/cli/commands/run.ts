@@ -55,7 +55,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       throw new EngineError('BAD_ARGUMENT', `The model at '${modelPath}' is not the one the recipe was recorded on (its SHA-256 differs); pass --model ${modelPath} to replay on this version.`);
     }
   }
-  const engine = engineClient();
+  const engine = await engineClient();
   const input = await engine.openModel({ source: { kind: 'path', path: modelPath } });
   const datasets: Record<string, string> = {};
   for (const [name, dir] of Object.entries(bindings)) datasets[name] = (await engine.openDataset({ source: { kind: 'path', path: dir } })).datasetId;
