@@ -11,8 +11,11 @@ export interface CommandEntry {
  * Every onnx-studio command. Adding one is one file and one line: write commands/NAME.ts exporting
  * `help` (its --help text, e.g. from formatHelp in parse-options.ts) and
  * `run(argv: string[], io: Io): Promise<number | void>` (see command.ts), then add
- * `NAME: { summary: '...', load: () => import('./commands/NAME.js') },` below. Help, --help/-h,
- * usage-error exit codes and "no stack trace reaches the user" come from main.ts for free.
+ * `NAME: { summary: '...', load: () => import('./commands/NAME.js') },` below. A file that exports
+ * its function under another name is adapted in that same line:
+ * `load: () => import('./commands/NAME.js').then((m) => ({ help: m.help, run: m.simplify }))`.
+ * `help NAME`, `NAME --help`/-h, exit codes (2 for UsageError, 1 for EngineError) and "no stack
+ * trace reaches the user" come from main.ts for free; parse-options.ts gives our usage messages.
  */
 export const COMMANDS: Record<string, CommandEntry> = {
   inspect: { summary: 'summary of a model: IO, opsets, ops, parameters, validation', load: () => import('./commands/inspect.js') },
