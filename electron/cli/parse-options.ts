@@ -93,6 +93,8 @@ function looksLikeOption(token: string): boolean {
  */
 export function parseOptions<T extends OptionTable>(command: string, argv: readonly string[], table: T): Parsed<T> {
   const all: OptionTable = { ...table, json: table.json ?? JSON_OPTION };
+  // Own keys only: '--constructor' or '--__proto__' must not find Object's members.
+  const specOf = (name: string): OptionSpec | undefined => (Object.hasOwn(all, name) ? all[name] : undefined);
   const byShort = new Map(Object.entries(all).flatMap(([name, spec]) => (spec.short ? [[spec.short, name] as const] : [])));
   const options: Record<string, string | number | boolean | string[]> = {};
   const positionals: string[] = [];
@@ -121,14 +123,14 @@ export function parseOptions<T extends OptionTable>(command: string, argv: reado
       name = long;
       if (token.length > 2) inline = token[2] === '=' ? token.slice(3) : token.slice(2);
     }
-    let spec = all[name];
+    let spec = specOf(name);
     let negated = false;
-    if (!spec && name.startsWith('no-') && all[name.slice(3)]?.negatable) {
+    if (!spec && name.startsWith('no-') && specOf(name.slice(3))?.negatable) {
       name = name.slice(3);
-      spec = all[name]!;
+      spec = specOf(name)!;
       negated = true;
     }
-    if (!spec && name.startsWith('no-') && all[name.slice(3)]?.kind === 'boolean') {
+    if (!spec && name.startsWith('no-') && specOf(name.slice(3))?.kind === 'boolean') {
       throw new UsageError(`${command}: --${name.slice(3)} is off unless given, so there is no ${flag}; leave it out instead`, command);
     }
     if (!spec) throw unknownOption(command, flag, all);

@@ -50,6 +50,8 @@ describe('the CLI option parser', () => {
     expect(usageError(['--runs', '1.5'])).toBe("demo: --runs takes a whole number from 1 to 10, not '1.5'");
     expect(usageError(['--runs', ''])).toBe("demo: --runs takes a whole number from 1 to 10, not ''");
     expect(usageError(['--drop', '0x10'])).toBe("demo: --drop takes a number from 0 to 100, not '0x10'");
+    expect(usageError(['--constructor', 'x'])).toBe("demo has no option '--constructor'");
+    expect(usageError(['--__proto__=x'])).toBe("demo has no option '--__proto__'");
     expect(usageError(['--force=yes'])).toBe("demo: --force is a switch and takes no value (got 'yes')");
   });
 });
