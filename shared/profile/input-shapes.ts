@@ -8,9 +8,10 @@ export interface DeclaredInput {
 }
 
 /**
- * What a profile feeds when neither the file nor the user fixes a dim. A symbol (or unknown dim) on
- * axis 0 of any input is taken as a batch and set to 1; every other one (sequence length, a dynamic
- * height) to 128: a typical sequence length, and divisible by the strides image models need.
+ * What a profile feeds when neither the file nor the user fixes a dim. The batch is the symbol on
+ * axis 0 of the first input that has one (and any unnamed axis-0 dim), set to 1; every other symbol
+ * or unknown dim (sequence length, a dynamic height) is set to 128: a typical sequence length, and
+ * divisible by the strides image models need.
  */
 export const DEFAULT_BATCH = 1;
 export const DEFAULT_OTHER_DIM = 128;
@@ -37,16 +38,9 @@ export function resolveInputShapes(inputs: readonly DeclaredInput[], given: Read
     if (!byName.has(name)) throw new EngineError('BAD_ARGUMENT', `The model has no input '${name}'; its inputs are: ${inputs.map((v) => v.name).join(', ')}.`);
   }
 
-  // Symbols on axis 0 are batches; the first input's decides which one the throughput sweep varies.
-  const batchLike = new Set<string>();
-  let batchSymbol: string | undefined;
-  for (const v of inputs) {
-    const d0 = v.shape?.[0];
-    if (typeof d0 === 'string') {
-      batchLike.add(d0);
-      batchSymbol ??= d0;
-    }
-  }
+  // The first input's axis-0 symbol is the batch; a later input's different one (a sequence-first
+  // tensor beside a batch-first mask) is not.
+  const batchSymbol = inputs.map((v) => v.shape?.[0]).find((d): d is string => typeof d === 'string');
 
   const symbolValue = new Map<string, { value: number; from: string }>();
   for (const v of inputs) {
@@ -86,7 +80,7 @@ export function resolveInputShapes(inputs: readonly DeclaredInput[], given: Read
       if (typeof d === 'string') {
         const known = symbolValue.get(d);
         if (known) return known.value;
-        const value = batchLike.has(d) ? DEFAULT_BATCH : DEFAULT_OTHER_DIM;
+        const value = d === batchSymbol ? DEFAULT_BATCH : DEFAULT_OTHER_DIM;
         symbolValue.set(d, { value, from: v.name });
         assumed[d] = value;
         return value;
