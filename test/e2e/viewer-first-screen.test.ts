@@ -56,9 +56,10 @@ describe('viewer first screen (Chromium)', () => {
     const counts = JSON.parse(runPython('import collections, json, onnx, sys\nprint(json.dumps(collections.Counter(n.op_type for n in onnx.load(sys.argv[1]).graph.node)))', [MOBILENET])) as Record<string, number>;
     const drawn = (opType: string) => page.locator(`.react-flow__node [data-op-type="${opType}"]`).count();
     await page.getByLabel('Weights as nodes').check();
-    // The first Conv's weights appear beside it once the new layout is drawn.
+    // The first Conv's weights appear beside it once the new layout is drawn, and the rebuilt layout
+    // is placed at its start before Fit (else the placement would undo the Fit).
     await page.locator('.react-flow__node [data-op-type="Initializer"]').first().waitFor();
-    await page.waitForSelector(`${canvas}[data-status="ready"]`);
+    await page.waitForSelector(`${canvas}[data-status="ready"][data-viewport="placed"]`);
     // Fit puts the whole graph on screen, so every node is drawn (only what is on screen is rendered).
     await page.getByRole('button', { name: 'Fit', exact: true }).click();
     await expect.poll(() => drawn('Identity')).toBe(counts.Identity);
