@@ -104,7 +104,7 @@ export function GraphCanvas() {
     if (!state.view) return;
     if (e.key === 'Escape') return state.select(null);
     if (e.key === 'Enter' && state.selection?.kind === 'group') return void state.toggleGroup(state.selection.id);
-    const next = nextNode(state.view, state.selection, e.key);
+    const next = nextNode(state.view, state.selection, e.key, state.shown?.visible.folded);
     if (next !== undefined) {
       e.preventDefault();
       void state.reveal(next);

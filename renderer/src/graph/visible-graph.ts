@@ -40,6 +40,8 @@ export interface VisibleGraph {
   edges: VisibleEdge[];
   /** Deepest first: a frame's size is known before its parent is laid out. */
   containers: ContainerJob[];
+  /** Weight-only nodes drawn as rows of their consumers, not as nodes (see weightNodes). */
+  folded: ReadonlySet<number>;
 }
 
 export interface ViewOptions {
@@ -199,7 +201,22 @@ export function computeVisibleGraph(view: GraphView, tree: ScopeTree, expanded: 
     if (source) connect(source, outputId(v.name), v.name);
   }
 
-  return { items, edges: [...edges.values()], containers: containerJobs(items, edges.values(), tree) };
+  return { items, edges: [...edges.values()], containers: containerJobs(items, edges.values(), tree), folded: hidden };
+}
+
+/**
+ * The node that shows `nodeIndex` on the canvas: itself, or for a weight folded into its consumers,
+ * the first consumer drawn as a node (following Identity chains down).
+ */
+export function shownNodeOf(view: GraphView, folded: ReadonlySet<number>, nodeIndex: number): number {
+  let current = nodeIndex;
+  for (let steps = 0; folded.has(current) && steps < view.nodes.length; steps++) {
+    const out = view.nodes[current]!.outputs[0];
+    const consumer = view.nodes.find((n) => n.inputs.includes(out ?? ''));
+    if (!consumer) return nodeIndex;
+    current = consumer.index;
+  }
+  return current;
 }
 
 /** Splits the visible graph into one layout job per open group; cross-group edges become edges between the groups' boxes. */
