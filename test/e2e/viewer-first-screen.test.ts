@@ -62,10 +62,10 @@ describe('viewer first screen (Chromium)', () => {
     await page.waitForSelector(`${canvas}[data-status="ready"][data-viewport="placed"]`);
     // Fit puts the whole graph on screen, so every node is drawn (only what is on screen is rendered).
     await page.getByRole('button', { name: 'Fit', exact: true }).click();
-    await expect.poll(() => drawn('Identity')).toBe(counts.Identity);
+    await expect.poll(() => drawn('Identity'), { timeout: 30_000 }).toBe(counts.Identity);
     expect(await drawn('Constant')).toBe(counts.Constant);
     await page.getByLabel('Weights as nodes').uncheck();
-    await expect.poll(() => drawn('Identity')).toBe(0);
+    await expect.poll(() => drawn('Identity'), { timeout: 30_000 }).toBe(0);
     expect(await drawn('Constant')).toBe(0);
     // The rebuilt layout is shown from its start again, not from where the old one was.
     const { zoom, inside } = await firstScreen(page);
