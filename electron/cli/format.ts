@@ -59,6 +59,8 @@ export function formatProfile(fileName: string, p: ProfileResult): string {
   return [
     `${fileName} on ${p.backend} (optimization ${p.optimization}), ${p.runs} runs: mean ${f(l.mean)} ms, p50 ${f(l.p50)}, p90 ${f(l.p90)}, p99 ${f(l.p99)}, min ${f(l.min)}, max ${f(l.max)}`,
     `Per-layer times cover ${(100 * p.coverage).toFixed(1)}% of the run (${f(p.nodesTotalMs)} ms); peak memory ${formatBytes(p.peakRssBytes)}`,
+    `Inputs fed: ${Object.entries(p.shapesRun).map(([name, dims]) => `${name}=${dims.join('x') || 'scalar'}`).join(', ')}${p.assumedDims ? ` (assumed ${Object.entries(p.assumedDims).map(([d, v]) => `${d} = ${v}`).join(', ')}; set them with --shape NAME=DIMS)` : ''}`,
+    ...(p.throughputError ? [p.throughputError] : []),
     'Slowest layers:',
     ...p.nodes.slice(0, 15).map((n) => `  ${f(n.ms)} ms  ${n.pct.toFixed(1).padStart(5)}%  ${n.opType}  ${n.name}${n.fusedFrom ? `  (fuses ${n.fusedFrom.join(', ')})` : ''}`),
   ].join('\n');
