@@ -105,8 +105,7 @@ export async function quantize(model: ModelProto, request: QuantizeRequest, ctx:
   for (const t of plan.calibrate) {
     const stats = calibration.stats.get(t);
     if (!stats) throw new EngineError('INTERNAL', `Internal error: tensor '${t}' was not calibrated. Please report this with the model.`);
-    const oneSided = stats.min >= 0 && !request.int8.activations.symmetric;
-    ranges.set(t, calibratedRange(stats, request.int8.method, { ...methodOptions, entropyLevels: oneSided ? 255 : 128 }));
+    ranges.set(t, calibratedRange(stats, request.int8.method, methodOptions));
   }
   const r = wrap('quantize', () => rewriteQdq(model, plan, ranges, request.int8));
   return {
