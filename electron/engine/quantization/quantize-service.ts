@@ -164,6 +164,7 @@ export class QuantizeService {
     const evalData = args.accuracy ? this.dataset(args.accuracy.evalDatasetId) : undefined;
     if (evalData && args.mode !== 'int8-static') throw new EngineError('BAD_ARGUMENT', 'An accuracy target applies to INT8 static quantization only.');
     if (evalData && evalData.classes().length < 2) throw new EngineError('BAD_ARGUMENT', `The evaluation folder '${evalData.name}' needs one sub-folder per class to measure accuracy.`);
+    if (evalData) requireLabelled(evalData, doc.model);
     let spec: PreprocessSpec | undefined;
     let plan: QdqPlan | undefined;
     if (args.mode === 'int8-static') {
@@ -283,6 +284,18 @@ function specOrError(value: unknown): PreprocessSpec {
   } catch (e) {
     throw new EngineError('BAD_ARGUMENT', `The preprocessing is not valid: ${e instanceof Error ? e.message : String(e)}.`);
   }
+}
+
+/**
+ * An accuracy target is checked on labelled samples only: sample folders of a multi-input model look like
+ * class folders but carry no label, and counting them would call any target met.
+ */
+function requireLabelled(evalData: Dataset, model: ModelProto): void {
+  const samples = evalData.samples(modelInputs(model));
+  const unlabelled = samples.filter((s) => s.label === undefined);
+  if (samples.length > 0 && unlabelled.length === 0) return;
+  const example = unlabelled[0] ? ` ('${unlabelled[0].id}')` : '';
+  throw new EngineError('BAD_ARGUMENT', `The evaluation folder '${evalData.name}' has ${unlabelled.length} samples without a class${example}; an accuracy target needs every sample inside a sub-folder named after its class.`);
 }
 
 /** The spec must name an input of the model and produce the shape that input takes. */
