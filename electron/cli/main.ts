@@ -27,7 +27,8 @@ Commands:
         [--method minmax|percentile|entropy] [--per-channel] [--backend ID] [--exclude NODE]...
         [--exclude-op OPTYPE]... [--limit N] [--float16-io] [--max-drop POINTS --eval DIR]
         [--force] [--json]               FP16 or INT8 model for a target backend (ort-cpu, ort-cuda,
-                                         tensorrt, coreml, directml); INT8 static calibrates on DIR
+                                         tensorrt, coreml, directml); INT8 static calibrates on DIR;
+                                         exit 3 when --max-drop is not met (the best model is written)
   compare REFERENCE OTHER... --data DIR [--preprocess FILE] [--backend ID] [--layers] [--json]
                                          accuracy (class sub-folders), agreement, cosine, SQNR, max error,
                                          latency and size of each model against the reference
@@ -310,9 +311,9 @@ async function quantizeCommand(argv: string[], io: Io): Promise<void> {
       warnings: r.warnings,
       ...(r.accuracy ? { accuracy: r.accuracy } : {}),
     }, null, 2));
-    return;
-  }
-  io.out(formatQuantize(r, seconds));
+  } else io.out(formatQuantize(r, seconds));
+  // The best model found is written either way; exit 3 tells scripts the target was missed, as recipes do.
+  if (r.accuracy && !r.accuracy.met) throw new ThresholdFailure(`the accuracy target was not met: the best model written loses ${r.accuracy.steps[r.accuracy.chosenStep]!.dropPoints.toFixed(2)} points of top-1, more than --max-drop ${r.accuracy.maxDropPoints}`);
 }
 
 async function compare(argv: string[], io: Io): Promise<void> {

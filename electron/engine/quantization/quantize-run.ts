@@ -56,12 +56,19 @@ export type CalibrationCache = Map<string, { stats: Map<string, RangeCollector>;
 
 const NOTHING_TO_QUANTIZE = 'The model has no operators INT8 quantization applies to (Conv, ConvTranspose, Gemm, MatMul and the ops between them); there is nothing to quantize.';
 
+function planFor(model: ModelProto, int8: Int8Options): QdqPlan {
+  return planQdq(model, quantRules(), { excludeNodes: int8.excludeNodes, excludeOpTypes: int8.excludeOpTypes, perChannel: int8.weights.perChannel });
+}
+
+/** Whether these options leave any operator that computes (not only moves values) to quantize. */
+export function hasQuantizableNodes(model: ModelProto, int8: Int8Options, plan: QdqPlan = planFor(model, int8)): boolean {
+  return plan.quantizedNodes.some((i) => quantRules().ops[model.graph!.node![i]!.opType ?? '']?.kind !== 'passthrough');
+}
+
 /** What a static quantization would do, before any data is read. */
 export function staticPlan(model: ModelProto, int8: Int8Options): QdqPlan {
-  const plan = planQdq(model, quantRules(), { excludeNodes: int8.excludeNodes, excludeOpTypes: int8.excludeOpTypes, perChannel: int8.weights.perChannel });
-  if (!plan.quantizedNodes.some((i) => quantRules().ops[model.graph!.node![i]!.opType ?? '']?.kind !== 'passthrough')) {
-    throw new EngineError('BAD_ARGUMENT', NOTHING_TO_QUANTIZE);
-  }
+  const plan = planFor(model, int8);
+  if (!hasQuantizableNodes(model, int8, plan)) throw new EngineError('BAD_ARGUMENT', NOTHING_TO_QUANTIZE);
   return plan;
 }
 

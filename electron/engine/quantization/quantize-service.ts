@@ -191,11 +191,12 @@ export class QuantizeService {
       if (evalData && args.accuracy) {
         const r = await quantizeToAccuracy(model, await runnableFile(doc), request, evalData, spec, args.accuracy.maxDropPoints, await this.scratchDir(), ctx, cache);
         outcome = r.outcome;
-        accuracy = { met: r.met, referenceTop1: r.referenceTop1, maxDropPoints: args.accuracy.maxDropPoints, steps: r.steps };
+        accuracy = { met: r.met, referenceTop1: r.referenceTop1, maxDropPoints: args.accuracy.maxDropPoints, steps: r.steps, chosenStep: r.chosenStep };
       } else {
         outcome = await quantize(model, request, ctx, cache);
       }
-      const settings = { backend: args.backend ?? DEFAULT_PRESET, ...int8, excludeNodes: accuracy?.steps.at(-1)?.excluded ?? int8.excludeNodes };
+      const chosen = accuracy ? accuracy.steps[accuracy.chosenStep] : undefined;
+      const settings = { backend: args.backend ?? DEFAULT_PRESET, ...int8, excludeNodes: chosen?.excluded ?? int8.excludeNodes };
       const result = withProvenance(outcome.model, args.mode, args.mode === 'fp16' ? undefined : settings);
       ctx.checkCancelled();
       const bytes = encodeModel(result);
@@ -221,7 +222,7 @@ export class QuantizeService {
         problems: validateModel(reopened, opRegistry()),
       });
       added.dirty = !args.output;
-      const finalExcluded = accuracy?.steps.at(-1)?.excluded ?? args.excludeNodes;
+      const finalExcluded = chosen?.excluded ?? args.excludeNodes;
       this.recorder.record(
         doc,
         {
