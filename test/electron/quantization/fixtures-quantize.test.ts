@@ -76,8 +76,9 @@ describe.each(FIXTURES)('quantizing the $name fixture', ({ name, model, int8Size
     const ops = new Set(m.graph!.node!.map((n) => n.opType));
     expect(ops.has('DynamicQuantizeLinear')).toBe(true);
     expect(ops.has('ConvInteger') || ops.has('MatMulInteger')).toBe(true);
-    // Dynamic quantization has no accuracy bar in the issue, but a broken rewrite shows up here.
-    expect(await accuracy(r.output!, evalDir, specFile)).toBeGreaterThan(expected.fp32_top1_eval - 0.05);
+    // ONNX Runtime's own quantize_dynamic on the same tensors loses 1.0 point on digits and none on shapes
+    // (scripts/quant-parity/ort-quantize.py --dynamic); ours must do as well, within half a point.
+    expect(await accuracy(r.output!, evalDir, specFile)).toBeGreaterThanOrEqual(expected.fp32_top1_eval - (name === 'digits' ? 0.015 : 0.005));
   });
 
   it('INT8 static (QDQ, ONNX Runtime CPU preset): checker, ≤ 1 point of top-1 lost, a fraction of the size', async () => {
