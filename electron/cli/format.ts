@@ -79,7 +79,7 @@ export function formatQuantize(r: QuantizeResult, seconds: number): string {
   for (const w of r.warnings) lines.push(`Warning: ${w}`);
   if (r.accuracy) {
     const a = r.accuracy;
-    lines.push(`Accuracy target: at most ${a.maxDropPoints} points below FP32 top-1 ${(100 * a.referenceTop1).toFixed(2)}% — ${a.met ? 'met' : 'not met: no quantized layer is left to exclude'}`);
+    lines.push(`Accuracy target: at most ${a.maxDropPoints} points below FP32 top-1 ${(100 * a.referenceTop1).toFixed(2)}% — ${a.met ? 'met' : `not met: wrote the best model found, step ${a.chosenStep + 1} (drop ${a.steps[a.chosenStep]!.dropPoints.toFixed(2)} points)`}`);
     for (const [i, st] of a.steps.entries()) lines.push(`  step ${i + 1}: top-1 ${(100 * st.top1).toFixed(2)}% (drop ${st.dropPoints.toFixed(2)}), in float: ${st.excluded.join(', ') || 'nothing'}`);
   }
   return lines.join('\n');

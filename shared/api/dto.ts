@@ -151,7 +151,8 @@ export interface QuantizeResult extends QuantizeSummary {
   calibrationReused: boolean;
   seconds: number;
   /** Accuracy-aware quantization: whether the drop was met, and each step's exclusions and top-1. */
-  accuracy?: { met: boolean; referenceTop1: number; maxDropPoints: number; steps: AccuracyStep[] };
+  /** chosenStep: the index in steps of the model written (the last when met, else the smallest drop). */
+  accuracy?: { met: boolean; referenceTop1: number; maxDropPoints: number; steps: AccuracyStep[]; chosenStep: number };
 }
 
 /** A recipe with the outcome of each step in this session, as the pipeline view shows it. */

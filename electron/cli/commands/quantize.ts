@@ -27,7 +27,7 @@ const OPTIONS = {
   exclude: { kind: 'string', multiple: true, placeholder: 'NODE', help: 'leave this node in float' },
   'exclude-op': { kind: 'string', multiple: true, placeholder: 'OPTYPE', help: 'leave every node of this op type in float' },
   'float16-io': { kind: 'boolean', help: 'fp16: make inputs and outputs float16 too (default keeps float32 with Casts)' },
-  'max-drop': { kind: 'number', min: 0, max: 100, placeholder: 'POINTS', help: 'int8-static: leave the worst layers in float until top-1 drops at most this much' },
+  'max-drop': { kind: 'number', min: 0, max: 100, placeholder: 'POINTS', help: 'int8-static: leave the worst layers in float until top-1 drops at most this much; exit 3 when no model meets it (the best one is written)' },
   eval: { kind: 'string', placeholder: 'DIR', help: 'labelled folder (one sub-folder per class) for --max-drop' },
   force: { kind: 'boolean', help: 'overwrite OUT if it exists' },
 } as const satisfies OptionTable;
@@ -43,7 +43,7 @@ export const help = formatHelp(
   OPTIONS,
 );
 
-export async function run(argv: string[], io: Io): Promise<void> {
+export async function run(argv: string[], io: Io): Promise<number | void> {
   const { options, positionals } = parseOptions('quantize', argv, OPTIONS);
   const input = oneModel(positionals, 'quantize');
   if (!options.output) throw new UsageError('quantize needs -o OUT, the file to write', 'quantize');
@@ -109,7 +109,10 @@ export async function run(argv: string[], io: Io): Promise<void> {
         2,
       ),
     );
-    return;
+  } else io.out(formatQuantize(r, seconds));
+  // The best model found is written either way; exit 3 tells scripts the target was missed, as recipes do.
+  if (r.accuracy && !r.accuracy.met) {
+    io.err(`onnx-studio: the accuracy target was not met: the best model written loses ${r.accuracy.steps[r.accuracy.chosenStep]!.dropPoints.toFixed(2)} points of top-1, more than --max-drop ${r.accuracy.maxDropPoints}.`);
+    return 3;
   }
-  io.out(formatQuantize(r, seconds));
 }

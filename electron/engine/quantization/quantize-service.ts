@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import * as ort from 'onnxruntime-node';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +15,7 @@ import { pixelsToTensor } from '../../../shared/preprocess/to-tensor.js';
 import { DEFAULT_PRESET, int8Options } from '../../../shared/quantize/presets.js';
 import type { Int8Options } from '../../../shared/quantize/quant-options.js';
 import type { QdqPlan } from '../../../shared/quantize/qdq-plan.js';
+import { opsetProblem } from '../../../shared/quantize/opset-requirement.js';
 import { Dataset, modelInputs, readLabelOrder, walkFolder, type DatasetFile } from '../datasets/dataset.js';
 import { decodeImage, IMAGE_EXTENSIONS, tensorPreview } from '../datasets/image-decode.js';
 import { runnableFile, type DocumentStore, type ModelDocument } from '../documents.js';
@@ -22,6 +24,7 @@ import type { JobManager } from '../jobs.js';
 import { decodeModelBytes } from '../model-reader.js';
 import { saveModel } from '../model-writer.js';
 import { opRegistry } from '../op-metadata.js';
+import { QUIET } from '../profiling/backends.js';
 import { validateModel } from '../../../shared/graph/validate.js';
 import { quantize, quantPresets, quantRules, staticPlan, type CalibrationCache, type QuantizeOutcome } from './quantize-run.js';
 import { quantizeToAccuracy } from './accuracy-aware.js';
@@ -158,12 +161,15 @@ export class QuantizeService {
   async startQuantize(args: MethodArgs<'startQuantize'>): Promise<{ jobId: string }> {
     const doc = this.documents.get(args.docId);
     const int8 = this.int8(args);
+    const tooOld = opsetProblem(doc.model, doc.fileName, args.mode, int8);
+    if (tooOld) throw new EngineError('BAD_ARGUMENT', tooOld);
     const unknown = (args.excludeNodes ?? []).filter((n) => !(doc.model.graph?.node ?? []).some((x, i) => (x.name || `${x.opType}_${i}`) === n));
     if (unknown.length > 0) throw new EngineError('BAD_ARGUMENT', `The model has no node named ${unknown.slice(0, 3).map((n) => `'${n}'`).join(', ')}; check the names to exclude.`);
     const dataset = args.datasetId ? this.dataset(args.datasetId) : undefined;
     const evalData = args.accuracy ? this.dataset(args.accuracy.evalDatasetId) : undefined;
     if (evalData && args.mode !== 'int8-static') throw new EngineError('BAD_ARGUMENT', 'An accuracy target applies to INT8 static quantization only.');
     if (evalData && evalData.classes().length < 2) throw new EngineError('BAD_ARGUMENT', `The evaluation folder '${evalData.name}' needs one sub-folder per class to measure accuracy.`);
+    if (evalData) requireLabelled(evalData, doc.model);
     let spec: PreprocessSpec | undefined;
     let plan: QdqPlan | undefined;
     if (args.mode === 'int8-static') {
@@ -190,14 +196,16 @@ export class QuantizeService {
       if (evalData && args.accuracy) {
         const r = await quantizeToAccuracy(model, await runnableFile(doc), request, evalData, spec, args.accuracy.maxDropPoints, await this.scratchDir(), ctx, cache);
         outcome = r.outcome;
-        accuracy = { met: r.met, referenceTop1: r.referenceTop1, maxDropPoints: args.accuracy.maxDropPoints, steps: r.steps };
+        accuracy = { met: r.met, referenceTop1: r.referenceTop1, maxDropPoints: args.accuracy.maxDropPoints, steps: r.steps, chosenStep: r.chosenStep };
       } else {
         outcome = await quantize(model, request, ctx, cache);
       }
-      const settings = { backend: args.backend ?? DEFAULT_PRESET, ...int8, excludeNodes: accuracy?.steps.at(-1)?.excluded ?? int8.excludeNodes };
+      const chosen = accuracy ? accuracy.steps[accuracy.chosenStep] : undefined;
+      const settings = { backend: args.backend ?? DEFAULT_PRESET, ...int8, excludeNodes: chosen?.excluded ?? int8.excludeNodes };
       const result = withProvenance(outcome.model, args.mode, args.mode === 'fp16' ? undefined : settings);
       ctx.checkCancelled();
       const bytes = encodeModel(result);
+      await requireLoadsInRuntime(bytes, args.mode);
       const fileName = `${doc.fileName.replace(/\.onnx$/i, '')}.${SUFFIX[args.mode]}.onnx`;
       let target: string;
       if (args.output) {
@@ -220,7 +228,7 @@ export class QuantizeService {
         problems: validateModel(reopened, opRegistry()),
       });
       added.dirty = !args.output;
-      const finalExcluded = accuracy?.steps.at(-1)?.excluded ?? args.excludeNodes;
+      const finalExcluded = chosen?.excluded ?? args.excludeNodes;
       this.recorder.record(
         doc,
         {
@@ -277,12 +285,44 @@ export class QuantizeService {
   }
 }
 
+/**
+ * Every quantized model is loaded by ONNX Runtime before it is written or opened: one the runtime refuses
+ * is a bug here, and the user gets a sentence instead of a file that does not load.
+ */
+async function requireLoadsInRuntime(bytes: Uint8Array, mode: string): Promise<void> {
+  let session: ort.InferenceSession | undefined;
+  try {
+    session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'disabled', ...QUIET });
+  } catch (e) {
+    const reason = firstLine(e instanceof Error ? e.message : String(e));
+    throw new EngineError('INTERNAL', `The ${mode} model made from this one does not load in ONNX Runtime (${reason}), so nothing was written; please report this with the model.`);
+  } finally {
+    await session?.release();
+  }
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]!.trim().replace(/\.$/, '');
+}
+
 function specOrError(value: unknown): PreprocessSpec {
   try {
     return parsePreprocessSpec(value);
   } catch (e) {
     throw new EngineError('BAD_ARGUMENT', `The preprocessing is not valid: ${e instanceof Error ? e.message : String(e)}.`);
   }
+}
+
+/**
+ * An accuracy target is checked on labelled samples only: sample folders of a multi-input model look like
+ * class folders but carry no label, and counting them would call any target met.
+ */
+function requireLabelled(evalData: Dataset, model: ModelProto): void {
+  const samples = evalData.samples(modelInputs(model));
+  const unlabelled = samples.filter((s) => s.label === undefined);
+  if (samples.length > 0 && unlabelled.length === 0) return;
+  const example = unlabelled[0] ? ` ('${unlabelled[0].id}')` : '';
+  throw new EngineError('BAD_ARGUMENT', `The evaluation folder '${evalData.name}' has ${unlabelled.length} samples without a class${example}; an accuracy target needs every sample inside a sub-folder named after its class.`);
 }
 
 /** The spec must name an input of the model and produce the shape that input takes. */

@@ -1,0 +1,67 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { encodeModel } from '../../../shared/onnx/encode.js';
+import { floatTensor, model, node, tensorValue } from '../../helpers/model-builder.js';
+import { builtCli, fixture, tempDir } from '../../helpers/paths.js';
+import { runPython } from '../../helpers/python.js';
+
+function cli(args: string[]) {
+  const r = spawnSync(process.execPath, [builtCli(), ...args], { encoding: 'utf8', timeout: 300_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('a quantized model is only written if ONNX Runtime loads it', () => {
+  it('an opset-9 model is refused for INT8 with the opset each mode needs and the convert command, nothing written', () => {
+    const dir = tempDir();
+    // The trained digits model converted down to opset 9 by onnx's version converter (as old exports are).
+    const old = fixture('digits-opset9.onnx');
+    expect(runPython('import sys, onnx\nm = onnx.load(sys.argv[1])\nonnx.checker.check_model(m, full_check=True)\nprint(m.opset_import[0].version)', [old]).trim()).toBe('9');
+    const calib = ['--calib', path.join(fixture('digits'), 'calib'), '--preprocess', path.join(fixture('digits'), 'preprocess.json')];
+    const cases = [
+      { args: ['--mode', 'int8-static', ...calib], need: "INT8 QDQ with per-channel weights needs opset 13: convert it first with `onnx-studio convert digits-opset9.onnx -o OUT --opset 13`." },
+      { args: ['--mode', 'int8-static', '--backend', 'ort-cpu', ...calib], need: 'needs opset 13' },
+      { args: ['--mode', 'int8-dynamic'], need: 'INT8 dynamic quantization (DynamicQuantizeLinear) needs opset 11: convert it first with `onnx-studio convert digits-opset9.onnx -o OUT --opset 11`.' },
+    ];
+    for (const c of cases) {
+      const out = path.join(dir, 'out.onnx');
+      const r = cli(['quantize', old, '-o', out, ...c.args]);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain("onnx-studio: 'digits-opset9.onnx' declares opset 9; ");
+      expect(r.stderr).toContain(c.need);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(existsSync(out)).toBe(false);
+    }
+    // FP16 needs no new operator: it still works on the old model.
+    const fp16 = cli(['quantize', old, '-o', path.join(dir, 'fp16.onnx'), '--mode', 'fp16']);
+    expect(fp16.code, fp16.stderr).toBe(0);
+  });
+
+  it('a rewrite ONNX Runtime cannot load is refused in one sentence instead of being written', () => {
+    // Dynamic quantization never runs the model, so an op the runtime lacks would only show when loading.
+    const dir = tempDir();
+    const file = path.join(dir, 'custom-op.onnx');
+    const weights = Array.from({ length: 18 }, (_, i) => (i % 5) - 2);
+    writeFileSync(
+      file,
+      encodeModel(
+        model(
+          {
+            node: [node('Conv', ['x', 'w'], ['c'], 'conv'), node('Mystery', ['c'], ['y'], 'mystery', { domain: 'com.example' })],
+            input: [tensorValue('x', [1, 1, 8, 8])],
+            output: [tensorValue('y', [1, 2, 6, 6])],
+            initializer: [floatTensor('w', [2, 1, 3, 3], weights)],
+          },
+          13,
+          { opsetImport: [{ domain: '', version: 13 }, { domain: 'com.example', version: 1 }] },
+        ),
+      ),
+    );
+    const out = path.join(dir, 'out.onnx');
+    const r = cli(['quantize', file, '-o', out, '--mode', 'int8-dynamic']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^onnx-studio: The int8-dynamic model made from this one does not load in ONNX Runtime \(.+\), so nothing was written; please report this with the model\.\n$/);
+    expect(readdirSync(dir)).toEqual(['custom-op.onnx']);
+  });
+});
