@@ -62,7 +62,8 @@ export function createPathScrubber(privateDirs: string[]): (value: unknown) => u
         })
       : text;
   const scrub = (value: unknown): unknown => {
-    if (typeof value === 'string') return scrubText(value);
+    // A data: URL (thumbnails, previews) is base64, where '/tmp' can occur by chance; it holds no path.
+    if (typeof value === 'string') return value.startsWith('data:') ? value : scrubText(value);
     if (Array.isArray(value)) return value.map(scrub);
     if (!isObject(value)) return value;
     const out: Record<string, unknown> = {};

@@ -59,7 +59,7 @@ describe('browser-mode server', () => {
     expect(models.value[0].path).toBeUndefined();
     const other = await call('openModel', { source: { kind: 'path', path: SHAPES } });
     expect(other.status).toBe(403);
-    expect(JSON.parse(other.body).error.message).toMatch(/uploading/);
+    expect(JSON.parse(other.body).error.message).toMatch(/upload the file/);
     const traversal = await raw(server.port, { path: '/../../etc/passwd', headers: auth });
     expect(traversal.status).toBe(404);
     const saveToPath = await call('startSaveModel', { docId: models.value[0].docId, target: { kind: 'path', path: '/tmp/x.onnx' } });
