@@ -14,7 +14,21 @@ export interface SaveOptions {
   sourceDir?: string;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /** Opens the files the save writes; tests pass one whose writes fail (a full disk). */
+  openForWriting?: (file: string) => Promise<fs.FileHandle>;
 }
+
+const openForWriting = (file: string) => fs.open(file, 'w');
+
+/** What a failed write means to the user, for the errors a disk gives. */
+const WRITE_FAILURES: Record<string, string> = {
+  ENOSPC: 'the disk is full; free some space and save again',
+  EDQUOT: 'your disk quota is used up; free some space and save again',
+  EACCES: 'you may not write in that folder; choose another one',
+  EPERM: 'you may not write in that folder; choose another one',
+  EROFS: 'that disk is read-only; choose another folder',
+  EIO: 'the disk reported a read/write error; check it and save again',
+};
 
 export interface SaveOutcome {
   bytesWritten: number;
@@ -68,7 +82,7 @@ async function copyExternalData(
   const sourceDir = opts.sourceDir;
   if (!sourceDir) throw new EngineError('BAD_ARGUMENT', 'This model keeps its weights in external data files that are not available here; open it from disk to save it.');
   const moved = new Map<TensorProto, TensorProto>();
-  const out = await fs.open(dataTmp, 'w');
+  const out = await (opts.openForWriting ?? openForWriting)(dataTmp);
   const block = new Uint8Array(COPY_BLOCK);
   let at = 0;
   try {
@@ -122,7 +136,7 @@ export async function saveModel(model: ModelProto, outPath: string, opts: SaveOp
     const toWrite = external.length > 0 ? await copyExternalData(model, external, dataTmp, dataName, opts, progress) : model;
     const chunks = encodeModelChunks(toWrite);
     for (const c of chunks) progress.total += c.length;
-    const fh = await fs.open(modelTmp, 'w');
+    const fh = await (opts.openForWriting ?? openForWriting)(modelTmp);
     try {
       await writeChunks(fh, chunks, opts, progress);
       await fh.sync();
@@ -137,6 +151,7 @@ export async function saveModel(model: ModelProto, outPath: string, opts: SaveOp
     await Promise.all([fs.rm(modelTmp, { force: true }), fs.rm(dataTmp, { force: true })]);
     if (e instanceof EngineError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new EngineError('IO_ERROR', `Cannot save '${outPath}' (${code ?? (e as Error).message}); the previous file is unchanged.`);
+    const reason = (code && WRITE_FAILURES[code]) ?? `writing failed (${code ?? (e as Error).message})`;
+    throw new EngineError('IO_ERROR', `Cannot save '${outPath}': ${reason}; nothing was written and the previous file is unchanged.`);
   }
 }

@@ -21,7 +21,11 @@ function recorder() {
   const waiters: { test: (e: EngineEvent) => boolean; resolve: (e: EngineEvent) => void }[] = [];
   const emit = (e: EngineEvent) => {
     events.push(e);
-    for (const w of [...waiters]) if (w.test(e)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(e));
+    for (const w of [...waiters]) {
+      if (!w.test(e)) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(e);
+    }
   };
   const next = (test: (e: EngineEvent) => boolean) => {
     const seen = events.find(test);
