@@ -1,4 +1,4 @@
-import { dispatch } from '../../shared/api/dispatch.js';
+import { clip, dispatch } from '../../shared/api/dispatch.js';
 import type { Reply } from '../../shared/api/errors.js';
 import type { EngineApi } from '../../shared/api/methods.js';
 import { createPathScrubber, findFilePath } from '../../shared/api/remote-rule.js';
@@ -9,7 +9,8 @@ export interface GuardedEngine extends EngineApi {
   privateDirs(): string[];
 }
 
-function refusal(where: string, tooDeep: boolean): Reply<never> {
+function refusal(path: string, tooDeep: boolean): Reply<never> {
+  const where = clip(path, 120);
   return {
     ok: false,
     error: tooDeep

@@ -57,16 +57,28 @@ function sendError(res: ServerResponse, status: number, code: ErrorCode, message
   sendJson(res, status, { ok: false, error: { code, message } } satisfies Reply<never>);
 }
 
+/**
+ * Reads the arguments of an API call. A body over the limit is read to its end and dropped rather than
+ * cut off, so the client gets the reply and its connection stays usable.
+ */
 async function readJson(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_JSON_BYTES) throw new RangeError('too large');
-    chunks.push(chunk as Buffer);
-  }
+  await new Promise<void>((resolve, reject) => {
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_JSON_BYTES) chunks.push(chunk);
+      else chunks.length = 0;
+    });
+    req.once('end', resolve);
+    req.once('error', reject);
+  });
+  if (size > MAX_JSON_BYTES) throw new RangeError('too large');
   const text = Buffer.concat(chunks).toString('utf8');
-  return text.trim() === '' ? {} : JSON.parse(text);
+  if (text.trim() === '') return {};
+  const args: unknown = JSON.parse(text);
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) throw new TypeError('not an object');
+  return args;
 }
 
 /** Keeps a browser-supplied file name harmless: its last component, in a conservative character set. */
@@ -216,8 +228,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       try {
         args = await readJson(req);
       } catch (e) {
-        const tooLarge = e instanceof RangeError;
-        return sendError(res, tooLarge ? 413 : 400, 'BAD_ARGUMENT', tooLarge ? 'The request body is larger than 1 MB.' : 'The request body is not valid JSON.');
+        if (e instanceof RangeError) return sendError(res, 413, 'BAD_ARGUMENT', 'The request body is larger than 1 MB.');
+        if (e instanceof TypeError) return sendError(res, 400, 'BAD_ARGUMENT', 'The request body must be a JSON object holding the arguments.');
+        return sendError(res, 400, 'BAD_ARGUMENT', 'The request body is not valid JSON.');
       }
       return callEngine(name, args, res);
     }
