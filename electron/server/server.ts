@@ -186,9 +186,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     sendJson(res, 200, { ok: true, value: { blobId, fileName: name, sizeBytes: size } });
   }
 
+  /** Downloads already handed out (their files are deleted once sent). */
+  const served = new Set<string>();
+
   async function download(id: string, res: ServerResponse): Promise<void> {
     const dir = path.join(downloadDir, id);
-    const files = ID.test(id) ? await fs.readdir(dir).catch(() => []) : [];
+    const files = ID.test(id) && !served.has(id) ? await fs.readdir(dir).catch(() => []) : [];
     if (files.length !== 1) {
       sendError(res, 404, 'NOT_FOUND', 'That download does not exist; save the model again.');
       return;
@@ -202,6 +205,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       'Content-Disposition': `attachment; filename="${files[0]!.replace(/"/g, '')}"`,
       'Cache-Control': 'no-store',
     });
+    // Served once, then gone: a download is the page's copy of a save, and the server keeps no pile of them.
+    served.add(id);
+    res.once('close', () => void fs.rm(dir, { recursive: true, force: true }));
     createReadStream(file).pipe(res);
   }
 

@@ -55,6 +55,21 @@ describe('browser mode: upload limits', () => {
     await call('closeModel', { docId: await openBlob(blobId(fits)) });
   });
 
+  it('serves a download once and then deletes it', async () => {
+    const up = await upload(readFileSync(DIGITS));
+    const docId = await openBlob(blobId(up));
+    const job = await client.waitForJob((await client.startSaveModel({ docId, target: { kind: 'download' } })).jobId);
+    const { downloadId } = job.result as { downloadId: string };
+    const get = () => rawRequest(server.port, { path: `/api/download/${downloadId}`, headers: auth });
+    const first = await get();
+    expect(first.status).toBe(200);
+    expect(Number(first.headers['content-length'])).toBe(DIGITS_BYTES);
+    const second = await get();
+    expect(second.status).toBe(404);
+    expect(JSON.parse(second.body).error.message).toBe('That download does not exist; save the model again.');
+    await call('closeModel', { docId });
+  });
+
   it('bounds the bytes held at once, and gives an upload\'s share back when its model closes', async () => {
     const bytes = readFileSync(DIGITS);
     const first = await upload(bytes);
