@@ -54,6 +54,23 @@ async function checkTarget(outPath: string, overwrite: boolean): Promise<void> {
   }
 }
 
+/** Temporary files this process is writing now; any other '<name>.tmp-…' beside a target is left from a killed save. */
+const writingNow = new Set<string>();
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A save killed outright (power cut, SIGKILL) leaves its temporary files; the next save of the same file removes them. */
+async function removeLeftovers(outPath: string): Promise<void> {
+  const leftover = new RegExp(`^${escapeRegExp(path.basename(outPath))}(?:\\.data)?\\.tmp-[0-9a-f]{12}$`);
+  const dir = path.dirname(outPath);
+  for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+    const file = path.join(dir, name);
+    if (leftover.test(name) && !writingNow.has(file)) await fs.rm(file, { force: true });
+  }
+}
+
 /** Writes chunks to an open file, reporting progress and stopping between chunks when cancelled. */
 async function writeChunks(fh: fs.FileHandle, chunks: Uint8Array[], opts: SaveOptions, offset: { done: number; total: number }): Promise<void> {
   for (let i = 0; i < chunks.length; ) {
@@ -123,6 +140,7 @@ async function copyExternalData(
  */
 export async function saveModel(model: ModelProto, outPath: string, opts: SaveOptions): Promise<SaveOutcome> {
   await checkTarget(outPath, opts.overwrite);
+  await removeLeftovers(outPath);
   const suffix = `.tmp-${randomBytes(6).toString('hex')}`;
   const modelTmp = outPath + suffix;
   const external: TensorProto[] = [];
@@ -132,6 +150,7 @@ export async function saveModel(model: ModelProto, outPath: string, opts: SaveOp
   const dataTmp = dataPath + suffix;
   const progress = { done: 0, total: 0 };
   for (const t of external) progress.total += externalLength(t, externalDataRef(t));
+  writingNow.add(modelTmp).add(dataTmp);
   try {
     const toWrite = external.length > 0 ? await copyExternalData(model, external, dataTmp, dataName, opts, progress) : model;
     const chunks = encodeModelChunks(toWrite);
@@ -153,5 +172,8 @@ export async function saveModel(model: ModelProto, outPath: string, opts: SaveOp
     const code = (e as NodeJS.ErrnoException).code;
     const reason = (code && WRITE_FAILURES[code]) ?? `writing failed (${code ?? (e as Error).message})`;
     throw new EngineError('IO_ERROR', `Cannot save '${outPath}': ${reason}; nothing was written and the previous file is unchanged.`);
+  } finally {
+    writingNow.delete(modelTmp);
+    writingNow.delete(dataTmp);
   }
 }

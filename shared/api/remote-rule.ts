@@ -53,7 +53,8 @@ function escapeRegExp(s: string): string {
  */
 export function createPathScrubber(privateDirs: string[]): (value: unknown) => unknown {
   const dirs = [...new Set(privateDirs.filter((d) => d.length > 1).map((d) => d.replace(/[\\/]+$/, '')))].sort((a, b) => b.length - a.length);
-  const pattern = dirs.length > 0 ? new RegExp(`(?:${dirs.map(escapeRegExp).join('|')})(?:[\\\\/][^\\s'"\`\\\\/)]*)*`, 'g') : undefined;
+  // A folder counts only where a path starts and as whole components: '/tmp/x', not '/tmpfoo' or 'a.com/tmp/x'.
+  const pattern = dirs.length > 0 ? new RegExp(`(?<![\\w.\\-/\\\\])(?:${dirs.map(escapeRegExp).join('|')})(?=$|[\\\\/\\s'"\`),;:])(?:[\\\\/][^\\s'"\`\\\\/),;:]*)*`, 'g') : undefined;
   const scrubText = (text: string): string =>
     pattern
       ? text.replace(pattern, (match) => {

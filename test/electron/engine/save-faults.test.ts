@@ -85,6 +85,12 @@ describe('saving under faults', () => {
       // Only the temporary files of killed saves can be left, never under the target's name.
       for (const name of readdirSync(dir)) expect(['model.onnx', 'complete.onnx'].includes(name) || /^(model|complete)\.onnx\.tmp-[0-9a-f]{12}$/.test(name), name).toBe(true);
     }
+    expect(readdirSync(dir).length).toBeGreaterThan(2);
+    // The next save of the same file clears what the killed ones left.
+    const after = await saveInChild(target);
+    expect(after.finished).toBe(true);
+    expect(sha(readFileSync(target))).toBe(full.expected);
+    expect(readdirSync(dir).sort()).toEqual(['complete.onnx', 'model.onnx']);
   });
 
   it('a full disk gets one sentence and leaves nothing behind', async () => {
