@@ -62,6 +62,13 @@ export function createPathScrubber(privateDirs: string[]): (value: unknown) => u
           return parts.length > 0 ? parts[parts.length - 1]! : '';
         })
       : text;
+  // Most replies name no path at all; one look at their JSON text finds those and spares the walk.
+  const jsonDirs = dirs.map((d) => JSON.stringify(d).slice(1, -1));
+  const keyedAbsolute = new RegExp(`"(?:${[...FILE_KEYS].join('|')})":"(?:/|\\\\|[A-Za-z]:|file:)`, 'i');
+  const mayHoldPaths = (value: unknown): boolean => {
+    const text = JSON.stringify(value);
+    return text !== undefined && (keyedAbsolute.test(text) || jsonDirs.some((d) => text.includes(d)));
+  };
   const scrub = (value: unknown): unknown => {
     // A data: URL (thumbnails, previews) is base64, where '/tmp' can occur by chance; it holds no path.
     if (typeof value === 'string') return value.startsWith('data:') ? value : scrubText(value);
@@ -74,5 +81,5 @@ export function createPathScrubber(privateDirs: string[]): (value: unknown) => u
     }
     return out;
   };
-  return scrub;
+  return (value) => (mayHoldPaths(value) ? scrub(value) : value);
 }
