@@ -21,6 +21,16 @@ describe('bounded caches', () => {
     expect(() => new LruMap(0)).toThrow(RangeError);
   });
 
+  it('keeps the 64 most recently used datasets open and says how to get an evicted one back', async () => {
+    const client = createEngineClient(inProcessTransport(new Engine({ mode: 'cli' })));
+    const folder = path.join(fixture('digits'), 'calib');
+    const ids: string[] = [];
+    for (let i = 0; i < 66; i++) ids.push((await client.openDataset({ source: { kind: 'path', path: folder } })).datasetId);
+    const spec = { input: 'image', size: [28, 28] as [number, number], color: 'gray' as const, layout: 'NCHW' as const, scale: 1 / 255, mean: [0], std: [1] };
+    await expect(client.previewPreprocess({ datasetId: ids[0]!, spec })).rejects.toMatchObject({ code: 'NOT_FOUND', message: `There is no open dataset '${ids[0]}'; choose the folder again.` });
+    expect((await client.previewPreprocess({ datasetId: ids[2]!, spec })).file).toMatch(/\.png$/);
+  });
+
   it('the calibration cache reuses recent calibrations and forgets the least recently used', async () => {
     const client = createEngineClient(inProcessTransport(new Engine({ mode: 'cli' })));
     const doc = await client.openModel({ source: { kind: 'path', path: DIGITS } });

@@ -60,6 +60,16 @@ describe('jobs run at most N at once, the rest queued', () => {
     expect(thirdRan).toBe(false);
   });
 
+  it('forgets the oldest finished jobs past 200, so their results do not pile up', async () => {
+    const rec = recorder();
+    const jobs = new JobManager(rec.emit, 2);
+    const ids = Array.from({ length: 201 }, (_, i) => jobs.start('tiny', async () => i));
+    await Promise.all(ids.map((id) => rec.done(id)));
+    expect(() => jobs.get(ids[0]!)).toThrow(/There is no job/);
+    expect(jobs.get(ids[1]!).result).toBe(1);
+    expect(jobs.get(ids[200]!).result).toBe(200);
+  });
+
   it('starts a job that a running job starts at once, since it is part of its parent\'s work', async () => {
     const rec = recorder();
     const jobs = new JobManager(rec.emit, 1);
