@@ -77,6 +77,26 @@ describe('the remote rule, enforced in the engine', () => {
     }
   });
 
+  it('a remote job that waited in the queue still runs as its remote caller', async () => {
+    const engine = new Engine({ mode: 'browser', maxRunningJobs: 1 });
+    const local = createEngineClient(inProcessTransport(engine));
+    const remote = inProcessTransport(engine, { remote: true });
+    const doc = await local.openModel({ source: { kind: 'path', path: DIGITS } });
+    const before = await local.getTensorStats({ docId: doc.docId, graphPath: 'main', name: 'fc.bias' });
+    const npy = path.join(tempDir(), 'secret.npy');
+    writeFileSync(npy, float32Npy([10], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
+    await local.updateRecipeSteps({ docId: doc.docId, steps: [{ id: 'edit-1', kind: 'edit', model: 'input', commands: [{ command: 'replaceInitializer', params: { graphPath: 'main', name: 'fc.bias', dataType: 1, dims: [], file: { kind: 'path', path: npy } } }] }] });
+    // A local job holds the only slot, so the remote replay waits; it starts when the local job ends, from the local job's code.
+    const busy = await local.startProfile({ docId: doc.docId, runs: 5, warmup: 0 });
+    const started = (await remote.request('startRunRecipe', { docId: doc.docId })) as Reply<{ jobId: string }>;
+    const jobId = started.ok ? started.value.jobId : '';
+    expect((await local.getJob({ jobId })).progress.phase).toBe('queued');
+    expect((await local.waitForJob(busy.jobId)).status).toBe('succeeded');
+    const job = await local.waitForJob(jobId);
+    expect(job.error?.code).toBe('FORBIDDEN');
+    for (const m of await local.listModels({})) expect((await local.getTensorStats({ docId: m.docId, graphPath: 'main', name: 'fc.bias' })).first).toEqual(before.first);
+  });
+
   it('strips the machine paths from replies to remote calls, recipes included', async () => {
     const { local, remote } = engines();
     const doc = await local.openModel({ source: { kind: 'path', path: DIGITS } });
