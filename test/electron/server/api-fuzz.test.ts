@@ -9,10 +9,10 @@ import { DIGITS } from '../../helpers/paths.js';
 const PER_METHOD = 200;
 const CONCURRENCY = 4;
 /**
- * The storm stops here on a machine too loaded to finish it (about 20 s on two shared cores), so the
+ * The storm stops here on a machine too loaded to finish it (it takes about 20 s on two shared cores), so the
  * test stays under a minute; each method must still have had this many calls.
  */
-const BUDGET_MS = 35_000;
+const BUDGET_MS = 25_000;
 const MIN_PER_METHOD = 40;
 
 type Rng = () => number;
