@@ -58,7 +58,7 @@ export interface AppInfo {
   mode: 'desktop' | 'browser' | 'cli';
 }
 
-export type SaveTarget = { kind: 'path'; path: string; overwrite?: boolean } | { kind: 'download' };
+export type SaveTarget = { kind: 'path'; path: string; overwrite?: boolean; overwriteChanged?: boolean } | { kind: 'download' };
 
 export interface SaveResult {
   bytesWritten: number;

@@ -18,7 +18,13 @@ const modelSource = z.discriminatedUnion('kind', [
 ]);
 
 const saveTarget = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('path'), path: z.string().min(1).max(4096), overwrite: z.boolean().optional() }),
+  z.object({
+    kind: z.literal('path'),
+    path: z.string().min(1).max(4096),
+    overwrite: z.boolean().optional(),
+    /** Confirms saving over the opened file although another program changed it since it was opened. */
+    overwriteChanged: z.boolean().optional(),
+  }),
   z.object({ kind: z.literal('download') }),
 ]);
 

@@ -100,14 +100,23 @@ export type ExportStep = (done: number, total: number, phase: string) => void;
 
 const STEPS = 5;
 
-export async function exportBundle(engine: EngineClient, request: ExportRequest, step: ExportStep = () => undefined): Promise<ExportResult> {
+/**
+ * What the export needs from the engine: its API for quantization, and a way to write a document to a
+ * file the export chose itself (inside its own temporary folder), which no caller's path reaches.
+ */
+export interface ExportEngine {
+  readonly client: EngineClient;
+  writeDocument(docId: string, file: string): Promise<void>;
+}
+
+export async function exportBundle(access: ExportEngine, request: ExportRequest, step: ExportStep = () => undefined): Promise<ExportResult> {
   const dir = path.resolve(request.dir);
   const existing = await fs.readdir(dir).catch(() => null);
   if (existing && existing.length > 0 && !request.force) throw new EngineError('ALREADY_EXISTS', `'${dir}' exists and is not empty; choose another folder or pass --force to replace it.`);
   await fs.mkdir(path.dirname(dir), { recursive: true });
   const work = await fs.mkdtemp(path.join(path.dirname(dir), `.${path.basename(dir)}.partial-`));
   try {
-    const result = await buildBundle(engine, request, work, dir, step);
+    const result = await buildBundle(access, request, work, dir, step);
     if (existing) await fs.rm(dir, { recursive: true, force: true });
     await fs.rename(work, dir);
     return result;
@@ -118,14 +127,14 @@ export async function exportBundle(engine: EngineClient, request: ExportRequest,
   }
 }
 
-async function buildBundle(engine: EngineClient, request: ExportRequest, work: string, dir: string, step: ExportStep): Promise<ExportResult> {
+async function buildBundle(access: ExportEngine, request: ExportRequest, work: string, dir: string, step: ExportStep): Promise<ExportResult> {
+  const engine = access.client;
   const files: BundleFile[] = [];
   step(0, STEPS, 'writing the source model');
   const scratch = path.join(work, '.scratch');
   await fs.mkdir(scratch);
   const sourceFile = path.join(scratch, 'source.onnx');
-  const saved = await engine.waitForJob((await engine.startSaveModel({ docId: request.docId, target: { kind: 'path', path: sourceFile, overwrite: true } })).jobId);
-  if (saved.status !== 'succeeded') throw new EngineError('IO_ERROR', saved.error?.message ?? 'The model could not be written for the bundle.');
+  await access.writeDocument(request.docId, sourceFile);
   const source = (await readModelFile(sourceFile)).model;
 
   // 1. The model at the asked precision.
@@ -148,11 +157,10 @@ async function buildBundle(engine: EngineClient, request: ExportRequest, work: s
           datasetId: request.calibDatasetId,
           ...(request.spec ? { spec: request.spec } : {}),
           ...(request.floatNodes?.length ? { excludeNodes: [...request.floatNodes] } : {}),
-          output: { path: qdqFile, overwrite: true },
         })
       ).jobId,
     );
-    await engine.closeModel({ docId: q.docId }).catch(() => undefined);
+    await access.writeDocument(q.docId, qdqFile).finally(() => engine.closeModel({ docId: q.docId }).catch(() => undefined));
     const qdq = (await readModelFile(qdqFile)).model;
     if (implicitInt8) {
       // TensorRT's implicit INT8: the FP32 model plus the activation scales our calibration found.
@@ -165,8 +173,8 @@ async function buildBundle(engine: EngineClient, request: ExportRequest, work: s
     }
   } else if (request.precision === 'fp16') {
     const fp16File = path.join(scratch, 'fp16.onnx');
-    const q = await waitQuantized(engine, (await engine.startQuantize({ docId: request.docId, mode: 'fp16', keepIOTypes: true, output: { path: fp16File, overwrite: true } })).jobId);
-    await engine.closeModel({ docId: q.docId }).catch(() => undefined);
+    const q = await waitQuantized(engine, (await engine.startQuantize({ docId: request.docId, mode: 'fp16', keepIOTypes: true })).jobId);
+    await access.writeDocument(q.docId, fp16File).finally(() => engine.closeModel({ docId: q.docId }).catch(() => undefined));
     chosenFile = fp16File;
   }
   const unbakedFile = chosenFile;

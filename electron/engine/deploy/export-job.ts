@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { zipSync } from 'fflate';
-import type { EngineClient } from '../../../shared/api/client.js';
 import { EngineError } from '../../../shared/api/errors.js';
 import type { MethodArgs } from '../../../shared/api/methods.js';
 import { parseShapeRange, type ShapeRange } from '../../../shared/deploy/shape-ranges.js';
 import type { ExportResult } from '../../../shared/deploy/export-types.js';
 import type { JobContext } from '../jobs.js';
-import { exportBundle } from './export-bundle.js';
+import { exportBundle, type ExportEngine } from './export-bundle.js';
+import { assertLocalFileAccess } from '../call-context.js';
 
 /** Every file below a folder, as zip entries named relative to it (Unix modes kept for build-engine.sh). */
 async function zipFolder(dir: string): Promise<Uint8Array> {
@@ -26,7 +26,7 @@ async function zipFolder(dir: string): Promise<Uint8Array> {
  * The export job: a bundle written where the user asked (desktop, CLI), or, in browser mode, built in
  * the engine's download area and packed as one .zip the page downloads (paths never cross HTTP).
  */
-export async function runExport(self: EngineClient, args: MethodArgs<'startExport'>, downloadDir: string | undefined, ctx: JobContext): Promise<ExportResult> {
+export async function runExport(self: ExportEngine, args: MethodArgs<'startExport'>, downloadDir: string | undefined, ctx: JobContext): Promise<ExportResult> {
   const shapes = new Map<string, ShapeRange>(Object.entries(args.shapes ?? {}).map(([k, r]) => [k, { min: r.min, opt: r.opt, max: r.max }]));
   for (const [name, r] of shapes) parseShapeRange(`${name}=${r.min.join('x')}:${r.opt.join('x')}:${r.max.join('x')}`);
   const name = args.name ?? 'model';
@@ -49,7 +49,10 @@ export async function runExport(self: EngineClient, args: MethodArgs<'startExpor
     ctx.checkCancelled();
     ctx.progress(done, total, phase);
   };
-  if (args.output.kind === 'path') return exportBundle(self, { ...request, dir: args.output.path, force: args.output.overwrite === true }, step);
+  if (args.output.kind === 'path') {
+    assertLocalFileAccess('an export folder');
+    return exportBundle(self, { ...request, dir: args.output.path, force: args.output.overwrite === true }, step);
+  }
   if (!downloadDir) throw new EngineError('BAD_ARGUMENT', 'Exporting as a download is only available in browser mode; give a folder instead.');
   const downloadId = randomUUID();
   const work = path.join(downloadDir, `${downloadId}.bundle`);

@@ -13,6 +13,7 @@ import { checkExternalData } from '../external-data-io.js';
 import { decodeModelBytes } from '../model-reader.js';
 import { opRegistry } from '../op-metadata.js';
 import { checkBatchIndependence } from './batch-check.js';
+import { assertLocalFileAccess } from '../call-context.js';
 
 const NPY_TYPES: Record<string, number> = { float32: 1, uint8: 2, int32: 6, int64: 7, bool: 9, float64: 11 };
 
@@ -33,6 +34,7 @@ export class EditService {
   /** A .npy file's contents as replaceInitializer parameters. */
   private async npyParams(params: Record<string, unknown>): Promise<Record<string, unknown>> {
     const file = params.file as { kind: 'path'; path: string } | { kind: 'blob'; blobId: string };
+    if (file.kind === 'path') assertLocalFileAccess('a tensor file path');
     const path = file.kind === 'path' ? file.path : await this.resolveBlob(file.blobId);
     let array;
     try {

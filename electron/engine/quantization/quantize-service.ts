@@ -29,14 +29,17 @@ import { validateModel } from '../../../shared/graph/validate.js';
 import { quantize, quantPresets, quantRules, staticPlan, type CalibrationCache, type QuantizeOutcome } from './quantize-run.js';
 import { quantizeToAccuracy } from './accuracy-aware.js';
 import type { RecipeRecorder } from '../recipes/recipe-recorder.js';
+import { LruMap } from '../lru-map.js';
 
 const BLOB_ID = /^[a-f0-9-]{36}$/;
 const SUFFIX = { fp16: 'fp16', 'int8-dynamic': 'int8-dynamic', 'int8-static': 'int8' } as const;
 
 /** Quantization and its datasets, for the engine: folders listed once, calibration reused across methods. */
 export class QuantizeService {
-  private readonly datasets = new Map<string, Dataset>();
-  private readonly calibrationCache: CalibrationCache = new Map();
+  // Bounded, least recently used first out: an engine that runs for days must not keep every folder
+  // listing and every calibration (activation statistics of every calibrated tensor) it ever made.
+  private readonly datasets = new LruMap<string, Dataset>(64);
+  private readonly calibrationCache: CalibrationCache = new LruMap(4);
   private workDir: Promise<string> | undefined;
 
   constructor(
