@@ -13,6 +13,7 @@ import { formatRun, recipeReportHtml } from './run-report.js';
 import type { ProfileResult } from '../../shared/profile/profile-types.js';
 import { chromeTrace } from '../../shared/profile/profile-export.js';
 import { UsageError } from './usage-error.js';
+import { CONVERT_HELP, convertCommand } from './convert-command.js';
 
 const HELP = `Usage: onnx-studio <command> [options]
 
@@ -39,6 +40,7 @@ Commands:
                                          set input/output dims (a number, or a symbol such as batch:
                                          constants that fixed the old size are rewritten or the edit is
                                          refused, naming them) and save atomically; no options = re-save
+${CONVERT_HELP}
   serve [MODEL] [--port N] [--no-open]   the app in your browser; prints "Listening on <url>" first
 
 Every command takes --json for machine-readable output. Exit codes: 0 ok, 1 bad input, 2 usage error,
@@ -436,7 +438,7 @@ async function run(argv: string[], io: Io): Promise<void> {
   if (report.failures.length > 0) throw new ThresholdFailure(`${report.failures.length} compare threshold${report.failures.length === 1 ? '' : 's'} failed: ${report.failures.join('; ')}`);
 }
 
-const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<void>> = { inspect, analyze, profile, quantize: quantizeCommand, compare, run, backends, edit, serve };
+const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<void>> = { inspect, analyze, profile, quantize: quantizeCommand, compare, run, backends, edit, serve, convert: async (argv, io) => void (await convertCommand(argv, io)) };
 
 /** Runs one command line; returns the exit code. Never lets a stack trace reach the user. */
 export async function runCli(argv: string[], io: Io): Promise<number> {
