@@ -1,6 +1,7 @@
 import { inferShapes } from '../analysis/shape-inference.js';
 import type { ValueFacts } from '../analysis/inference-types.js';
-import { normalizeDomain, type OpRegistry } from '../graph/op-registry.js';
+import { normalizeDomain, type OpRegistry, type OpVersionSchema } from '../graph/op-registry.js';
+import { dataTypeInfo } from '../onnx/data-types.js';
 import { shapeOf } from '../model/tensor-info.js';
 import type { AttributeProto, GraphProto, ModelProto, NodeProto, TensorProto } from '../onnx/types.js';
 import { nodeLabel, type Adapter, type AdapterContext } from './adapter.js';
@@ -88,6 +89,7 @@ class Step {
     readonly to: number,
     private readonly names: Set<string>,
     private readonly origin: WeakMap<NodeProto, NodeProto>,
+    private readonly created: Set<string>,
   ) {
     const up = to > from;
     this.adapters = (up ? UP.get(to) : DOWN.get(from)) ?? new Map<string, Adapter[]>();
@@ -187,6 +189,7 @@ class Step {
       elemType: (name) => scope.facts().get(name)?.elemType,
       addConstant: (base, tensor) => {
         const name = this.fresh(base);
+        this.created.add(name);
         pending.push({ name: this.fresh(`${name}_constant`), opType: 'Constant', input: [], output: [name], attribute: [{ name: 'value', type: 4, t: { ...tensor, name } }] });
         scope.constants.set(name, tensor);
         return name;
@@ -199,11 +202,11 @@ class Step {
   }
 }
 
-/** Drops Constant nodes and initializers the conversion left unread (those that were read before it). */
-function dropOrphans(graph: GraphProto, readBefore: ReadonlySet<string>): GraphProto {
+/** Drops Constant nodes and initializers the conversion left unread (those read before it, or that it made itself). */
+function dropOrphans(graph: GraphProto, readBefore: ReadonlySet<string>, created: ReadonlySet<string>): GraphProto {
   const uses = new Set<string>();
   collectUses(graph, uses);
-  const dead = (name: string | undefined) => !!name && readBefore.has(name) && !uses.has(name);
+  const dead = (name: string | undefined) => !!name && (readBefore.has(name) || created.has(name)) && !uses.has(name);
   const inputs = new Set((graph.input ?? []).map((v) => v.name));
   const node = (graph.node ?? []).filter((n) => !(n.opType === 'Constant' && normalizeDomain(n.domain) === '' && (n.output ?? []).every(dead)));
   const initializer = (graph.initializer ?? []).filter((t) => inputs.has(t.name) || !dead(t.name));
@@ -228,11 +231,39 @@ function refuseMissingOps(graph: GraphProto | undefined, target: number, registr
   }
 }
 
+/** ONNX's names for element types in type constraints ('tensor(float)'). */
+function onnxTypeName(elemType: number): string | undefined {
+  const name = dataTypeInfo(elemType)?.name;
+  return name === 'float32' ? 'float' : name === 'float64' ? 'double' : name;
+}
+
+/** Element types known before conversion (conversion keeps every existing value's type). */
+function knownTypes(model: ModelProto): Map<string, number> {
+  const types = new Map<string, number>();
+  for (const [name, f] of inferShapes(model).facts) types.set(name, f.elemType);
+  return types;
+}
+
+/** Older opsets accept fewer element types (Clip took only floats before 12): refuse an input type the target lacks. */
+function refuseUnsupportedTypes(node: NodeProto, schema: OpVersionSchema, target: number, types: ReadonlyMap<string, number>): void {
+  (node.input ?? []).forEach((name, i) => {
+    const elemType = name ? types.get(name) : undefined;
+    const last = schema.inputs.at(-1);
+    const param = schema.inputs[i] ?? (last?.option === 'variadic' ? last : undefined);
+    if (elemType === undefined || !param) return;
+    const constraint = schema.typeConstraints.find((c) => c.name === param.typeStr);
+    const typeName = onnxTypeName(elemType);
+    if (!constraint || !typeName || constraint.allowed.some((a) => a.includes(`(${typeName})`))) return;
+    if (!constraint.allowed.every((a) => a.startsWith('tensor('))) return;
+    throw new ConvertError(`Cannot convert to opset ${target}: ${nodeLabel(node)} takes '${name}' as ${typeName}, which ${node.opType ?? ''} at opset ${target} does not accept (it takes ${constraint.allowed.join(', ')}).`);
+  });
+}
+
 /**
  * After conversion every node must fit its schema at the target: an attribute the schema does not define
  * or more inputs than it takes means an adapter is missing, and the result would not load.
  */
-function refuseUnfitNodes(graph: GraphProto | undefined, target: number, registry: OpRegistry): void {
+function refuseUnfitNodes(graph: GraphProto | undefined, target: number, registry: OpRegistry, types: ReadonlyMap<string, number>): void {
   for (const node of graph?.node ?? []) {
     if (normalizeDomain(node.domain) === '') {
       const found = registry.lookup('', node.opType ?? '', target);
@@ -242,11 +273,12 @@ function refuseUnfitNodes(graph: GraphProto | undefined, target: number, registr
         if (extra) throw new ConvertError(`Cannot convert to opset ${target}: ${nodeLabel(node)} has the attribute '${extra.name ?? ''}', which ${node.opType ?? ''} at opset ${target} does not define; remove it first if it is not needed.`);
         const inputs = (node.input ?? []).length;
         if (inputs > found.schema.maxInputs) throw new ConvertError(`Cannot convert to opset ${target}: ${nodeLabel(node)} has ${inputs} inputs, but ${node.opType ?? ''} at opset ${target} takes at most ${found.schema.maxInputs}.`);
+        refuseUnsupportedTypes(node, found.schema, target, types);
       }
     }
     for (const a of node.attribute ?? []) {
-      refuseUnfitNodes(a.g, target, registry);
-      for (const g of a.graphs ?? []) refuseUnfitNodes(g, target, registry);
+      refuseUnfitNodes(a.g, target, registry, types);
+      for (const g of a.graphs ?? []) refuseUnfitNodes(g, target, registry, types);
     }
   }
 }
@@ -271,11 +303,12 @@ export function convertOpset(model: ModelProto, target: number, options: Convert
   const readBefore = new Set<string>();
   collectUses(model.graph, readBefore);
   const origin = new WeakMap<NodeProto, NodeProto>();
+  const created = new Set<string>();
   const touched = new Map<NodeProto, true>();
   let current = model;
   const step = target > before ? 1 : -1;
   for (let v = before; v !== target; v += step) {
-    const s = new Step(current, v, v + step, names, origin);
+    const s = new Step(current, v, v + step, names, origin, created);
     const graph = s.rewriteGraph(current.graph!, undefined);
     for (const root of s.converted.keys()) touched.set(root, true);
     current = {
@@ -284,8 +317,8 @@ export function convertOpset(model: ModelProto, target: number, options: Convert
       opsetImport: (current.opsetImport ?? []).map((o) => (normalizeDomain(o.domain) === '' ? { ...o, version: v + step } : o)),
     };
   }
-  current = { ...current, graph: dropOrphans(current.graph!, readBefore), irVersion: irVersionFor(current, target, target > before) };
-  if (options.registry) refuseUnfitNodes(current.graph, target, options.registry);
+  current = { ...current, graph: dropOrphans(current.graph!, readBefore, created), irVersion: irVersionFor(current, target, target > before) };
+  if (options.registry) refuseUnfitNodes(current.graph, target, options.registry, knownTypes(model));
   const counts = new Map<string, number>();
   for (const root of touched.keys()) counts.set(root.opType ?? '', (counts.get(root.opType ?? '') ?? 0) + 1);
   return {

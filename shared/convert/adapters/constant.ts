@@ -1,8 +1,19 @@
 import type { OpChange } from '../adapter.js';
 import { constantOfNode } from '../constant-node.js';
 
-/** Constant-11 added sparse_value; -12 the value_float/_floats/_int/_ints/_string(s) shortcuts. */
+const FLOAT_TYPES = [1, 10, 11];
+
+/** Constant-9 took every element type (before: floats only); -11 added sparse_value; -12 the value_float/_floats/_int/_ints/_string(s) shortcuts. */
 export const CONSTANT_CHANGES: OpChange[] = [
+  {
+    ops: ['Constant'],
+    version: 9,
+    down(node, ctx) {
+      const t = constantOfNode(node);
+      if (t && !FLOAT_TYPES.includes(t.dataType ?? 0)) ctx.refuse(node, 'holds a non-float tensor, which Constant before opset 9 cannot');
+      return [node];
+    },
+  },
   {
     ops: ['Constant'],
     version: 11,

@@ -22,6 +22,8 @@ export const DROPOUT_CHANGES: OpChange[] = [
     ops: ['Dropout'],
     version: 12,
     up(node, ctx) {
+      // ONNX Runtime's Dropout-10/11 and -12 disagree on the inference-mode mask, so only the data output converts.
+      if ((node.output?.[1] ?? '') !== '') ctx.refuse(node, 'outputs a mask, whose inference-mode value differs between Dropout-10 and Dropout-12 in ONNX Runtime; remove the mask output first');
       const ratio = floatAttr(node, 'ratio');
       const out = withoutAttrs(node, 'ratio', 'is_test');
       if (ratio === undefined) return [out];
@@ -29,6 +31,7 @@ export const DROPOUT_CHANGES: OpChange[] = [
       return [{ ...out, input: [input, tensorConstant(ctx, node, 'ratio', floatTensor([ratio], 1, []))] }];
     },
     down(node, ctx) {
+      if ((node.output?.[1] ?? '') !== '') ctx.refuse(node, 'outputs a mask, whose inference-mode value differs between Dropout-12 and older versions in ONNX Runtime; remove the mask output first');
       if (hasInput(node, 2)) {
         const t = ctx.constant(node.input![2]!);
         const training = t ? intValues(t) : undefined;
