@@ -90,6 +90,7 @@ class Step {
     private readonly names: Set<string>,
     private readonly origin: WeakMap<NodeProto, NodeProto>,
     private readonly created: Set<string>,
+    private readonly mainFacts: () => Map<string, ValueFacts>,
   ) {
     const up = to > from;
     this.adapters = (up ? UP.get(to) : DOWN.get(from)) ?? new Map<string, Adapter[]>();
@@ -116,7 +117,7 @@ class Step {
       facts: () => {
         if (!facts) {
           const outerFacts = outer?.facts() ?? new Map<string, ValueFacts>();
-          facts = graph === this.model.graph ? inferShapes(this.model).facts : inferShapes(this.model, {}, graph, outerFacts).facts;
+          facts = graph === this.model.graph ? new Map(this.mainFacts()) : inferShapes(this.model, {}, graph, outerFacts).facts;
           for (const v of [...(graph.input ?? []), ...(graph.output ?? []), ...(graph.valueInfo ?? [])]) {
             const elemType = v.type?.tensorType?.elemType;
             if (v.name && !facts.has(v.name) && elemType !== undefined) facts.set(v.name, { elemType, shape: shapeOf(v.type) });
@@ -238,9 +239,9 @@ function onnxTypeName(elemType: number): string | undefined {
 }
 
 /** Element types known before conversion (conversion keeps every existing value's type). */
-function knownTypes(model: ModelProto): Map<string, number> {
+function knownTypes(facts: ReadonlyMap<string, ValueFacts>): Map<string, number> {
   const types = new Map<string, number>();
-  for (const [name, f] of inferShapes(model).facts) types.set(name, f.elemType);
+  for (const [name, f] of facts) types.set(name, f.elemType);
   return types;
 }
 
@@ -296,7 +297,9 @@ export function convertOpset(model: ModelProto, target: number, options: Convert
   if (before < MIN_OPSET || before > MAX_OPSET) throw new ConvertError(`The model is at opset ${before}, outside what the converter handles (${MIN_OPSET} to ${MAX_OPSET}); convert it with another tool first.`);
   if (!model.graph) throw new ConvertError('The model has no graph to convert.');
   if (before === target) return { model, opsetBefore: before, opsetAfter: target, converted: [] };
-  if (options.registry && target < before) refuseMissingOps(model.graph, target, options.registry);
+  // The generated op metadata stops at some opset; past it, a lookup would answer with older schemas.
+  const registry = options.registry && target <= (options.registry.data.maxOpset[''] ?? 0) ? options.registry : undefined;
+  if (registry && target < before) refuseMissingOps(model.graph, target, registry);
 
   const names = new Set<string>();
   collectNames(model.graph, names);
@@ -304,11 +307,15 @@ export function convertOpset(model: ModelProto, target: number, options: Convert
   collectUses(model.graph, readBefore);
   const origin = new WeakMap<NodeProto, NodeProto>();
   const created = new Set<string>();
+  // Shapes and types of existing values do not change with the opset, and inference folds the original
+  // best (it is the form the exporter wrote), so the main graph is inferred once, before any step.
+  let mainFacts: Map<string, ValueFacts> | undefined;
+  const originalFacts = () => (mainFacts ??= inferShapes(model).facts);
   const touched = new Map<NodeProto, true>();
   let current = model;
   const step = target > before ? 1 : -1;
   for (let v = before; v !== target; v += step) {
-    const s = new Step(current, v, v + step, names, origin, created);
+    const s = new Step(current, v, v + step, names, origin, created, originalFacts);
     const graph = s.rewriteGraph(current.graph!, undefined);
     for (const root of s.converted.keys()) touched.set(root, true);
     current = {
@@ -318,7 +325,7 @@ export function convertOpset(model: ModelProto, target: number, options: Convert
     };
   }
   current = { ...current, graph: dropOrphans(current.graph!, readBefore, created), irVersion: irVersionFor(current, target, target > before) };
-  if (options.registry) refuseUnfitNodes(current.graph, target, options.registry, knownTypes(model));
+  if (registry) refuseUnfitNodes(current.graph, target, registry, knownTypes(originalFacts()));
   const counts = new Map<string, number>();
   for (const root of touched.keys()) counts.set(root.opType ?? '', (counts.get(root.opType ?? '') ?? 0) + 1);
   return {
