@@ -3,7 +3,9 @@ import { AXIS_CHANGES } from './adapters/axis-attributes.js';
 import { BATCH_NORMALIZATION_CHANGES } from './adapters/batch-normalization.js';
 import { CLIP_CHANGES } from './adapters/clip.js';
 import { CONSTANT_CHANGES } from './adapters/constant.js';
+import { DFT_CHANGES } from './adapters/dft.js';
 import { DROPOUT_CHANGES } from './adapters/dropout.js';
+import { INTRODUCED_OP_CHANGES } from './adapters/introduced-ops.js';
 import { NEW_OPTION_CHANGES } from './adapters/new-options.js';
 import { PAD_CHANGES } from './adapters/pad.js';
 import { POOLING_CHANGES } from './adapters/pooling.js';
@@ -18,6 +20,7 @@ import { SOFTMAX_CHANGES } from './adapters/softmax-family.js';
 import { SPLIT_CHANGES } from './adapters/split.js';
 import { SQUEEZE_CHANGES } from './adapters/squeeze-unsqueeze.js';
 import { TOP_K_CHANGES } from './adapters/top-k.js';
+import { VARIADIC_BROADCAST_CHANGES } from './adapters/variadic-broadcast.js';
 
 /**
  * Every breaking change to a default-domain operator between opsets 7 and 21 that a conversion must
@@ -29,7 +32,9 @@ export const OP_CHANGES: readonly OpChange[] = [
   ...BATCH_NORMALIZATION_CHANGES,
   ...CLIP_CHANGES,
   ...CONSTANT_CHANGES,
+  ...DFT_CHANGES,
   ...DROPOUT_CHANGES,
+  ...INTRODUCED_OP_CHANGES,
   ...NEW_OPTION_CHANGES,
   ...PAD_CHANGES,
   ...POOLING_CHANGES,
@@ -44,4 +49,5 @@ export const OP_CHANGES: readonly OpChange[] = [
   ...SPLIT_CHANGES,
   ...SQUEEZE_CHANGES,
   ...TOP_K_CHANGES,
+  ...VARIADIC_BROADCAST_CHANGES,
 ];

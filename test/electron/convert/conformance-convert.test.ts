@@ -15,7 +15,7 @@ import { runPython } from '../../helpers/python.js';
 import { referenceCase, toOrtTensor, worstMismatch, type ReferenceCase } from './reference-data.js';
 
 /** Operators whose inputs, attributes or meaning changed between opsets 7 and 21 (the converter's adapters). */
-const CHANGED = /^test_(slice|pad|constant_pad|edge_pad|reflect_pad|wrap_pad|if|loop|clip|squeeze|unsqueeze|reduce_|split|resize|upsample|top_k|softmax|logsoftmax|hardmax|dropout|batchnorm|scan|maxpool|averagepool|constant|gemm|argmax|argmin|scatter|depthtospace|reshape|shape|quantizelinear|dequantizelinear|roialign|gridsample|flatten|concat|gather_|onehot|compress)/;
+const CHANGED = /^test_(max_|min_|mean_|sum_|dft|slice|pad|constant_pad|edge_pad|reflect_pad|wrap_pad|if|loop|clip|squeeze|unsqueeze|reduce_|split|resize|upsample|top_k|softmax|logsoftmax|hardmax|dropout|batchnorm|scan|maxpool|averagepool|constant|gemm|argmax|argmin|scatter|depthtospace|reshape|shape|quantizelinear|dequantizelinear|roialign|gridsample|flatten|concat|gather_|onehot|compress)/;
 const TARGETS = [7, 9, 10, 11, 13, 17, 21];
 
 /** Conversions that must each succeed and match the reference at least once (the ones a user hits most). */
@@ -149,7 +149,9 @@ describe('opset conversion of the ONNX conformance models whose operators change
     expect(wrong).toEqual([]);
     const missing = REQUIRED.filter((k) => !verified.has(k));
     expect(missing, 'families with no verified conversion').toEqual([]);
-    expect(notLoadable).toEqual([]);
+    // A valid model ONNX Runtime has no kernel for (Max-6 on doubles) is refused by the engine's check; an
+    // invalid one would be a converter bug.
+    expect(notLoadable.filter((m) => !/: Could not find an implementation for /.test(m))).toEqual([]);
     expect(badRefusals).toEqual([]);
     const rejected = JSON.parse(runPython(CHECK, [], JSON.stringify(written))) as string[];
     expect(rejected).toEqual([]);
