@@ -209,11 +209,21 @@ function dropOrphans(graph: GraphProto, readBefore: ReadonlySet<string>, created
   collectUses(graph, uses);
   const dead = (name: string | undefined) => !!name && (readBefore.has(name) || created.has(name)) && !uses.has(name);
   const inputs = new Set((graph.input ?? []).map((v) => v.name));
-  const node = (graph.node ?? []).filter((n) => !(n.opType === 'Constant' && normalizeDomain(n.domain) === '' && (n.output ?? []).every(dead)));
+  const node = (graph.node ?? [])
+    .filter((n) => !(n.opType === 'Constant' && normalizeDomain(n.domain) === '' && (n.output ?? []).every(dead)))
+    .map((n) => dropOrphansInSubgraphs(n, readBefore, created));
   const initializer = (graph.initializer ?? []).filter((t) => inputs.has(t.name) || !dead(t.name));
   const valueInfo = (graph.valueInfo ?? []).filter((v) => !dead(v.name));
-  if (node.length === (graph.node ?? []).length && initializer.length === (graph.initializer ?? []).length && valueInfo.length === (graph.valueInfo ?? []).length) return graph;
+  if (node.length === (graph.node ?? []).length && node.every((n, i) => n === graph.node![i]) && initializer.length === (graph.initializer ?? []).length && valueInfo.length === (graph.valueInfo ?? []).length) return graph;
   return { ...graph, node, initializer, ...(graph.valueInfo ? { valueInfo } : {}) };
+}
+
+function dropOrphansInSubgraphs(node: NodeProto, readBefore: ReadonlySet<string>, created: ReadonlySet<string>): NodeProto {
+  if (!(node.attribute ?? []).some((a) => a.g || a.graphs?.length)) return node;
+  return {
+    ...node,
+    attribute: node.attribute!.map((a) => (a.g ? { ...a, g: dropOrphans(a.g, readBefore, created) } : a.graphs?.length ? { ...a, graphs: a.graphs.map((g) => dropOrphans(g, readBefore, created)) } : a)),
+  };
 }
 
 /** Ops in any graph of the model that the target opset does not define. */

@@ -56,6 +56,12 @@ describe('the setOpset edit converts the default opset instead of only declaring
     expect(() => runCommand(resize, 'setOpset', { domain: '', version: null })).toThrow(/cannot be removed/);
   });
 
+  it('refuses an operator newer than the target even past the schemas the app ships (Gelu is new in opset 20)', () => {
+    const gelu = model({ node: [node('Gelu', ['x'], ['y'], 'act')], input: [tensorValue('x', [1, 4])], output: [tensorValue('y', [1, 4])] }, 20, { irVersion: 9 });
+    expect(() => runCommand(gelu, 'setOpset', { domain: '', version: 19 })).toThrow("Cannot convert from opset 20 to 19: Gelu node 'act' uses an operator that only exists from opset 20; keep opset 20 or newer, or replace the node.");
+    expect(Number(runCommand(gelu, 'setOpset', { domain: '', version: 21 }).model.opsetImport![0]!.version)).toBe(21);
+  });
+
   it('changes softmax over a middle axis into the opset-13 form that means the same', () => {
     const softmax = model({ node: [node('Softmax', ['x'], ['y'], 'sm', { attribute: [{ name: 'axis', type: 2, i: 1 }] })], input: [tensorValue('x', [2, 3, 4])], output: [tensorValue('y', [2, 3, 4])] }, 12);
     const up = runCommand(softmax, 'setOpset', { domain: '', version: 13 }).model;
