@@ -130,4 +130,14 @@ describe('converting the trained fixtures between opsets', () => {
     expect(redone.summary.opsets['ai.onnx']).toBe(9);
     expect(redone.summary.ops.Constant).toBeUndefined();
   });
+
+  it("the Properties panel's opset edit (applyEdit setOpset) converts and checks the same way", async () => {
+    const engine = client();
+    const info = await engine.openModel({ source: { kind: 'path', path: SHAPES } });
+    const edited = await engine.applyEdit({ docId: info.docId, command: 'setOpset', params: { domain: '', version: 9 } });
+    expect(edited.summary.opsets['ai.onnx']).toBe(9);
+    expect(edited.notes).toEqual(['Checked in ONNX Runtime on seeded random inputs: largest output difference 0.']);
+    expect(edited.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    await expect(engine.applyEdit({ docId: info.docId, command: 'setOpset', params: { domain: '', version: 6 } })).rejects.toThrow('Opset 6 is outside what the converter handles; choose an opset from 7 to 21.');
+  });
 });
