@@ -1,6 +1,7 @@
 import type { NodeProto } from '../../onnx/types.js';
 import type { AdapterContext, OpChange } from '../adapter.js';
-import { intAttr, stringAttr, withoutAttrs } from '../node-attributes.js';
+import { intAttr, stringAttr, stringAttribute, withAttr, withoutAttrs } from '../node-attributes.js';
+import { dataTypeInfo } from '../../onnx/data-types.js';
 
 /** Keeps the node without `option` when it is at its default; refuses otherwise (there is no older equivalent). */
 function optionAtDefault(option: string, isDefault: (node: NodeProto) => boolean, why: string) {
@@ -22,7 +23,7 @@ export const NEW_OPTION_CHANGES: OpChange[] = [
     // RoiAlign-16 added coordinate_transformation_mode, defaulting to half_pixel; RoiAlign-10 behaved as output_half_pixel.
     ops: ['RoiAlign'],
     version: 16,
-    up: (node) => [{ ...withoutAttrs(node, 'coordinate_transformation_mode'), attribute: [...(withoutAttrs(node, 'coordinate_transformation_mode').attribute ?? []), { name: 'coordinate_transformation_mode', type: 3, s: new TextEncoder().encode('output_half_pixel') }] }],
+    up: (node) => [withAttr(node, stringAttribute('coordinate_transformation_mode', 'output_half_pixel'))],
     down: optionAtDefault('coordinate_transformation_mode', (n) => stringAttr(n, 'coordinate_transformation_mode', 'half_pixel') === 'output_half_pixel', "maps coordinates with 'half_pixel', but opset 15 and older only have the output_half_pixel mapping"),
   },
   {
@@ -45,13 +46,13 @@ function renameMode(node: NodeProto, names: Record<string, string>): NodeProto[]
   const mode = stringAttr(node, 'mode', '');
   const renamed = names[mode];
   if (!renamed) return [node];
-  return [{ ...withoutAttrs(node, 'mode'), attribute: [...(withoutAttrs(node, 'mode').attribute ?? []), { name: 'mode', type: 3, s: new TextEncoder().encode(renamed) }] }];
+  return [withAttr(node, stringAttribute('mode', renamed))];
 }
 
 /** Gemm-11 made C optional; older opsets need a zero bias in its place. */
 function gemmBias(node: NodeProto, ctx: AdapterContext): NodeProto[] {
   if ((node.input?.[2] ?? '') !== '') return [node];
   const type = ctx.elemType(node.input?.[0] ?? '') ?? 1;
-  const zero = ctx.addConstant(`${node.name || 'Gemm'}_C`, { dims: [], dataType: type, rawData: new Uint8Array(type === 11 ? 8 : type === 10 ? 2 : 4) });
+  const zero = ctx.addConstant(`${node.name || 'Gemm'}_C`, { dims: [], dataType: type, rawData: new Uint8Array((dataTypeInfo(type)?.bits ?? 32) / 8) });
   return [{ ...node, input: [node.input?.[0] ?? '', node.input?.[1] ?? '', zero] }];
 }
