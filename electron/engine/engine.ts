@@ -422,6 +422,10 @@ export class Engine implements EngineApi {
     return this.editing.apply(args);
   }
 
+  async convertOpset(args: MethodArgs<'convertOpset'>) {
+    return this.editing.convertOpset(args);
+  }
+
   async undoEdit(args: MethodArgs<'undoEdit'>) {
     return this.editing.undo(args.docId);
   }

@@ -160,3 +160,16 @@ export interface RecipeView {
   recipe: Recipe;
   results: Record<string, { status: 'done' | 'failed' | 'skipped'; summary: string; docId?: string }>;
 }
+
+/** What converting a document's opset did, and how closely ONNX Runtime says the result matches. */
+export interface ConvertOpsetResult {
+  model: ModelInfo;
+  opsetBefore: number;
+  opsetAfter: number;
+  /** Nodes rewritten, by original op type. */
+  converted: { opType: string; count: number }[];
+  /** Largest output difference on seeded random inputs (null when the check could not run, only with force). */
+  maxAbsDiff: number | null;
+  maxRelDiff: number | null;
+  notes: string[];
+}

@@ -7,7 +7,7 @@ import type { TensorStats } from '../model/tensor-stats.js';
 import { PREPROCESS_SPEC, type PreprocessSpec } from '../preprocess/preprocess-spec.js';
 import type { DatasetInfo, PreprocessPreview, QuantizeCatalog } from './dto.js';
 import { START_EXPORT_ARGS } from '../deploy/export-request.js';
-import type { AppInfo, BackendInfo, JobInfo, JobProgress, JobStarted, ModelInfo, NodeSchemaInfo, SampleInfo } from './dto.js';
+import type { AppInfo, BackendInfo, ConvertOpsetResult, JobInfo, JobProgress, JobStarted, ModelInfo, NodeSchemaInfo, SampleInfo } from './dto.js';
 
 const id = z.string().min(1).max(200);
 
@@ -135,6 +135,8 @@ export const METHOD_ARGS = {
   /** One edit command (shared/edit/commands.ts) with its parameters, checked by the command itself. */
   applyEdit: z.object({ docId: id, command: z.string().min(1).max(100), params: z.unknown() }).strict(),
   undoEdit: z.object({ docId: id }).strict(),
+  /** Converts the document's default-domain opset (an undoable edit), checked in ONNX Runtime; force keeps a result that fails the check. */
+  convertOpset: z.object({ docId: id, opset: z.number().int().min(1).max(1000), force: z.boolean().optional() }).strict(),
   redoEdit: z.object({ docId: id }).strict(),
   extractSubgraph: z.object({ docId: id, inputs: z.array(z.string().min(1).max(4096)).min(1).max(10_000), outputs: z.array(z.string().min(1).max(4096)).min(1).max(10_000) }).strict(),
   getJob: z.object({ jobId: id }).strict(),
@@ -174,6 +176,7 @@ export interface MethodResults {
   startExport: JobStarted;
   applyEdit: ModelInfo & { notes: string[] };
   undoEdit: ModelInfo;
+  convertOpset: ConvertOpsetResult;
   redoEdit: ModelInfo;
   extractSubgraph: ModelInfo;
   getJob: JobInfo;
