@@ -15,7 +15,8 @@ import { pixelsToTensor } from '../../../shared/preprocess/to-tensor.js';
 import { DEFAULT_PRESET, int8Options } from '../../../shared/quantize/presets.js';
 import type { Int8Options } from '../../../shared/quantize/quant-options.js';
 import type { QdqPlan } from '../../../shared/quantize/qdq-plan.js';
-import { opsetProblem } from '../../../shared/quantize/opset-requirement.js';
+import { opsetProblem, requiredOpset } from '../../../shared/quantize/opset-requirement.js';
+import { convertDocument } from '../converting/convert-document.js';
 import { Dataset, modelInputs, readLabelOrder, walkFolder, type DatasetFile } from '../datasets/dataset.js';
 import { decodeImage, IMAGE_EXTENSIONS, tensorPreview } from '../datasets/image-decode.js';
 import { runnableFile, type DocumentStore, type ModelDocument } from '../documents.js';
@@ -162,10 +163,13 @@ export class QuantizeService {
 
   /** Checks what can be checked at once, so bad requests fail before a job starts. */
   async startQuantize(args: MethodArgs<'startQuantize'>): Promise<{ jobId: string }> {
-    const doc = this.documents.get(args.docId);
+    const original = this.documents.get(args.docId);
     const int8 = this.int8(args);
-    const tooOld = opsetProblem(doc.model, doc.fileName, args.mode, int8);
-    if (tooOld) throw new EngineError('BAD_ARGUMENT', tooOld);
+    // A model older than the rewrite needs is converted first (checked in ONNX Runtime), never relabelled.
+    const need = opsetProblem(original.model, original.fileName, args.mode, int8) ? requiredOpset(args.mode, int8) : undefined;
+    const upgrade = need ? await convertDocument(original, need.opset, false) : undefined;
+    const upgradeNote = upgrade ? `The model was converted from opset ${upgrade.opsetBefore} to ${upgrade.opsetAfter} first (${need!.why} needs it); ONNX Runtime found the same outputs (largest difference ${upgrade.maxAbsDiff}).` : undefined;
+    const doc: ModelDocument = upgrade ? { ...original, model: upgrade.model, runnable: undefined } as ModelDocument : original;
     const unknown = (args.excludeNodes ?? []).filter((n) => !(doc.model.graph?.node ?? []).some((x, i) => (x.name || `${x.opType}_${i}`) === n));
     if (unknown.length > 0) throw new EngineError('BAD_ARGUMENT', `The model has no node named ${unknown.slice(0, 3).map((n) => `'${n}'`).join(', ')}; check the names to exclude.`);
     const dataset = args.datasetId ? this.dataset(args.datasetId) : undefined;
@@ -186,14 +190,14 @@ export class QuantizeService {
     // FP16 keeps the default op list in float32, plus any op types the user excluded.
     const fp16 = { keepIOTypes: args.keepIOTypes ?? true, blockOps: args.fp16BlockOps ?? [...Object.keys(quantRules().fp16KeptInFloat), ...(args.excludeOpTypes ?? [])], excludeNodes: args.excludeNodes ?? [] };
     // The recipe step reads the model as it is now (pending edits become their own step first).
-    const modelRef = this.recorder.modelRef(doc);
-    const dataName = dataset && args.datasetId ? this.recorder.dataName(doc, dataset, args.datasetId) : undefined;
+    const modelRef = this.recorder.modelRef(original);
+    const dataName = dataset && args.datasetId ? this.recorder.dataName(original, dataset, args.datasetId) : undefined;
     const jobId = this.jobs.start('quantize', async (ctx): Promise<QuantizeResult> => {
       const started = performance.now();
       const model = await this.withWeightsInMemory(doc);
       // The plan was made on the document's model; with external weights read in, it names the same tensors.
       const request = { mode: args.mode, int8, fp16, ...(plan ? { plan } : {}), ...(dataset ? { dataset } : {}), ...(spec ? { spec } : {}), ...(args.limit ? { limit: args.limit } : {}) };
-      const cache = { map: this.calibrationCache, key: `${doc.docId}:${doc.version}:${args.datasetId ?? ''}:${JSON.stringify(spec ?? null)}:${args.limit ?? ''}` };
+      const cache = { map: this.calibrationCache, key: `${doc.docId}:${doc.version}:${upgrade ? `opset${upgrade.opsetAfter}` : ''}:${args.datasetId ?? ''}:${JSON.stringify(spec ?? null)}:${args.limit ?? ''}` };
       let accuracy: QuantizeResult['accuracy'];
       let outcome: QuantizeOutcome;
       if (evalData && args.accuracy) {
@@ -233,7 +237,7 @@ export class QuantizeService {
       added.dirty = !args.output;
       const finalExcluded = chosen?.excluded ?? args.excludeNodes;
       this.recorder.record(
-        doc,
+        original,
         {
           kind: 'quantize',
           model: modelRef,
@@ -252,6 +256,7 @@ export class QuantizeService {
       );
       return {
         ...outcome.summary,
+        ...(upgradeNote ? { warnings: [upgradeNote, ...outcome.summary.warnings] } : {}),
         docId: added.docId,
         fileName: added.fileName,
         ...(args.output ? { output: target } : {}),
