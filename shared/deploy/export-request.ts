@@ -19,7 +19,8 @@ export const START_EXPORT_ARGS = z
     optimization: z.enum(['basic', 'extended', 'all']).optional(),
     keepFloat: z.array(z.string().min(1).max(10_000)).max(10_000).optional(),
     name: z.string().regex(/^[\w.-]{1,100}$/, 'a bundle name uses letters, digits, _, - or .').optional(),
-    output: z.discriminatedUnion('kind', [
+    /** Where the bundle goes: a folder (desktop, CLI) or a .zip download (browser mode). */
+    destination: z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('path'), path: z.string().min(1).max(4096), overwrite: z.boolean().optional() }).strict(),
       z.object({ kind: z.literal('download') }).strict(),
     ]),

@@ -103,7 +103,7 @@ export async function run(argv: string[], io: Io): Promise<void> {
     optimization: (v.optimization ?? 'basic') as 'basic' | 'extended' | 'all',
     ...(v['keep-float'] ? { keepFloat: v['keep-float'] } : {}),
     name: v.name ?? path.basename(model).replace(/\.onnx$/i, '').replace(/[^\w.-]/g, '_').slice(0, 100),
-    output: { kind: 'path', path: path.resolve(v.output), overwrite: v.force === true },
+    destination: { kind: 'path', path: path.resolve(v.output), overwrite: v.force === true },
   });
   const result = (await jobResult(engine, jobId, 'export')) as ExportResult;
   io.out(v.json ? JSON.stringify(result, null, 2) : formatExport(result));

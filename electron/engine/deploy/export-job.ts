@@ -49,9 +49,9 @@ export async function runExport(self: ExportEngine, args: MethodArgs<'startExpor
     ctx.checkCancelled();
     ctx.progress(done, total, phase);
   };
-  if (args.output.kind === 'path') {
+  if (args.destination.kind === 'path') {
     assertLocalFileAccess('an export folder');
-    return exportBundle(self, { ...request, dir: args.output.path, force: args.output.overwrite === true }, step);
+    return exportBundle(self, { ...request, dir: args.destination.path, force: args.destination.overwrite === true }, step);
   }
   if (!downloadDir) throw new EngineError('BAD_ARGUMENT', 'Exporting as a download is only available in browser mode; give a folder instead.');
   const downloadId = randomUUID();

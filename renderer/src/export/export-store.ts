@@ -99,11 +99,11 @@ export function createExportStore(client: EngineClient, host: Host, docId: strin
       } catch (e) {
         return fail(e instanceof Error ? e.message : String(e));
       }
-      let output: { kind: 'path'; path: string; overwrite: boolean } | { kind: 'download' } = { kind: 'download' };
+      let destination: { kind: 'path'; path: string; overwrite: boolean } | { kind: 'download' } = { kind: 'download' };
       if (host.kind === 'desktop') {
         const folder = await host.pickFolderPath?.();
         if (!folder) return undefined;
-        output = { kind: 'path', path: `${folder.replace(/[\\/]+$/, '')}/${bundleName}-${s.target}-${s.precision}`, overwrite: false };
+        destination = { kind: 'path', path: `${folder.replace(/[\\/]+$/, '')}/${bundleName}-${s.target}-${s.precision}`, overwrite: false };
       }
       set({ status: 'running', error: undefined, progress: undefined, result: undefined });
       try {
@@ -120,7 +120,7 @@ export function createExportStore(client: EngineClient, host: Host, docId: strin
           ...(s.target === 'triton' && s.tensorrtAccelerator ? { accelerator: 'tensorrt' as const } : {}),
           optimization: s.optimization,
           name: bundleName,
-          output,
+          destination,
         });
         set({ jobId });
         const job = await client.waitForJob(jobId, (progress) => set({ progress }));
