@@ -70,7 +70,7 @@ describe('onnx-studio convert', () => {
     const out = path.join(tempDir(), 'o.onnx');
     expectOneLineError(cli(['convert', SHAPES, '-o', out]), 2, /convert needs --opset N/);
     expectOneLineError(cli(['convert', SHAPES, '--opset', '9']), 2, /convert needs -o OUT/);
-    expectOneLineError(cli(['convert', SHAPES, '-o', out, '--opset', '22']), 2, /--opset must be a whole number from 7 to 21, not '22'/);
+    expectOneLineError(cli(['convert', SHAPES, '-o', out, '--opset', '22']), 2, /--opset takes a whole number from 7 to 21, not '22'/);
     expectOneLineError(cli(['convert', SHAPES, '-o', out, '--opset', 'nine']), 2, /not 'nine'/);
     expectOneLineError(cli(['convert', SHAPES, DIGITS, '-o', out, '--opset', '9']), 2, /exactly one MODEL/);
   });
