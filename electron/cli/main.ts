@@ -14,6 +14,7 @@ import type { ProfileResult } from '../../shared/profile/profile-types.js';
 import { chromeTrace } from '../../shared/profile/profile-export.js';
 import { UsageError } from './usage-error.js';
 import { diffCommand } from './diff-command.js';
+import { simplifyCommand } from './simplify-command.js';
 
 const HELP = `Usage: onnx-studio <command> [options]
 
@@ -43,6 +44,10 @@ Commands:
   serve [MODEL] [--port N] [--no-open]   the app in your browser; prints "Listening on <url>" first
   diff A B [--json]                      what changed from model A to B: nodes matched by name, then by
                                          structure; added, removed, changed and quantized nodes
+  simplify MODEL -o OUT [--shape NAME=DIMS]... [--skip PASS]... [--force] [--json]
+                                         onnx-simplifier's job: constants folded in ONNX Runtime, shape
+                                         arithmetic folded at fixed dims, Identity/Dropout removed, BatchNorm
+                                         folded into Conv/Gemm; checked in ONNX Runtime before it is written
 
 Every command takes --json for machine-readable output. Exit codes: 0 ok, 1 bad input, 2 usage error,
 3 a recipe's compare threshold failed.`;
@@ -439,7 +444,7 @@ async function run(argv: string[], io: Io): Promise<void> {
   if (report.failures.length > 0) throw new ThresholdFailure(`${report.failures.length} compare threshold${report.failures.length === 1 ? '' : 's'} failed: ${report.failures.join('; ')}`);
 }
 
-const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<void>> = { inspect, analyze, profile, quantize: quantizeCommand, compare, run, backends, edit, serve, diff: diffCommand };
+const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<void>> = { inspect, analyze, profile, quantize: quantizeCommand, compare, run, backends, edit, serve, diff: diffCommand, simplify: async (argv, io) => void (await simplifyCommand(argv, io)) };
 
 /** Runs one command line; returns the exit code. Never lets a stack trace reach the user. */
 export async function runCli(argv: string[], io: Io): Promise<number> {

@@ -33,6 +33,7 @@ import { createEngineClient } from '../../shared/api/client.js';
 import { inProcessTransport } from './in-process-transport.js';
 import type { RecipeView } from '../../shared/api/dto.js';
 import type { ProfileResult } from '../../shared/profile/profile-types.js';
+import { simplifyDocument } from './simplify/simplify-document.js';
 
 
 interface SampleEntry {
@@ -368,6 +369,10 @@ export class Engine implements EngineApi {
 
   async extractSubgraph(args: MethodArgs<'extractSubgraph'>) {
     return this.editing.extract(args);
+  }
+
+  async simplifyModel(args: MethodArgs<'simplifyModel'>) {
+    return simplifyDocument(this.documents, args);
   }
 
   async getJob(args: MethodArgs<'getJob'>) {

@@ -1,0 +1,113 @@
+import * as ort from 'onnxruntime-node';
+import { EngineError, firstLine } from '../../shared/api/errors.js';
+import type { Dim } from '../../shared/model/tensor-info.js';
+import { seededRandom } from '../../shared/model/seeded-random.js';
+import { encodeModel } from '../../shared/onnx/encode.js';
+import type { ModelProto } from '../../shared/onnx/types.js';
+import { modelInputs } from './datasets/dataset.js';
+import { floatValues } from './evaluation/compare-run.js';
+import { QUIET } from './profiling/backends.js';
+
+/** Above this largest difference relative to an output's largest magnitude, a transformed model is refused. */
+export const RELATIVE_TOLERANCE = 1e-4;
+
+export interface OutputDifference {
+  name: string;
+  maxAbsDiff: number;
+  /** maxAbsDiff over the largest magnitude of the original's output (0 when both are all zeros). */
+  relativeDiff: number;
+}
+
+export interface TransformCheck {
+  maxAbsDiff: number;
+  relativeDiff: number;
+  outputs: OutputDifference[];
+  /** The dims the models ran at, by input name. */
+  inputDims: Record<string, number[]>;
+  passed: boolean;
+}
+
+function randomTensor(elemType: number, dims: number[], next: () => number): ort.Tensor {
+  const n = dims.reduce((a, b) => a * b, 1);
+  switch (elemType) {
+    case 7:
+      return new ort.Tensor('int64', BigInt64Array.from({ length: n }, () => BigInt(Math.floor(next() * 4))), dims);
+    case 6:
+      return new ort.Tensor('int32', Int32Array.from({ length: n }, () => Math.floor(next() * 4)), dims);
+    case 9:
+      return new ort.Tensor('bool', Uint8Array.from({ length: n }, () => (next() < 0.5 ? 1 : 0)), dims);
+    case 1:
+      return new ort.Tensor('float32', Float32Array.from({ length: n }, () => next() * 2 - 1), dims);
+    default:
+      throw new EngineError('BAD_ARGUMENT', `Input element type ${elemType} cannot be filled with random values here; only float32, int32, int64 and bool inputs can be checked.`);
+  }
+}
+
+async function load(model: ModelProto | Uint8Array | string, label: string): Promise<ort.InferenceSession> {
+  try {
+    if (typeof model === 'string') return await ort.InferenceSession.create(model, QUIET);
+    return await ort.InferenceSession.create(model instanceof Uint8Array ? model : encodeModel(model), QUIET);
+  } catch (e) {
+    throw new EngineError('RUNTIME_ERROR', `ONNX Runtime cannot load the ${label} model (${firstLine(e instanceof Error ? e.message : String(e))}).`);
+  }
+}
+
+/**
+ * Runs the original and the transformed model in ONNX Runtime on the same seeded random inputs (at the
+ * given dims; other dynamic dims at 1) and measures the largest difference of every output. Both must
+ * have the same outputs; the transform passes when each output differs by at most 1e-4 of its scale.
+ */
+export async function checkTransform(original: ModelProto | Uint8Array | string, originalModel: ModelProto, transformed: ModelProto, inputShapes: Readonly<Record<string, Dim[]>> = {}, seed = 1): Promise<TransformCheck> {
+  const next = seededRandom(seed);
+  const feeds: Record<string, ort.Tensor> = {};
+  const inputDims: Record<string, number[]> = {};
+  for (const input of modelInputs(originalModel)) {
+    const given = inputShapes[input.name];
+    const dims = input.dims.map((d, k) => (typeof given?.[k] === 'number' ? (given[k] as number) : (d ?? 1)));
+    inputDims[input.name] = dims;
+    feeds[input.name] = randomTensor(input.elemType, dims, next);
+  }
+  const a = await load(original, 'original');
+  let b: ort.InferenceSession | undefined;
+  try {
+    b = await load(transformed, 'simplified');
+    const outputs: OutputDifference[] = [];
+    const run = async (s: ort.InferenceSession, label: string) => {
+      try {
+        return await s.run(feeds);
+      } catch (e) {
+        throw new EngineError('RUNTIME_ERROR', `ONNX Runtime fails running the ${label} model (${firstLine(e instanceof Error ? e.message : String(e))}).`);
+      }
+    };
+    const ra = await run(a, 'original');
+    const rb = await run(b, 'simplified');
+    for (const name of a.outputNames) {
+      const ta = ra[name] as ort.Tensor;
+      const tb = rb[name] as ort.Tensor | undefined;
+      if (!tb) throw new EngineError('INTERNAL', `The simplified model lost the output '${name}'.`);
+      const x = floatValues(ta);
+      const y = floatValues(tb);
+      if (x.length !== y.length || ta.dims.join() !== tb.dims.join()) {
+        outputs.push({ name, maxAbsDiff: Infinity, relativeDiff: Infinity });
+        continue;
+      }
+      let maxAbs = 0;
+      let scale = 0;
+      for (let i = 0; i < x.length; i++) {
+        const d = Math.abs(x[i]! - y[i]!);
+        // NaN where the original has NaN is the same result; anywhere else it is a difference.
+        if (Number.isNaN(d)) {
+          if (!(Number.isNaN(x[i]!) && Number.isNaN(y[i]!))) maxAbs = Infinity;
+        } else if (d > maxAbs) maxAbs = d;
+        if (Math.abs(x[i]!) > scale) scale = Math.abs(x[i]!);
+      }
+      outputs.push({ name, maxAbsDiff: maxAbs, relativeDiff: maxAbs === 0 ? 0 : maxAbs / (scale || Number.MIN_VALUE) });
+    }
+    const maxAbsDiff = Math.max(0, ...outputs.map((o) => o.maxAbsDiff));
+    const relativeDiff = Math.max(0, ...outputs.map((o) => o.relativeDiff));
+    return { maxAbsDiff, relativeDiff, outputs, inputDims, passed: relativeDiff <= RELATIVE_TOLERANCE };
+  } finally {
+    await a.release();
+    await b?.release();
+  }
+}
