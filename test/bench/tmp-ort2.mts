@@ -1,0 +1,11 @@
+import * as ort from 'onnxruntime-node';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { decodeModel } from '../../shared/onnx/decode.js';
+import { encodeModel } from '../../shared/onnx/encode.js';
+import { simplifyModel } from '../../electron/engine/simplify/simplify-model.js';
+const bytes = readFileSync('/tmp/simp/scoped.onnx');
+const r = await simplifyModel(decodeModel(bytes), { original: bytes, force: true, skip: ['shared-initializers'] });
+writeFileSync('/tmp/simp/scoped-noshare.onnx', encodeModel(r.model));
+const t = performance.now();
+const s = await ort.InferenceSession.create('/tmp/simp/scoped-noshare.onnx', { logSeverityLevel: 4, graphOptimizationLevel: 'all' });
+console.log('noshare all create', (performance.now() - t).toFixed(0));
