@@ -1,5 +1,5 @@
 import type { GraphProto, NodeProto } from '../onnx/types.js';
-import { constantInitializerNames, interfaceNames, isOnnxOp, producerMap, Renames, rewriteGraph, withGraph } from './graph-rewrite.js';
+import { constantInitializerNames, interfaceNames, isOnnxOp, producerMap, readCounts, Renames, rewriteGraph, withGraph } from './graph-rewrite.js';
 import { smallTensorValues } from '../model/tensor-values.js';
 import { NO_CHANGE, type SimplifyPass } from './simplify-pass.js';
 
@@ -34,9 +34,7 @@ export const removeIdentity: SimplifyPass = {
     const outputs = new Set((graph.output ?? []).map((v) => v.name ?? ''));
     const constants = constantInitializerNames(graph);
     const producers = producerMap(graph);
-    const reads = new Set<string>();
-    for (const n of graph.node ?? []) for (const i of n.input ?? []) reads.add(i);
-    for (const o of outputs) reads.add(o);
+    const reads = new Set(readCounts(graph).keys());
     const renames = new Renames();
     const claimed = new Set<string>();
     const removed = new Set<NodeProto>();

@@ -11,15 +11,18 @@ import { decodeModel } from '../../shared/onnx/decode.js';
 import { encodeModel } from '../../shared/onnx/encode.js';
 import { scopedModel } from '../helpers/scoped-model.js';
 import { onnxCheck, opTypes, randomFeeds, relativeDifference, runOrt } from '../helpers/onnx-oracles.js';
-import { repoRoot, tempDir } from '../helpers/paths.js';
+import { fileURLToPath } from 'node:url';
+import { tempDir } from '../helpers/paths.js';
 import { machineLine } from './machine.js';
 
+// Compiled to dist/test/bench: the repository is three levels up.
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const FOLDED_OPS = ['Shape', 'Gather', 'Constant', 'Identity'];
 
 async function measure(file: string, shapeArgs: string[]): Promise<string[]> {
   const out = path.join(tempDir('simplify-bench-'), path.basename(file));
   const started = performance.now();
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'electron', 'cli', 'bin.js'), 'simplify', file, '-o', out, '--json', ...shapeArgs], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync(process.execPath, [path.join(root, 'dist', 'electron', 'cli', 'bin.js'), 'simplify', file, '-o', out, '--json', ...shapeArgs], { encoding: 'utf8', maxBuffer: 1 << 26 });
   const wallS = (performance.now() - started) / 1000;
   if (r.status !== 0) throw new Error(`simplify failed on ${file}: ${r.stderr}`);
   const report = JSON.parse(r.stdout) as { nodesBefore: number; nodesAfter: number; maxAbsDiff: number; seconds: number };

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { EngineError } from '../../../shared/api/errors.js';
 import type { Dim } from '../../../shared/model/tensor-info.js';
 import { encodeModel } from '../../../shared/onnx/encode.js';
@@ -43,7 +44,9 @@ export async function simplifyModel(model: ModelProto, options: SimplifyOptions 
   const passes = [...GRAPH_PASSES, constantFolding].filter((p) => !skip.has(p.name));
   const finals = FINAL_PASSES.filter((p) => !skip.has(p.name));
   const outcome = await runToFixedPoint(fixed, passes, finals, { inputShapes });
-  const check = await checkTransform(options.original ?? encodeModel(model), model, outcome.model, inputShapes);
+  const original = options.original ?? encodeModel(model);
+  const simplifiedBytes = encodeModel(outcome.model);
+  const check = await checkTransform(original, model, simplifiedBytes, inputShapes);
   if (!check.passed && !options.force) {
     const worst = check.outputs.reduce((a, b) => (b.relativeDiff > a.relativeDiff ? b : a));
     throw new EngineError(
@@ -60,8 +63,8 @@ export async function simplifyModel(model: ModelProto, options: SimplifyOptions 
       nodesAfter: (after.node ?? []).length,
       initializersBefore: (graph.initializer ?? []).length,
       initializersAfter: (after.initializer ?? []).length,
-      bytesBefore: typeof options.original === 'string' || !options.original ? encodeModel(model).byteLength : options.original.byteLength,
-      bytesAfter: encodeModel(outcome.model).byteLength,
+      bytesBefore: typeof original === 'string' ? (await stat(original)).size : original.byteLength,
+      bytesAfter: simplifiedBytes.byteLength,
       maxAbsDiff: check.maxAbsDiff,
       relativeDiff: check.relativeDiff,
       inputDims: check.inputDims,

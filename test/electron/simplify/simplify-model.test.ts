@@ -81,6 +81,26 @@ describe('simplifyModel', () => {
     expect(forced.report.relativeDiff).toBeGreaterThan(1e-2);
   });
 
+  it('refuses a result that bakes in a batch size a stale value_info claims, caught by the run at batch 2', async () => {
+    const batch = { dimParam: 'N' };
+    const m = model({
+      node: [
+        node('Relu', ['x'], ['r']),
+        node('Shape', ['r'], ['s']),
+        node('Gather', ['s', 'zero'], ['n'], 'gather', { attribute: [{ name: 'axis', type: 2, i: 0 }] }),
+        node('Unsqueeze', ['n', 'axes'], ['nu']),
+        node('Concat', ['nu', 'minus1'], ['shape'], 'concat', { attribute: [{ name: 'axis', type: 2, i: 0 }] }),
+        node('Reshape', ['r', 'shape'], ['y']),
+      ],
+      input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [batch, { dimValue: 3 }, { dimValue: 4 }] } } } }],
+      output: [{ name: 'y', type: { tensorType: { elemType: 1, shape: { dim: [batch, { dimValue: 12 }] } } } }],
+      // As a tracer writes it: the batch it traced with, not the symbol.
+      valueInfo: [tensorValue('r', [1, 3, 4])],
+      initializer: [int64Tensor('zero', [], [0]), int64Tensor('axes', [1], [0]), int64Tensor('minus1', [1], [-1])],
+    });
+    await expect(simplifyModel(m)).rejects.toThrow(/^The simplified model computes output 'y' differently from the original \(largest difference Infinity/);
+  });
+
   it('names unknown passes and inputs in one sentence', async () => {
     await expect(simplifyModel(torchPatternModel(), { skip: ['fold-everything'] })).rejects.toThrow(/^There is no simplify pass 'fold-everything'; the passes are: identity, casts, /);
     await expect(simplifyModel(torchPatternModel(), { inputShapes: { image: [1, 3, 8, 8] } })).rejects.toThrow(new EngineError('BAD_ARGUMENT', "The model has no input 'image'; its inputs are: x."));

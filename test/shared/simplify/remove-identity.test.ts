@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelProto } from '../../../shared/onnx/types.js';
+import * as ort from 'onnxruntime-node';
+import type { GraphProto, ModelProto } from '../../../shared/onnx/types.js';
 import { removeIdentity } from '../../../shared/simplify/remove-identity.js';
 import { runToFixedPoint } from '../../../shared/simplify/run-passes.js';
 import { removeDeadNodes } from '../../../shared/simplify/remove-dead-nodes.js';
@@ -33,6 +34,27 @@ describe('identity pass', () => {
     onnxCheck(out);
     const feeds = randomFeeds(m);
     expect(relativeDifference(await runOrt(m, feeds), await runOrt(out, feeds))).toBe(0);
+  });
+
+  it('renames a removed Identity output where an If branch reads it from the outer graph', async () => {
+    const branch = (op: string): GraphProto => ({ name: op, node: [node(op, ['x', 'w1'], [`${op}_out`])], output: [tensorValue(`${op}_out`, [2])] });
+    const m = model({
+      node: [
+        node('Identity', ['w'], ['w1']),
+        node('If', ['cond'], ['y'], 'if', { attribute: [{ name: 'then_branch', type: 5, g: branch('Add') }, { name: 'else_branch', type: 5, g: branch('Mul') }] }),
+      ],
+      input: [tensorValue('x', [2]), tensorValue('cond', [], 9)],
+      output: [tensorValue('y', [2])],
+      initializer: [floatTensor('w', [2], [3, 5])],
+    });
+    const out = (await runToFixedPoint(m, [removeIdentity, removeDeadNodes], [], ctx)).model;
+    expect(opTypes(out)).toEqual(['If']);
+    expect(out.graph!.node![0]!.attribute!.map((a) => a.g!.node![0]!.input)).toEqual([['x', 'w'], ['x', 'w']]);
+    onnxCheck(out);
+    for (const c of [0, 1]) {
+      const feeds = { x: new ort.Tensor('float32', Float32Array.from([1, 2]), [2]), cond: new ort.Tensor('bool', Uint8Array.from([c]), []) };
+      expect(await runOrt(out, feeds)).toEqual(await runOrt(m, feeds));
+    }
   });
 
   it('keeps an Identity from a graph input to an output, a Dropout in training mode and one whose mask is read', () => {
