@@ -7,8 +7,11 @@ import { constantInitializerNames, withGraph } from './graph-rewrite.js';
 
 /** Ops whose result differs from run to run: never folded. */
 const NON_DETERMINISTIC = new Set(['RandomNormal', 'RandomNormalLike', 'RandomUniform', 'RandomUniformLike', 'Multinomial', 'Bernoulli']);
-/** Folding DequantizeLinear would turn int8 weights back into float ones and undo a QDQ model's quantization. */
-const KEEP = new Set(['DequantizeLinear']);
+/**
+ * Folding DequantizeLinear would turn int8 weights back into float ones and undo a QDQ model's
+ * quantization; sequences and optionals cannot be initializers (and ONNX Runtime cannot return them).
+ */
+const KEEP = new Set(['DequantizeLinear', 'SequenceConstruct', 'SequenceEmpty', 'SequenceInsert', 'SequenceErase', 'SequenceAt', 'SequenceLength', 'SplitToSequence', 'ConcatFromSequence', 'Optional', 'OptionalGetElement', 'OptionalHasElement']);
 
 /** A folded tensor over this size is kept as a computation when it is also larger than what it is computed from. */
 export const FOLD_SIZE_LIMIT = 1024 * 1024;
