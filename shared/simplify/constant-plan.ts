@@ -1,17 +1,20 @@
 import { inferShapes } from '../analysis/shape-inference.js';
 import { buildGraphIndex, implicitInputs, subgraphsOf, topologicalOrder } from '../graph/graph-index.js';
 import { byteSizeOf } from '../onnx/data-types.js';
-import type { ModelProto, NodeProto, TensorProto } from '../onnx/types.js';
+import type { GraphProto, ModelProto, NodeProto, TensorProto } from '../onnx/types.js';
 import { tensorByteSize } from '../model/tensor-info.js';
 import { constantInitializerNames, withGraph } from './graph-rewrite.js';
 
 /** Ops whose result differs from run to run: never folded. */
 const NON_DETERMINISTIC = new Set(['RandomNormal', 'RandomNormalLike', 'RandomUniform', 'RandomUniformLike', 'Multinomial', 'Bernoulli']);
+/** Folding DequantizeLinear would turn int8 weights back into float ones and undo a QDQ model's quantization. */
+const KEEP = new Set(['DequantizeLinear', 'OptionalGetElement']);
 /**
- * Folding DequantizeLinear would turn int8 weights back into float ones and undo a QDQ model's
- * quantization; sequences and optionals cannot be initializers (and ONNX Runtime cannot return them).
+ * Ops that return a sequence or an optional: they may sit inside the constant part (a constant
+ * ConcatFromSequence folds), but their result cannot become an initializer, and ONNX Runtime cannot
+ * return it, so one whose result something non-constant reads stays a computation.
  */
-const KEEP = new Set(['DequantizeLinear', 'SequenceConstruct', 'SequenceEmpty', 'SequenceInsert', 'SequenceErase', 'SequenceAt', 'SequenceLength', 'SplitToSequence', 'ConcatFromSequence', 'Optional', 'OptionalGetElement', 'OptionalHasElement']);
+const NON_TENSOR_RESULTS = new Set(['SequenceConstruct', 'SequenceEmpty', 'SequenceInsert', 'SequenceErase', 'SplitToSequence', 'Optional']);
 
 /** A folded tensor over this size is kept as a computation when it is also larger than what it is computed from. */
 export const FOLD_SIZE_LIMIT = 1024 * 1024;
@@ -69,12 +72,20 @@ export function planConstantFolding(model: ModelProto): ConstantPlan {
     // A Constant node reads nothing: what it is computed from is its own value.
     (node.output ?? []).forEach((o, k) => o && sourceBytes.set(o, inputs.length === 0 ? (sizes[k] ?? 0) : from));
   }
-  if (constantNodes.size === 0) return { nodes: [], initializers: [], outputs: [] };
-  const needed = new Set<string>();
-  for (const node of graph.node ?? []) {
-    if (constantNodes.has(node)) continue;
-    for (const x of [...(node.input ?? []), ...implicitInputs(node)]) if (x && sourceBytes.has(x) && !constants.has(x)) needed.add(x);
+  let needed = neededValues(graph, constantNodes, sourceBytes, constants);
+  for (const producers = new Map([...constantNodes].flatMap((n) => (n.output ?? []).map((o) => [o, n] as const))); ; ) {
+    const blocked = [...needed].map((v) => producers.get(v)!).filter((n) => NON_TENSOR_RESULTS.has(n.opType ?? ''));
+    if (blocked.length === 0) break;
+    // Taking a node out of the constant part takes out everything downstream that read it.
+    for (const n of blocked) constantNodes.delete(n);
+    for (const i of order) {
+      const n = index.nodes[i]!;
+      if (!constantNodes.has(n)) continue;
+      if ((n.input ?? []).some((x) => x && !constants.has(x) && !constantNodes.has(producers.get(x)!))) constantNodes.delete(n);
+    }
+    needed = neededValues(graph, constantNodes, sourceBytes, constants);
   }
+  if (constantNodes.size === 0) return { nodes: [], initializers: [], outputs: [] };
   const nodes = order.map((i) => index.nodes[i]!).filter((n) => constantNodes.has(n));
   const used = new Set(nodes.flatMap((n) => n.input ?? []));
   return {
@@ -82,6 +93,17 @@ export function planConstantFolding(model: ModelProto): ConstantPlan {
     initializers: (graph.initializer ?? []).filter((t) => used.has(t.name ?? '') && constants.has(t.name ?? '')),
     outputs: [...needed].map((name) => ({ name, elemType: facts.get(name)?.elemType ?? 0, sourceBytes: sourceBytes.get(name) ?? 0 })),
   };
+}
+
+/** Values the constant part computes that a node outside it (or a subgraph) reads. */
+function neededValues(graph: GraphProto, constantNodes: ReadonlySet<NodeProto>, sourceBytes: ReadonlyMap<string, number>, constants: ReadonlySet<string>): Set<string> {
+  const computed = new Set([...constantNodes].flatMap((n) => n.output ?? []));
+  const needed = new Set<string>();
+  for (const node of graph.node ?? []) {
+    if (constantNodes.has(node)) continue;
+    for (const x of [...(node.input ?? []), ...implicitInputs(node)]) if (x && computed.has(x) && sourceBytes.has(x) && !constants.has(x)) needed.add(x);
+  }
+  return needed;
 }
 
 /**

@@ -62,6 +62,28 @@ describe('simplifyModel', () => {
     onnxCheck(out);
   });
 
+  it('folds through constant sequences, and keeps a sequence that something non-constant reads', async () => {
+    const seqModel = (extend: boolean) =>
+      model({
+        node: [
+          node('SequenceConstruct', ['a', 'b'], ['seq']),
+          ...(extend ? [node('SequenceInsert', ['seq', 'x'], ['seq2'])] : []),
+          node('ConcatFromSequence', [extend ? 'seq2' : 'seq'], ['ab'], 'concat', { attribute: [{ name: 'axis', type: 2, i: 0 }] }),
+          node('ReduceSum', ['ab'], ['total'], 'sum', { attribute: [{ name: 'keepdims', type: 2, i: 1 }] }),
+          node('Add', ['x', 'total'], ['y']),
+        ],
+        input: [tensorValue('x', [2])],
+        output: [tensorValue('y', [2])],
+        initializer: [floatTensor('a', [2], [1, 2]), floatTensor('b', [2], [3, 4])],
+      });
+    const folded = await simplifyModel(seqModel(false));
+    expect(opTypes(folded.model)).toEqual(['Add']);
+    expect(folded.report.maxAbsDiff).toBe(0);
+    const kept = await simplifyModel(seqModel(true));
+    expect(opTypes(kept.model)).toEqual(['SequenceConstruct', 'SequenceInsert', 'ConcatFromSequence', 'ReduceSum', 'Add']);
+    expect(kept.report.maxAbsDiff).toBe(0);
+  });
+
   it('refuses a model that no longer computes the same, and says by how much', async () => {
     const m = model({
       node: [node('Mul', ['x', 'w'], ['y'])],
