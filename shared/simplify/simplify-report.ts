@@ -15,5 +15,7 @@ export interface SimplifyReport {
   inputDims: Record<string, number[]>;
   passes: PassReport[];
   rounds: number;
+  /** The whole run, and of it the ONNX Runtime check (loading both models dominates on big graphs). */
   seconds: number;
+  checkSeconds: number;
 }

@@ -48,7 +48,9 @@ export async function simplifyModel(model: ModelProto, options: SimplifyOptions 
   outcome.model = declareInitializerInputs(outcome.model);
   const original = options.original ?? encodeModel(model);
   const simplifiedBytes = encodeModel(outcome.model);
+  const checkStarted = performance.now();
   const check = await checkTransform(original, model, simplifiedBytes, inputShapes);
+  const checkSeconds = Math.round((performance.now() - checkStarted) / 10) / 100;
   if (!check.passed && !options.force) {
     const worst = check.outputs.reduce((a, b) => (b.relativeDiff > a.relativeDiff ? b : a));
     throw new EngineError(
@@ -73,6 +75,7 @@ export async function simplifyModel(model: ModelProto, options: SimplifyOptions 
       passes: outcome.passes,
       rounds: outcome.rounds,
       seconds: Math.round((performance.now() - started) / 10) / 100,
+      checkSeconds,
     },
   };
 }
