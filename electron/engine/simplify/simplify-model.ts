@@ -6,6 +6,7 @@ import { isExternal } from '../../../shared/onnx/external-data.js';
 import type { ModelProto } from '../../../shared/onnx/types.js';
 import { allTensors } from '../../../shared/onnx/walk-tensors.js';
 import { declareInitializerInputs } from '../../../shared/simplify/declare-initializer-inputs.js';
+import { sortNodes } from '../../../shared/simplify/sort-nodes.js';
 import { fixInputDims } from '../../../shared/simplify/fix-input-dims.js';
 import { runToFixedPoint } from '../../../shared/simplify/run-passes.js';
 import type { SimplifyReport } from '../../../shared/simplify/simplify-report.js';
@@ -45,7 +46,7 @@ export async function simplifyModel(model: ModelProto, options: SimplifyOptions 
   const passes = [...GRAPH_PASSES, constantFolding].filter((p) => !skip.has(p.name));
   const finals = FINAL_PASSES.filter((p) => !skip.has(p.name));
   const outcome = await runToFixedPoint(fixed, passes, finals, { inputShapes });
-  outcome.model = declareInitializerInputs(outcome.model);
+  outcome.model = sortNodes(declareInitializerInputs(outcome.model));
   const original = options.original ?? encodeModel(model);
   const simplifiedBytes = encodeModel(outcome.model);
   const checkStarted = performance.now();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../../../shared/api/errors.js';
 import { encodeModel } from '../../../shared/onnx/encode.js';
-import type { ModelProto } from '../../../shared/onnx/types.js';
+import type { GraphProto, ModelProto } from '../../../shared/onnx/types.js';
 import { simplifyModel } from '../../../electron/engine/simplify/simplify-model.js';
 import { checkTransform } from '../../../electron/engine/transform-check.js';
 import { floatTensor, model, node, tensorValue } from '../../helpers/model-builder.js';
@@ -82,6 +82,46 @@ describe('simplifyModel', () => {
     const kept = await simplifyModel(seqModel(true));
     expect(opTypes(kept.model)).toEqual(['SequenceConstruct', 'SequenceInsert', 'ConcatFromSequence', 'ReduceSum', 'Add']);
     expect(kept.report.maxAbsDiff).toBe(0);
+  });
+
+  it('folds Constant nodes of the main graph but leaves those inside If bodies', async () => {
+    const body = (k: number): GraphProto => ({
+      name: `branch${k}`,
+      node: [node('Constant', [], [`c${k}`], `c${k}`, { attribute: [tensorAttr('value', floatTensor('', [1], [k]))] }), node('Add', ['x', `c${k}`], [`o${k}`])],
+      output: [tensorValue(`o${k}`, [2])],
+    });
+    const m = model({
+      node: [
+        node('Constant', [], ['flag'], 'flag', { attribute: [tensorAttr('value', { dims: [], dataType: 9, rawData: Uint8Array.from([1]) })] }),
+        node('Greater', ['x', 'x'], ['gt']),
+        node('Cast', ['gt'], ['gt_f'], 'cast', { attribute: [{ name: 'to', type: 2, i: 1 }] }),
+        node('ReduceMax', ['gt_f'], ['any'], 'any', { attribute: [{ name: 'keepdims', type: 2, i: 0 }] }),
+        node('Cast', ['any'], ['any_b'], 'cast_b', { attribute: [{ name: 'to', type: 2, i: 9 }] }),
+        node('Or', ['any_b', 'flag'], ['cond']),
+        node('If', ['cond'], ['y'], 'if', { attribute: [{ name: 'then_branch', type: 5, g: body(1) }, { name: 'else_branch', type: 5, g: body(2) }] }),
+      ],
+      input: [tensorValue('x', [2])],
+      output: [tensorValue('y', [2])],
+    });
+    const { model: out, report } = await simplifyModel(m);
+    expect(opTypes(out)).not.toContain('Constant');
+    expect(out.graph!.initializer!.map((t) => t.name)).toContain('flag');
+    const If = out.graph!.node!.find((n) => n.opType === 'If')!;
+    expect(If.attribute!.map((a) => a.g!.node!.map((n) => n.opType))).toEqual([['Constant', 'Add'], ['Constant', 'Add']]);
+    expect(report.maxAbsDiff).toBe(0);
+    onnxCheck(out);
+  });
+
+  it('writes the nodes of an unsorted export in topological order', async () => {
+    const m = model({
+      node: [node('Add', ['r', 'b'], ['y']), node('Relu', ['x'], ['r'])],
+      input: [tensorValue('x', [2])],
+      output: [tensorValue('y', [2])],
+      initializer: [floatTensor('b', [2], [1, 2])],
+    });
+    const { model: out } = await simplifyModel(m);
+    expect(opTypes(out)).toEqual(['Relu', 'Add']);
+    onnxCheck(out);
   });
 
   it('refuses a model that no longer computes the same, and says by how much', async () => {
