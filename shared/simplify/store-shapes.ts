@@ -51,7 +51,20 @@ export const storeShapes: SimplifyPass = {
         }
       }
     }
+    // At dims the user fixed, graph outputs (names kept) get more specific dims too: a symbol or
+    // unknown becomes the number inference found. Without fixed dims the model's own claims stand.
+    const fixedDims = Object.keys(ctx.inputShapes).length > 0;
+    const output = (graph.output ?? []).map((v) => {
+      if (!fixedDims) return v;
+      const declaredShape = shapeOf(v.type);
+      const f = facts.get(v.name ?? '');
+      if (!declaredShape || !f?.shape || f.shape.length !== declaredShape.length || !v.type?.tensorType) return v;
+      const sharper = declaredShape.map((d, k) => (typeof d !== 'number' && typeof f.shape![k] === 'number' ? f.shape![k]! : d));
+      if (sharper.every((d, k) => d === declaredShape[k])) return v;
+      changed++;
+      return { ...v, type: { ...v.type, tensorType: { ...v.type.tensorType, shape: typeProto(0, sharper).tensorType!.shape! } } };
+    });
     if (changed === 0) return NO_CHANGE(model);
-    return { model: withGraph(model, { ...graph, valueInfo }), changed };
+    return { model: withGraph(model, { ...graph, valueInfo, output }), changed };
   },
 };
