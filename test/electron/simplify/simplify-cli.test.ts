@@ -44,6 +44,10 @@ describe('onnx-studio simplify', () => {
     expect(r.stdout).toMatch(/^Wrote .*text\.onnx\n {2}nodes 24 -> 7, /);
     expect(cli(['simplify', input, '-o', out]).code).toBe(1);
     expect(cli(['simplify', input, '-o', out, '--force']).code).toBe(0);
+    const helpText = cli(['simplify', '--help']);
+    expect(helpText.code).toBe(0);
+    expect(helpText.stdout).toMatch(/^Usage: onnx-studio simplify MODEL -o OUT/);
+    expect(helpText.stdout).toContain('constant-folding');
     const noOut = cli(['simplify', input]);
     expect(noOut.code).toBe(2);
     expect(noOut.stderr.trim()).toBe("onnx-studio: simplify needs -o OUT, the file to write. Run 'onnx-studio --help' for usage.");
