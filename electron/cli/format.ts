@@ -59,6 +59,8 @@ export function formatProfile(fileName: string, p: ProfileResult): string {
   return [
     `${fileName} on ${p.backend} (optimization ${p.optimization}), ${p.runs} runs: mean ${f(l.mean)} ms, p50 ${f(l.p50)}, p90 ${f(l.p90)}, p99 ${f(l.p99)}, min ${f(l.min)}, max ${f(l.max)}`,
     `Per-layer times cover ${(100 * p.coverage).toFixed(1)}% of the run (${f(p.nodesTotalMs)} ms); peak memory ${formatBytes(p.peakRssBytes)}`,
+    `Inputs fed: ${Object.entries(p.shapesRun).map(([name, dims]) => `${name}=${dims.join('x') || 'scalar'}`).join(', ')}${p.assumedDims ? ` (assumed ${Object.entries(p.assumedDims).map(([d, v]) => `${d} = ${v}`).join(', ')}; set them with --shape NAME=DIMS)` : ''}`,
+    ...(p.throughputError ? [p.throughputError] : []),
     'Slowest layers:',
     ...p.nodes.slice(0, 15).map((n) => `  ${f(n.ms)} ms  ${n.pct.toFixed(1).padStart(5)}%  ${n.opType}  ${n.name}${n.fusedFrom ? `  (fuses ${n.fusedFrom.join(', ')})` : ''}`),
   ].join('\n');
@@ -77,7 +79,7 @@ export function formatQuantize(r: QuantizeResult, seconds: number): string {
   for (const w of r.warnings) lines.push(`Warning: ${w}`);
   if (r.accuracy) {
     const a = r.accuracy;
-    lines.push(`Accuracy target: at most ${a.maxDropPoints} points below FP32 top-1 ${(100 * a.referenceTop1).toFixed(2)}% — ${a.met ? 'met' : 'not met: no quantized layer is left to exclude'}`);
+    lines.push(`Accuracy target: at most ${a.maxDropPoints} points below FP32 top-1 ${(100 * a.referenceTop1).toFixed(2)}% — ${a.met ? 'met' : `not met: wrote the best model found, step ${a.chosenStep + 1} (drop ${a.steps[a.chosenStep]!.dropPoints.toFixed(2)} points)`}`);
     for (const [i, st] of a.steps.entries()) lines.push(`  step ${i + 1}: top-1 ${(100 * st.top1).toFixed(2)}% (drop ${st.dropPoints.toFixed(2)}), in float: ${st.excluded.join(', ') || 'nothing'}`);
   }
   return lines.join('\n');

@@ -32,6 +32,19 @@ export interface ModelDocument {
   readonly history: EditHistory;
   /** A file holding the model as of `version`, written when something must load an edited model. */
   runnable?: { version: number; file: string };
+  /** `path` as it was on disk when opened or last saved, to notice another program changing it. */
+  diskState?: DiskState;
+}
+
+export interface DiskState {
+  size: number;
+  mtimeMs: number;
+}
+
+/** What a file looks like on disk now, or null when it is gone. */
+export async function diskStateOf(file: string): Promise<DiskState | null> {
+  const stat = await fs.stat(file).catch(() => null);
+  return stat ? { size: stat.size, mtimeMs: stat.mtimeMs } : null;
 }
 
 export class DocumentStore {
@@ -53,9 +66,12 @@ export class DocumentStore {
     return [...this.docs.values()];
   }
 
-  close(docId: string): void {
-    this.get(docId);
+  /** Forgets the document and deletes what was written for it alone; returns it so its owner can release the rest. */
+  async close(docId: string): Promise<ModelDocument> {
+    const doc = this.get(docId);
     this.docs.delete(docId);
+    if (doc.runnable) await fs.rm(doc.runnable.file, { force: true });
+    return doc;
   }
 }
 

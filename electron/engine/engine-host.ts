@@ -4,8 +4,8 @@
  * never shares one with a UI or an HTTP event loop. This file never imports 'electron'.
  */
 import { parentPort } from 'node:worker_threads';
-import { dispatch } from '../../shared/api/dispatch.js';
 import { Engine } from './engine.js';
+import { dispatchCall } from './engine-dispatch.js';
 import type { FromEngine, ToEngine } from '../../shared/api/host-protocol.js';
 
 interface Port {
@@ -46,6 +46,6 @@ port.onMessage((message) => {
       port.post({ type: 'reply', id: message.id, reply: { ok: false, error: { code: 'INTERNAL', message: 'The engine is not initialized yet.' } } });
       return;
     }
-    void dispatch(engine, message.method, message.args).then((reply) => port.post({ type: 'reply', id: message.id, reply }));
+    void dispatchCall(engine, message.method, message.args, { remote: message.remote === true }).then((reply) => port.post({ type: 'reply', id: message.id, reply }));
   }
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { AppInfo, BackendInfo, ModelInfo, ModelSource, NodeSchemaInfo, SampleInfo, SaveResult } from '../../shared/api/dto.js';
 import { EngineError } from '../../shared/api/errors.js';
@@ -16,7 +17,9 @@ import { findTensor } from '../../shared/model/find-tensor.js';
 import { isExternal } from '../../shared/onnx/external-data.js';
 import { allTensors } from '../../shared/onnx/walk-tensors.js';
 import { appRoot, resourcePath } from './app-paths.js';
-import { DocumentStore, modelInfo, runnableFile } from './documents.js';
+import { diskStateOf, DocumentStore, modelInfo, runnableFile, type ModelDocument } from './documents.js';
+import { assertLocalFileAccess } from './call-context.js';
+import { createPathScrubber } from '../../shared/api/remote-rule.js';
 import { checkExternalData, readExternalTensor } from './external-data-io.js';
 import { JobManager } from './jobs.js';
 import { readModelFile } from './model-reader.js';
@@ -31,6 +34,7 @@ import { RecipeRecorder } from './recipes/recipe-recorder.js';
 import { replayRecipe, type ReplayReport } from './recipes/replay.js';
 import { createEngineClient } from '../../shared/api/client.js';
 import { inProcessTransport } from './in-process-transport.js';
+import { runExport } from './deploy/export-job.js';
 import type { RecipeView } from '../../shared/api/dto.js';
 import type { ProfileResult } from '../../shared/profile/profile-types.js';
 import { simplifyDocument } from './simplify/simplify-document.js';
@@ -59,13 +63,31 @@ export class Engine implements EngineApi {
   readonly recipes: RecipeRecorder;
 
   constructor(private readonly options: EngineOptions) {
+    // In browser mode every event goes to the page, so events lose paths like replies to remote calls.
+    const deliver = options.mode === 'browser' ? (e: EngineEvent) => createPathScrubber(this.privateDirs())(e) as EngineEvent : (e: EngineEvent) => e;
     this.jobs = new JobManager((e) => {
-      for (const l of this.listeners) l(e);
-    });
+      const event = deliver(e);
+      for (const l of this.listeners) l(event);
+    }, options.maxRunningJobs);
     this.recipes = new RecipeRecorder(this.documents);
     this.quantization = new QuantizeService(this.documents, this.jobs, options.blobDir, this.recipes);
     this.comparison = new CompareService(this.documents, this.jobs, this.quantization, this.recipes);
     this.editing = new EditService(this.documents, async (blobId) => (await this.resolveSource({ kind: 'blob', blobId })).filePath);
+  }
+
+  /**
+   * Folders whose paths say something about this machine and stay on it in browser mode: home, temp,
+   * the app, the working folder, the engine's own folders, and the folders of every open model.
+   */
+  privateDirs(): string[] {
+    const dirs = [os.homedir(), os.tmpdir(), appRoot(), process.cwd()];
+    for (const d of [this.options.blobDir, this.options.downloadDir]) if (d) dirs.push(d, path.dirname(d));
+    for (const doc of this.documents.all()) {
+      dirs.push(path.dirname(doc.sourceFile));
+      if (doc.sourceDir) dirs.push(doc.sourceDir);
+      if (doc.path) dirs.push(path.dirname(doc.path));
+    }
+    return dirs;
   }
 
   subscribe(listener: (e: EngineEvent) => void): () => void {
@@ -96,6 +118,7 @@ export class Engine implements EngineApi {
   private async resolveSource(source: ModelSource): Promise<{ filePath: string; fileName: string }> {
     switch (source.kind) {
       case 'path': {
+        assertLocalFileAccess('a model path');
         const filePath = path.resolve(source.path);
         return { filePath, fileName: path.basename(filePath) };
       }
@@ -131,6 +154,7 @@ export class Engine implements EngineApi {
       sizeBytes: loaded.sizeBytes,
       problems,
     });
+    if (doc.path) doc.diskState = (await diskStateOf(doc.path)) ?? undefined;
     return modelInfo(doc);
   }
 
@@ -143,8 +167,27 @@ export class Engine implements EngineApi {
   }
 
   async closeModel(args: MethodArgs<'closeModel'>): Promise<{ closed: true }> {
-    this.documents.close(args.docId);
+    const doc = await this.documents.close(args.docId);
+    await this.releaseUpload(doc);
+    this.recipes.forget(doc.docId);
     return { closed: true };
+  }
+
+  /** An uploaded model's blob is deleted once no open document reads it (a duplicate shares it). */
+  private async releaseUpload(doc: ModelDocument): Promise<void> {
+    const blobDir = this.options.blobDir;
+    if (!blobDir || path.dirname(path.dirname(doc.sourceFile)) !== blobDir) return;
+    if (this.documents.all().some((d) => d.sourceFile === doc.sourceFile)) return;
+    await fs.rm(path.dirname(doc.sourceFile), { recursive: true, force: true });
+  }
+
+  /** Refuses to save over the opened file when another program changed it since, unless confirmed. */
+  private async checkUnchangedOnDisk(doc: ModelDocument, outPath: string, confirmed: boolean): Promise<void> {
+    if (confirmed || outPath !== doc.path || !doc.diskState) return;
+    const now = await diskStateOf(outPath);
+    if (now && (now.size !== doc.diskState.size || now.mtimeMs !== doc.diskState.mtimeMs)) {
+      throw new EngineError('CHANGED_ON_DISK', `'${path.basename(outPath)}' was changed on disk by another program after it was opened; reopen it to see those changes, or confirm saving over them.`);
+    }
   }
 
   async startSaveModel(args: MethodArgs<'startSaveModel'>): Promise<{ jobId: string }> {
@@ -162,20 +205,27 @@ export class Engine implements EngineApi {
       await fs.mkdir(dir, { recursive: true });
       outPath = path.join(dir, doc.fileName);
     } else {
+      assertLocalFileAccess('a save path');
       outPath = path.resolve(target.path);
       if (doc.path && outPath === doc.path && !target.overwrite) {
         throw new EngineError('ALREADY_EXISTS', `Saving would overwrite the model you opened ('${outPath}'); confirm overwriting or choose another name.`);
       }
+      await this.checkUnchangedOnDisk(doc, outPath, target.overwriteChanged === true);
     }
     const jobId = this.jobs.start('save', async (ctx): Promise<SaveResult> => {
       ctx.progress(0, 1, 'writing');
+      // Checked again when the job runs: it may have waited in the queue.
+      if (target.kind === 'path') await this.checkUnchangedOnDisk(doc, outPath, target.overwriteChanged === true);
       const outcome = await saveModel(doc.model, outPath, {
         overwrite: target.kind === 'path' ? target.overwrite === true : false,
         ...(doc.sourceDir ? { sourceDir: doc.sourceDir } : {}),
         signal: ctx.signal,
         onProgress: (done, total) => ctx.progress(done, total, 'writing'),
       });
-      if (target.kind === 'path' && outPath === doc.path) doc.dirty = false;
+      if (target.kind === 'path' && outPath === doc.path) {
+        doc.dirty = false;
+        doc.diskState = (await diskStateOf(outPath)) ?? undefined;
+      }
       return {
         bytesWritten: outcome.bytesWritten,
         fileName: path.basename(outPath),
@@ -241,6 +291,7 @@ export class Engine implements EngineApi {
 
   async startProfile(args: MethodArgs<'startProfile'>): Promise<{ jobId: string }> {
     const doc = this.documents.get(args.docId);
+    if (args.inputFiles) assertLocalFileAccess('profiling input files');
     const options: ProfileOptions = {
       backend: args.backend ?? 'cpu',
       runs: args.runs ?? 50,
@@ -343,6 +394,19 @@ export class Engine implements EngineApi {
     return { jobId };
   }
 
+  async startExport(args: MethodArgs<'startExport'>) {
+    this.documents.get(args.docId);
+    const access = {
+      client: createEngineClient(inProcessTransport(this)),
+      writeDocument: async (docId: string, file: string) => {
+        const doc = this.documents.get(docId);
+        await saveModel(doc.model, file, { overwrite: true, ...(doc.sourceDir ? { sourceDir: doc.sourceDir } : {}) });
+      },
+    };
+    const jobId = this.jobs.start('export', (ctx) => runExport(access, args, this.options.downloadDir, ctx));
+    return { jobId };
+  }
+
   async getOpCatalogue(args: MethodArgs<'getOpCatalogue'>) {
     const doc = this.documents.get(args.docId);
     const opset = Number((doc.model.opsetImport ?? []).find((o) => normalizeDomain(o.domain) === '')?.version ?? 0);
@@ -357,6 +421,10 @@ export class Engine implements EngineApi {
 
   async applyEdit(args: MethodArgs<'applyEdit'>) {
     return this.editing.apply(args);
+  }
+
+  async convertOpset(args: MethodArgs<'convertOpset'>) {
+    return this.editing.convertOpset(args);
   }
 
   async undoEdit(args: MethodArgs<'undoEdit'>) {

@@ -14,7 +14,21 @@ export interface SaveOptions {
   sourceDir?: string;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /** Opens the files the save writes; tests pass one whose writes fail (a full disk). */
+  openForWriting?: (file: string) => Promise<fs.FileHandle>;
 }
+
+const openForWriting = (file: string) => fs.open(file, 'w');
+
+/** What a failed write means to the user, for the errors a disk gives. */
+const WRITE_FAILURES: Record<string, string> = {
+  ENOSPC: 'the disk is full; free some space and save again',
+  EDQUOT: 'your disk quota is used up; free some space and save again',
+  EACCES: 'you may not write in that folder; choose another one',
+  EPERM: 'you may not write in that folder; choose another one',
+  EROFS: 'that disk is read-only; choose another folder',
+  EIO: 'the disk reported a read/write error; check it and save again',
+};
 
 export interface SaveOutcome {
   bytesWritten: number;
@@ -37,6 +51,23 @@ async function checkTarget(outPath: string, overwrite: boolean): Promise<void> {
   if (existing?.isDirectory()) throw new EngineError('BAD_ARGUMENT', `Cannot save to '${outPath}': it is a folder; give a file name.`);
   if (existing && !overwrite) {
     throw new EngineError('ALREADY_EXISTS', `'${outPath}' already exists; choose another name or allow overwriting.`);
+  }
+}
+
+/** Temporary files this process is writing now; any other '<name>.tmp-…' beside a target is left from a killed save. */
+const writingNow = new Set<string>();
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A save killed outright (power cut, SIGKILL) leaves its temporary files; the next save of the same file removes them. */
+async function removeLeftovers(outPath: string): Promise<void> {
+  const leftover = new RegExp(`^${escapeRegExp(path.basename(outPath))}(?:\\.data)?\\.tmp-[0-9a-f]{12}$`);
+  const dir = path.dirname(outPath);
+  for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+    const file = path.join(dir, name);
+    if (leftover.test(name) && !writingNow.has(file)) await fs.rm(file, { force: true });
   }
 }
 
@@ -68,7 +99,7 @@ async function copyExternalData(
   const sourceDir = opts.sourceDir;
   if (!sourceDir) throw new EngineError('BAD_ARGUMENT', 'This model keeps its weights in external data files that are not available here; open it from disk to save it.');
   const moved = new Map<TensorProto, TensorProto>();
-  const out = await fs.open(dataTmp, 'w');
+  const out = await (opts.openForWriting ?? openForWriting)(dataTmp);
   const block = new Uint8Array(COPY_BLOCK);
   let at = 0;
   try {
@@ -109,6 +140,7 @@ async function copyExternalData(
  */
 export async function saveModel(model: ModelProto, outPath: string, opts: SaveOptions): Promise<SaveOutcome> {
   await checkTarget(outPath, opts.overwrite);
+  await removeLeftovers(outPath);
   const suffix = `.tmp-${randomBytes(6).toString('hex')}`;
   const modelTmp = outPath + suffix;
   const external: TensorProto[] = [];
@@ -118,11 +150,12 @@ export async function saveModel(model: ModelProto, outPath: string, opts: SaveOp
   const dataTmp = dataPath + suffix;
   const progress = { done: 0, total: 0 };
   for (const t of external) progress.total += externalLength(t, externalDataRef(t));
+  writingNow.add(modelTmp).add(dataTmp);
   try {
     const toWrite = external.length > 0 ? await copyExternalData(model, external, dataTmp, dataName, opts, progress) : model;
     const chunks = encodeModelChunks(toWrite);
     for (const c of chunks) progress.total += c.length;
-    const fh = await fs.open(modelTmp, 'w');
+    const fh = await (opts.openForWriting ?? openForWriting)(modelTmp);
     try {
       await writeChunks(fh, chunks, opts, progress);
       await fh.sync();
@@ -137,6 +170,10 @@ export async function saveModel(model: ModelProto, outPath: string, opts: SaveOp
     await Promise.all([fs.rm(modelTmp, { force: true }), fs.rm(dataTmp, { force: true })]);
     if (e instanceof EngineError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new EngineError('IO_ERROR', `Cannot save '${outPath}' (${code ?? (e as Error).message}); the previous file is unchanged.`);
+    const reason = (code && WRITE_FAILURES[code]) ?? `writing failed (${code ?? (e as Error).message})`;
+    throw new EngineError('IO_ERROR', `Cannot save '${outPath}': ${reason}; nothing was written and the previous file is unchanged.`);
+  } finally {
+    writingNow.delete(modelTmp);
+    writingNow.delete(dataTmp);
   }
 }

@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog, ipcMain, Menu, utilityProcess, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, utilityProcess, type MenuItemConstructorOptions } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Reply } from '../../shared/api/errors.js';
@@ -87,6 +87,10 @@ async function createWindow(engine: HostClient): Promise<void> {
 }
 
 app.whenReady().then(() => {
+  // The page needs no web permission (camera, notifications, clipboard reads, geolocation...), so a
+  // compromised page cannot get one either: every request and every check is refused.
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
   serveRenderer(rendererDir);
   const engine = startEngine();
   ipcMain.handle('studio:call', async (event, method: unknown, args: unknown): Promise<Reply<unknown>> => {

@@ -4,14 +4,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { WebSocketServer } from 'ws';
-import type { ModelInfo } from '../../shared/api/dto.js';
 import { EngineError, isErrorCode, type ErrorCode, type Reply } from '../../shared/api/errors.js';
 import { isMethodName, type MethodName } from '../../shared/api/methods.js';
 import { appRoot } from '../engine/app-paths.js';
 import { startWorkerEngine } from '../engine/worker-engine.js';
 import { AccessPolicy } from './access.js';
+import { UploadQuota } from './upload-quota.js';
 import { serveStatic } from './static-files.js';
 
 export interface ServerOptions {
@@ -20,6 +19,12 @@ export interface ServerOptions {
   modelPath?: string;
   /** Built renderer folder; defaults to dist/renderer of the app. */
   rendererDir?: string;
+  /** Largest single upload, in bytes (default 2 GiB). */
+  maxUploadBytes?: number;
+  /** Most bytes the uploads kept at once may take (default 8 GiB); closing a model gives its upload's share back. */
+  maxTotalUploadBytes?: number;
+  /** Jobs the engine runs at once; the others wait, reported with phase 'queued'. */
+  maxRunningJobs?: number;
 }
 
 export interface RunningServer {
@@ -30,7 +35,8 @@ export interface RunningServer {
 }
 
 const MAX_JSON_BYTES = 1024 * 1024;
-const MAX_UPLOAD_BYTES = 2 ** 31;
+const DEFAULT_MAX_UPLOAD_BYTES = 2 ** 31;
+const DEFAULT_MAX_TOTAL_UPLOAD_BYTES = 8 * 2 ** 30;
 const ID = /^[a-f0-9-]{36}$/;
 
 const SECURITY_HEADERS = {
@@ -51,16 +57,28 @@ function sendError(res: ServerResponse, status: number, code: ErrorCode, message
   sendJson(res, status, { ok: false, error: { code, message } } satisfies Reply<never>);
 }
 
+/**
+ * Reads the arguments of an API call. A body over the limit is read to its end and dropped rather than
+ * cut off, so the client gets the reply and its connection stays usable.
+ */
 async function readJson(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_JSON_BYTES) throw new RangeError('too large');
-    chunks.push(chunk as Buffer);
-  }
+  await new Promise<void>((resolve, reject) => {
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_JSON_BYTES) chunks.push(chunk);
+      else chunks.length = 0;
+    });
+    req.once('end', resolve);
+    req.once('error', reject);
+  });
+  if (size > MAX_JSON_BYTES) throw new RangeError('too large');
   const text = Buffer.concat(chunks).toString('utf8');
-  return text.trim() === '' ? {} : JSON.parse(text);
+  if (text.trim() === '') return {};
+  const args: unknown = JSON.parse(text);
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) throw new TypeError('not an object');
+  return args;
 }
 
 /** Keeps a browser-supplied file name harmless: its last component, in a conservative character set. */
@@ -69,14 +87,10 @@ function safeFileName(name: string | null): string {
   return base && !base.startsWith('.') ? base : 'model.onnx';
 }
 
-/** Paths stay on the server in browser mode; clients see file names only. */
-function withoutPaths(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutPaths);
-  if (value && typeof value === 'object' && 'docId' in value) {
-    const { path: _hidden, ...rest } = value as ModelInfo;
-    return rest;
-  }
-  return value;
+function describeBytes(n: number): string {
+  if (n >= 2 ** 30) return `${+(n / 2 ** 30).toFixed(1)} GiB`;
+  if (n >= 2 ** 20) return `${+(n / 2 ** 20).toFixed(1)} MiB`;
+  return `${n} bytes`;
 }
 
 /**
@@ -89,7 +103,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const blobDir = path.join(workDir, 'uploads');
   const downloadDir = path.join(workDir, 'downloads');
   await Promise.all([fs.mkdir(blobDir), fs.mkdir(downloadDir)]);
-  const engine = await startWorkerEngine({ mode: 'browser', blobDir, downloadDir });
+  const engine = await startWorkerEngine({ mode: 'browser', blobDir, downloadDir, ...(options.maxRunningJobs ? { maxRunningJobs: options.maxRunningJobs } : {}) });
+  const maxUpload = options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
+  const maxTotal = options.maxTotalUploadBytes ?? DEFAULT_MAX_TOTAL_UPLOAD_BYTES;
+  const uploads = new UploadQuota(blobDir, maxTotal);
   const token = randomBytes(24).toString('hex');
   let port = 0;
   const policy = new AccessPolicy(token, () => port);
@@ -103,65 +120,78 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
   }
 
+  /**
+   * Every call from the page is remote: the engine itself refuses file paths in its arguments and in
+   * whatever it starts, and strips its paths from the reply (electron/engine/engine-dispatch.ts).
+   */
   async function callEngine(method: MethodName, args: unknown, res: ServerResponse): Promise<void> {
-    const a = (args ?? {}) as { source?: { kind?: string; path?: string }; target?: { kind?: string } };
-    if (method === 'openModel' && a.source?.kind === 'path' && path.resolve(String(a.source.path)) !== options.modelPath) {
-      sendError(res, 403, 'FORBIDDEN', 'In browser mode, models are opened by uploading them: drop the file on the page or use Open.');
-      return;
-    }
-    if (method === 'startProfile' && (args as { inputFiles?: unknown }).inputFiles !== undefined) {
-      sendError(res, 403, 'FORBIDDEN', 'In browser mode, profiling uses random inputs; input files are read by the desktop app and the CLI.');
-      return;
-    }
-    const editFile = (args as { params?: { file?: { kind?: string } } }).params?.file;
-    if (method === 'applyEdit' && editFile?.kind === 'path') {
-      sendError(res, 403, 'FORBIDDEN', 'In browser mode, tensor files are uploaded: pick the .npy file in the app.');
-      return;
-    }
-    if (method === 'openDataset' && a.source?.kind === 'path') {
-      sendError(res, 403, 'FORBIDDEN', 'In browser mode, data folders are uploaded: drop the folder on the Quantize panel.');
-      return;
-    }
-    if (method === 'startQuantize' && (args as { output?: unknown }).output !== undefined) {
-      sendError(res, 403, 'FORBIDDEN', 'In browser mode, the result opens in the app and Save downloads it; the server writes no paths for the page.');
-      return;
-    }
-    if (method === 'startSaveModel' && a.target?.kind === 'path') {
-      sendError(res, 403, 'FORBIDDEN', 'In browser mode, Save downloads the file; the server writes no paths for the page.');
-      return;
-    }
-    const reply = await engine.client.request(method, args);
-    sendJson(res, 200, reply.ok ? { ok: true, value: withoutPaths(reply.value) } : reply);
+    const reply = await engine.client.request(method, args, true);
+    sendJson(res, !reply.ok && reply.error.code === 'FORBIDDEN' ? 403 : 200, reply);
   }
 
+  /**
+   * Stores one uploaded file as a blob. Sizes are checked against the per-file and total limits as the
+   * bytes arrive (a declared Content-Length is checked first); a refused upload is read to its end and
+   * dropped, so the client always gets the one-sentence reply instead of a reset connection.
+   */
   async function upload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const tooBig = `The file is larger than the ${describeBytes(maxUpload)} an upload may have; open models that big with the desktop app or the CLI.`;
+    const full = () => `Uploads already take ${describeBytes(uploads.held())} of the ${describeBytes(maxTotal)} this server keeps; close models you no longer need and try again.`;
+    const refuse = (message: string) => {
+      req.resume();
+      sendError(res, 413, 'BAD_ARGUMENT', message);
+    };
+    await uploads.refresh();
     const declared = Number(req.headers['content-length'] ?? NaN);
-    if (Number.isFinite(declared) && declared > MAX_UPLOAD_BYTES) {
-      sendError(res, 413, 'BAD_ARGUMENT', 'The file is larger than 2 GiB; open models that big with the desktop app or the CLI.');
-      return;
-    }
+    if (Number.isFinite(declared) && declared > maxUpload) return refuse(tooBig);
+    if (Number.isFinite(declared) && uploads.held() + declared > maxTotal) return refuse(full());
     const blobId = randomUUID();
     const name = safeFileName(new URL(req.url ?? '/', 'http://localhost').searchParams.get('name'));
     const dir = path.join(blobDir, blobId);
     await fs.mkdir(dir);
+    uploads.record(blobId, 0);
+    const out = createWriteStream(path.join(dir, name));
     let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_UPLOAD_BYTES) req.destroy(new RangeError('too large'));
+    const outcome = await new Promise<'stored' | 'too-big' | 'full' | 'failed'>((resolve) => {
+      let settled = false;
+      const settle = (o: 'stored' | 'too-big' | 'full' | 'failed') => {
+        if (settled) return;
+        settled = true;
+        resolve(o);
+      };
+      req.on('data', (chunk: Buffer) => {
+        if (settled) return; // a refused upload: the rest is read and dropped
+        size += chunk.length;
+        if (size > maxUpload) return settle('too-big');
+        if (!uploads.record(blobId, size)) return settle('full');
+        if (!out.write(chunk)) {
+          req.pause();
+          out.once('drain', () => req.resume());
+        }
+      });
+      req.once('end', () => out.end(() => settle('stored')));
+      req.once('aborted', () => settle('failed'));
+      req.once('error', () => settle('failed'));
+      out.once('error', () => settle('failed'));
     });
-    try {
-      await pipeline(req, createWriteStream(path.join(dir, name)));
-    } catch {
+    if (outcome !== 'stored') {
+      out.destroy();
+      uploads.forget(blobId);
       await fs.rm(dir, { recursive: true, force: true });
+      if (outcome === 'too-big') return refuse(tooBig);
+      if (outcome === 'full') return refuse(full());
       if (!res.headersSent) sendError(res, 400, 'IO_ERROR', 'The upload did not complete; try again.');
       return;
     }
     sendJson(res, 200, { ok: true, value: { blobId, fileName: name, sizeBytes: size } });
   }
 
+  /** Downloads already handed out (their files are deleted once sent). */
+  const served = new Set<string>();
+
   async function download(id: string, res: ServerResponse): Promise<void> {
     const dir = path.join(downloadDir, id);
-    const files = ID.test(id) ? await fs.readdir(dir).catch(() => []) : [];
+    const files = ID.test(id) && !served.has(id) ? await fs.readdir(dir).catch(() => []) : [];
     if (files.length !== 1) {
       sendError(res, 404, 'NOT_FOUND', 'That download does not exist; save the model again.');
       return;
@@ -175,6 +205,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       'Content-Disposition': `attachment; filename="${files[0]!.replace(/"/g, '')}"`,
       'Cache-Control': 'no-store',
     });
+    // Served once, then gone: a download is the page's copy of a save, and the server keeps no pile of them.
+    served.add(id);
+    res.once('close', () => void fs.rm(dir, { recursive: true, force: true }));
     createReadStream(file).pipe(res);
   }
 
@@ -201,8 +234,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       try {
         args = await readJson(req);
       } catch (e) {
-        const tooLarge = e instanceof RangeError;
-        return sendError(res, tooLarge ? 413 : 400, 'BAD_ARGUMENT', tooLarge ? 'The request body is larger than 1 MB.' : 'The request body is not valid JSON.');
+        if (e instanceof RangeError) return sendError(res, 413, 'BAD_ARGUMENT', 'The request body is larger than 1 MB.');
+        if (e instanceof TypeError) return sendError(res, 400, 'BAD_ARGUMENT', 'The request body must be a JSON object holding the arguments.');
+        return sendError(res, 400, 'BAD_ARGUMENT', 'The request body is not valid JSON.');
       }
       return callEngine(name, args, res);
     }

@@ -1,10 +1,15 @@
 import { EngineError, toErrorInfo, type Reply } from './errors.js';
 import { isMethodName, METHOD_ARGS, type EngineApi } from './methods.js';
 
+/** Keeps text taken from a request short in a message: a hostile key or value can be any size. */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
+
 /** One sentence naming the first bad argument, e.g. "openModel: argument 'source.path' is invalid (...)". */
 function describeIssue(method: string, issue: { path: PropertyKey[]; message: string }): string {
-  const where = issue.path.length > 0 ? `argument '${issue.path.map(String).join('.')}'` : 'the arguments';
-  return `${method}: ${where} is invalid (${issue.message})`;
+  const where = issue.path.length > 0 ? `argument '${clip(issue.path.map(String).join('.'), 120)}'` : 'the arguments';
+  return `${method}: ${where} is invalid (${clip(issue.message, 200)})`;
 }
 
 /**

@@ -58,7 +58,7 @@ export interface AppInfo {
   mode: 'desktop' | 'browser' | 'cli';
 }
 
-export type SaveTarget = { kind: 'path'; path: string; overwrite?: boolean } | { kind: 'download' };
+export type SaveTarget = { kind: 'path'; path: string; overwrite?: boolean; overwriteChanged?: boolean } | { kind: 'download' };
 
 export interface SaveResult {
   bytesWritten: number;
@@ -151,11 +151,25 @@ export interface QuantizeResult extends QuantizeSummary {
   calibrationReused: boolean;
   seconds: number;
   /** Accuracy-aware quantization: whether the drop was met, and each step's exclusions and top-1. */
-  accuracy?: { met: boolean; referenceTop1: number; maxDropPoints: number; steps: AccuracyStep[] };
+  /** chosenStep: the index in steps of the model written (the last when met, else the smallest drop). */
+  accuracy?: { met: boolean; referenceTop1: number; maxDropPoints: number; steps: AccuracyStep[]; chosenStep: number };
 }
 
 /** A recipe with the outcome of each step in this session, as the pipeline view shows it. */
 export interface RecipeView {
   recipe: Recipe;
   results: Record<string, { status: 'done' | 'failed' | 'skipped'; summary: string; docId?: string }>;
+}
+
+/** What converting a document's opset did, and how closely ONNX Runtime says the result matches. */
+export interface ConvertOpsetResult {
+  model: ModelInfo;
+  opsetBefore: number;
+  opsetAfter: number;
+  /** Nodes rewritten, by original op type. */
+  converted: { opType: string; count: number }[];
+  /** Largest output difference on seeded random inputs (null when the check could not run, only with force). */
+  maxAbsDiff: number | null;
+  maxRelDiff: number | null;
+  notes: string[];
 }

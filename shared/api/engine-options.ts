@@ -7,4 +7,6 @@ export interface EngineOptions {
   blobDir?: string;
   /** Browser mode: where 'download' saves are written, one folder per download id. */
   downloadDir?: string;
+  /** Jobs that may run at once; later ones wait with phase 'queued'. */
+  maxRunningJobs?: number;
 }

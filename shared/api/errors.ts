@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   ALREADY_EXISTS: 'the output exists and overwriting was not asked for',
   IO_ERROR: 'reading or writing a file failed',
   CANCELLED: 'the job was cancelled',
+  CHANGED_ON_DISK: 'the file changed on disk since it was opened; saving over it needs confirmation',
   UNAUTHORIZED: 'the request lacks the launch token',
   FORBIDDEN: 'the request is not allowed from this client',
   RUNTIME_ERROR: 'ONNX Runtime could not load or run the model',

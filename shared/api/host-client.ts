@@ -38,11 +38,12 @@ export class HostClient implements Transport {
     this.pending.clear();
   }
 
-  request(method: string, args: unknown): Promise<Reply<unknown>> {
+  /** `remote`: the call comes from outside this machine's trust (browser mode), so the engine applies the remote rule. */
+  request(method: string, args: unknown, remote = false): Promise<Reply<unknown>> {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
-      this.send({ type: 'request', id, method, args });
+      this.send({ type: 'request', id, method, args, ...(remote ? { remote: true } : {}) });
     });
   }
 

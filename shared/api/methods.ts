@@ -7,7 +7,8 @@ import type { TensorStats } from '../model/tensor-stats.js';
 import type { SimplifyReport } from '../simplify/simplify-report.js';
 import { PREPROCESS_SPEC, type PreprocessSpec } from '../preprocess/preprocess-spec.js';
 import type { DatasetInfo, PreprocessPreview, QuantizeCatalog } from './dto.js';
-import type { AppInfo, BackendInfo, JobInfo, JobProgress, JobStarted, ModelInfo, NodeSchemaInfo, SampleInfo } from './dto.js';
+import { START_EXPORT_ARGS } from '../deploy/export-request.js';
+import type { AppInfo, BackendInfo, ConvertOpsetResult, JobInfo, JobProgress, JobStarted, ModelInfo, NodeSchemaInfo, SampleInfo } from './dto.js';
 
 const id = z.string().min(1).max(200);
 
@@ -18,7 +19,13 @@ const modelSource = z.discriminatedUnion('kind', [
 ]);
 
 const saveTarget = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('path'), path: z.string().min(1).max(4096), overwrite: z.boolean().optional() }),
+  z.object({
+    kind: z.literal('path'),
+    path: z.string().min(1).max(4096),
+    overwrite: z.boolean().optional(),
+    /** Confirms saving over the opened file although another program changed it since it was opened. */
+    overwriteChanged: z.boolean().optional(),
+  }),
   z.object({ kind: z.literal('download') }),
 ]);
 
@@ -122,11 +129,15 @@ export const METHOD_ARGS = {
   updateRecipeSteps: z.object({ docId: id, steps: z.array(z.unknown()).max(10_000) }).strict(),
   /** Re-runs the recorded recipe from a step on, with this session's models and data. */
   startRunRecipe: z.object({ docId: id, fromStep: z.string().min(1).max(200).optional() }).strict(),
+  /** A deployment bundle (TensorRT, Triton, ONNX Runtime) written to a folder, or packed as a .zip download. */
+  startExport: START_EXPORT_ARGS,
   /** Operators a node can be inserted as, with their schemas at the document's opset. */
   getOpCatalogue: z.object({ docId: id }).strict(),
   /** One edit command (shared/edit/commands.ts) with its parameters, checked by the command itself. */
   applyEdit: z.object({ docId: id, command: z.string().min(1).max(100), params: z.unknown() }).strict(),
   undoEdit: z.object({ docId: id }).strict(),
+  /** Converts the document's default-domain opset (an undoable edit), checked in ONNX Runtime; force keeps a result that fails the check. */
+  convertOpset: z.object({ docId: id, opset: z.number().int().min(1).max(1000), force: z.boolean().optional() }).strict(),
   redoEdit: z.object({ docId: id }).strict(),
   extractSubgraph: z.object({ docId: id, inputs: z.array(z.string().min(1).max(4096)).min(1).max(10_000), outputs: z.array(z.string().min(1).max(4096)).min(1).max(10_000) }).strict(),
   /** A new document holding the simplified model, checked in ONNX Runtime against this one (refused when it differs, unless forced). */
@@ -172,8 +183,10 @@ export interface MethodResults {
   getRecipe: RecipeView;
   updateRecipeSteps: RecipeView;
   startRunRecipe: JobStarted;
+  startExport: JobStarted;
   applyEdit: ModelInfo & { notes: string[] };
   undoEdit: ModelInfo;
+  convertOpset: ConvertOpsetResult;
   redoEdit: ModelInfo;
   extractSubgraph: ModelInfo;
   simplifyModel: { model: ModelInfo; report: SimplifyReport };

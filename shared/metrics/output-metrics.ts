@@ -59,10 +59,20 @@ export function argmax(values: ArrayLike<number>): number {
   return best;
 }
 
-/** How many values beat the label's: 0 means a top-1 hit, below 5 a top-5 hit. */
-export function rankOf(values: ArrayLike<number>, label: number): number {
+/**
+ * The label's place when the scores are sorted best first, ties ordered by index as argmax orders them
+ * (the first index of the maximum wins): 0 is a top-1 hit, below 5 a top-5 hit. A tie with an earlier
+ * class is a miss, so a model that outputs constant scores scores no better than chance. NaN scores
+ * rank last. Undefined when the label is not a valid class index of these scores.
+ */
+export function rankOf(values: ArrayLike<number>, label: number): number | undefined {
+  if (!Number.isInteger(label) || label < 0 || label >= values.length) return undefined;
   const target = values[label]!;
-  let above = 0;
-  for (let i = 0; i < values.length; i++) if (values[i]! > target) above++;
-  return above;
+  if (Number.isNaN(target)) return values.length - 1;
+  let ahead = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v > target || (v === target && i < label)) ahead++;
+  }
+  return ahead;
 }

@@ -37,8 +37,14 @@ export interface ProfileResult {
   /** Sum of per-node times, for comparison with the mean latency. */
   nodesTotalMs: number;
   peakRssBytes: number;
+  /** The dims each graph input was fed with in the latency and per-layer runs, by input name. */
+  shapesRun: Record<string, number[]>;
+  /** Dims neither the model nor the user fixed and the value assumed, by symbol ('sequence') or 'input[axis]'. */
+  assumedDims?: Record<string, number>;
   /** Latency and samples per second against batch size, for models whose batch axis is dynamic. */
   throughput?: ThroughputPoint[];
+  /** Why the throughput sweep stopped early or did not run (one sentence); the points before it are kept. */
+  throughputError?: string;
   /** One profiled run in Chrome trace format (opens in Perfetto and chrome://tracing). */
   trace: TraceEvent[];
 }

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import type { ModelInfo } from '../../../shared/api/dto.js';
+import type { ConvertOpsetResult, ModelInfo } from '../../../shared/api/dto.js';
 import { EngineError } from '../../../shared/api/errors.js';
 import type { MethodArgs } from '../../../shared/api/methods.js';
-import { runCommand } from '../../../shared/edit/commands.js';
+import { EDIT_COMMANDS, runCommand } from '../../../shared/edit/commands.js';
 import { extractSubgraph } from '../../../shared/edit/extract-subgraph.js';
 import { validateModel } from '../../../shared/graph/validate.js';
 import { parseNpy } from '../../../shared/model/npy.js';
@@ -13,6 +13,11 @@ import { checkExternalData } from '../external-data-io.js';
 import { decodeModelBytes } from '../model-reader.js';
 import { opRegistry } from '../op-metadata.js';
 import { checkBatchIndependence } from './batch-check.js';
+import { assertLocalFileAccess } from '../call-context.js';
+import { convertDocument } from '../converting/convert-document.js';
+
+/** The history label setOpset gives the same edit. */
+const runCommandLabel = (params: { domain: string; version: number }) => (EDIT_COMMANDS.setOpset as unknown as { label(p: typeof params): string }).label(params);
 
 const NPY_TYPES: Record<string, number> = { float32: 1, uint8: 2, int32: 6, int64: 7, bool: 9, float64: 11 };
 
@@ -33,6 +38,7 @@ export class EditService {
   /** A .npy file's contents as replaceInitializer parameters. */
   private async npyParams(params: Record<string, unknown>): Promise<Record<string, unknown>> {
     const file = params.file as { kind: 'path'; path: string } | { kind: 'blob'; blobId: string };
+    if (file.kind === 'path') assertLocalFileAccess('a tensor file path');
     const path = file.kind === 'path' ? file.path : await this.resolveBlob(file.blobId);
     let array;
     try {
@@ -48,6 +54,12 @@ export class EditService {
   async apply(args: MethodArgs<'applyEdit'>): Promise<ModelInfo & { notes: string[] }> {
     const doc = this.documents.get(args.docId);
     let params = args.params as Record<string, unknown>;
+    // Converting the default opset is checked in ONNX Runtime before it is committed.
+    const opset = params && typeof params === 'object' ? (params as { domain?: unknown; version?: unknown }) : undefined;
+    if (args.command === 'setOpset' && (opset?.domain === '' || opset?.domain === 'ai.onnx') && typeof opset.version === 'number' && Number.isInteger(opset.version)) {
+      const converted = await this.convertOpset({ docId: args.docId, opset: opset.version });
+      return { ...converted.model, notes: converted.notes };
+    }
     if (args.command === 'replaceInitializer' && params && typeof params === 'object' && 'file' in params) params = await this.npyParams(params);
     let result;
     try {
@@ -74,6 +86,20 @@ export class EditService {
     await this.commit(doc, result.model);
     doc.history.push({ label: result.label, command: args.command, params: result.params, before, after: result.model });
     return { ...modelInfo(doc), notes };
+  }
+
+  /** Converts the default-domain opset as an undoable edit (recorded as setOpset, which replays the same conversion). */
+  async convertOpset(args: MethodArgs<'convertOpset'>): Promise<ConvertOpsetResult> {
+    const doc = this.documents.get(args.docId);
+    const outcome = await convertDocument(doc, args.opset, args.force === true);
+    const { model, ...report } = outcome;
+    if (model !== doc.model) {
+      const before = doc.model;
+      await this.commit(doc, model);
+      const params = { domain: '', version: args.opset };
+      doc.history.push({ label: runCommandLabel(params), command: 'setOpset', params, before, after: model });
+    }
+    return { ...report, model: modelInfo(doc) };
   }
 
   async undo(docId: string): Promise<ModelInfo> {

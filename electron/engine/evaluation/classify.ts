@@ -25,16 +25,23 @@ export async function classificationAccuracy(modelFile: string, model: ModelProt
   const session = await ort.InferenceSession.create(modelFile, QUIET);
   let top1 = 0;
   let top5 = 0;
+  let labelled = 0;
   try {
     const output = session.outputNames[0]!;
     const pass = await forEachSampleRun(session, model, dataset, spec, [output], ctx, 'evaluating', (outputs, sample) => {
       const scores = outputs[output] as ort.Tensor;
       const values = scores.type === 'float16' ? Array.from(scores.data as Uint16Array, fromFloat16Bits) : (scores.data as Float32Array);
-      const rank = rankOf(values, classes.indexOf(sample.label ?? ''));
+      // A sample without a class folder has no right answer: it is not counted, neither hit nor miss.
+      const label = sample.label !== undefined ? classes.indexOf(sample.label) : -1;
+      if (label < 0) return;
+      const rank = rankOf(values, label);
+      if (rank === undefined) throw new EngineError('BAD_ARGUMENT', `The folder '${dataset.name}' has ${classes.length} classes but the model scores ${values.length}; evaluate it on data with one sub-folder per class the model outputs.`);
+      labelled++;
       if (rank === 0) top1++;
       if (rank < 5) top5++;
     });
-    return { samples: pass.samplesUsed, top1: top1 / pass.samplesUsed, top5: top5 / pass.samplesUsed };
+    if (labelled === 0) throw new EngineError('BAD_ARGUMENT', `None of the ${pass.samplesUsed} samples in '${dataset.name}' is labelled; accuracy needs one sub-folder per class holding that class's files.`);
+    return { samples: labelled, top1: top1 / labelled, top5: top5 / labelled };
   } finally {
     await session.release();
   }

@@ -85,6 +85,8 @@ export async function compareModels(reference: CompareModel, variants: CompareMo
     if (samples.length === 0) throw new EngineError('BAD_ARGUMENT', `The folder '${dataset.name}' has no complete samples for the reference's inputs.`);
     const skippedExamples: string[] = [];
     let used = 0;
+    let labelledSamples = 0;
+    let foldersAreNotClasses = false;
     let skipped = 0;
     let latencyFeeds: Record<string, ort.Tensor>[] | undefined;
     const read = (k: number) => readSample(samples[k]!, inputs[0]!, spec).then((values) => ({ values }), (error: unknown) => ({ error }));
@@ -106,11 +108,17 @@ export async function compareModels(reference: CompareModel, variants: CompareMo
         const refTop = argmax(outputs[0]![0]!);
         const label = sample.label !== undefined ? classes.indexOf(sample.label) : -1;
         const differing: Record<string, string> = {};
+        // Only a sample in a class folder has a right answer; the others count for agreement and error only.
+        if (label >= 0) labelledSamples++;
         outputs.forEach((out, m) => {
-          if (label >= 0 && label < out[0]!.length) {
+          if (label >= 0) {
             const rank = rankOf(out[0]!, label);
-            if (rank === 0) hits[m]!.top1++;
-            if (rank < 5) hits[m]!.top5++;
+            // More folders than the model has scores: they are not its classes (sample folders of a regression model, say).
+            if (rank === undefined) foldersAreNotClasses = true;
+            else {
+              if (rank === 0) hits[m]!.top1++;
+              if (rank < 5) hits[m]!.top5++;
+            }
           }
           if (m === 0) return;
           out.forEach((values, o) => {
@@ -151,7 +159,8 @@ export async function compareModels(reference: CompareModel, variants: CompareMo
         times[m]!.push(performance.now() - t);
       }
     }
-    const labelled = classes.length >= 2 && hits.some((h) => h.top1 > 0 || h.top5 > 0);
+    // Accuracy is over labelled samples only, and absent (not 0, not 100%) when there are none.
+    const labelled = classes.length >= 2 && labelledSamples > 0 && !foldersAreNotClasses;
     const models: ModelMetrics[] = all.map((m, i) => {
       const err = i === 0 ? undefined : overall[i - 1]!;
       const sqnr = err ? err.sqnrDb : Number.POSITIVE_INFINITY;
@@ -162,7 +171,7 @@ export async function compareModels(reference: CompareModel, variants: CompareMo
         precision: precisionOf(m.model),
         sizeBytes: m.sizeBytes,
         latencyMsP50: median(times[i]!),
-        ...(labelled ? { top1: hits[i]!.top1 / used, top5: hits[i]!.top5 / used } : {}),
+        ...(labelled ? { top1: hits[i]!.top1 / labelledSamples, top5: hits[i]!.top5 / labelledSamples } : {}),
         agreementTop1: i === 0 ? 1 : agree[i - 1]! / used,
         cosine: err ? err.cosine : 1,
         sqnrDb: Number.isFinite(sqnr) ? sqnr : null,

@@ -8,6 +8,8 @@ import { EngineError } from '../../../shared/api/errors.js';
 import { dataTypeName } from '../../../shared/onnx/data-types.js';
 import { decodeModel } from '../../../shared/onnx/decode.js';
 import { parseNpy } from '../../../shared/model/npy.js';
+import { shapeOf } from '../../../shared/model/tensor-info.js';
+import { resolveInputShapes, shapesAtBatch, type DeclaredInput, type ResolvedShapes } from '../../../shared/profile/input-shapes.js';
 import type { ModelProto } from '../../../shared/onnx/types.js';
 import type { JobContext } from '../jobs.js';
 import { QUIET, requireBackend } from './backends.js';
@@ -22,7 +24,7 @@ export interface ProfileOptions {
   warmup: number;
   threads?: number;
   optimization: 'disabled' | 'basic' | 'extended' | 'all';
-  /** Dims for graph inputs (dynamic axes); symbolic dims not given are taken as 1. */
+  /** Dims for graph inputs (dynamic axes); dims not given take the defaults of shared/profile/input-shapes.ts. */
   inputShapes?: Record<string, number[]>;
   /** .npy files to use as inputs instead of random data, by input name. */
   inputFiles?: Record<string, string>;
@@ -32,14 +34,15 @@ export interface ProfileOptions {
 const THROUGHPUT_BATCHES = [1, 2, 4, 8, 16];
 const MAX_TRACE_EVENTS = 50_000;
 
-/** An input whose first axis is symbolic (or unset) in the file and not fed from a file: a dynamic batch. */
-function dynamicBatchInput(model: ModelProto, options: ProfileOptions): string | undefined {
+/** The graph inputs that must be fed (initializers listed as inputs have defaults), as the file declares them. */
+function declaredInputs(model: ModelProto): DeclaredInput[] {
   const initializers = new Set((model.graph?.initializer ?? []).map((t) => t.name));
-  const inputs = (model.graph?.input ?? []).filter((v) => v.name && !initializers.has(v.name));
-  const first = inputs[0];
-  const dim0 = first?.type?.tensorType?.shape?.dim?.[0];
-  if (!first?.name || !dim0 || dim0.dimValue !== undefined || options.inputFiles?.[first.name]) return undefined;
-  return first.name;
+  return (model.graph?.input ?? [])
+    .filter((v) => v.name && !initializers.has(v.name))
+    .map((v) => {
+      if (!v.type?.tensorType) throw new EngineError('BAD_ARGUMENT', `Input '${v.name}' is not a tensor; profiling needs tensor inputs.`);
+      return { name: v.name!, shape: shapeOf(v.type) };
+    });
 }
 
 async function npyTensor(file: string, name: string): Promise<ort.Tensor> {
@@ -59,17 +62,15 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-/** Random inputs for every graph input, shaped by the file (symbolic dims from options, else 1). */
-function makeInputs(model: ModelProto, options: ProfileOptions, batch?: { input: string; size: number }): Record<string, ort.Tensor> {
-  const next = seededRandom(options.seed);
+/** Random inputs for every graph input at the given dims, the same values for the same seed. */
+function makeInputs(model: ModelProto, shapes: Record<string, number[]>, seed: number): Record<string, ort.Tensor> {
+  const next = seededRandom(seed);
   const initializers = new Set((model.graph?.initializer ?? []).map((t) => t.name));
   const feeds: Record<string, ort.Tensor> = {};
   for (const v of model.graph?.input ?? []) {
     if (!v.name || initializers.has(v.name)) continue;
-    const t = v.type?.tensorType;
-    if (!t) throw new EngineError('BAD_ARGUMENT', `Input '${v.name}' is not a tensor; profiling needs tensor inputs.`);
-    const dims = [...(options.inputShapes?.[v.name] ?? (t.shape?.dim ?? []).map((d) => (d.dimValue !== undefined ? Number(d.dimValue) : 1)))];
-    if (batch?.input === v.name) dims[0] = batch.size;
+    const t = v.type!.tensorType!;
+    const dims = shapes[v.name]!;
     const n = dims.reduce((a, b) => a * b, 1);
     switch (t.elemType) {
       case 1:
@@ -94,15 +95,84 @@ function makeInputs(model: ModelProto, options: ProfileOptions, batch?: { input:
   return feeds;
 }
 
+/**
+ * The dims every input is fed with: the user's, then the shapes of .npy files (when their rank fits;
+ * otherwise ONNX Runtime names the mismatch), then the defaults for what the file leaves open.
+ */
+function resolveShapes(model: ModelProto, options: ProfileOptions, files: Record<string, ort.Tensor>): ResolvedShapes {
+  const inputs = declaredInputs(model);
+  const given: Record<string, number[]> = { ...options.inputShapes };
+  for (const [name, tensor] of Object.entries(files)) {
+    const declared = inputs.find((v) => v.name === name)?.shape;
+    if (!declared || declared.length === tensor.dims.length) given[name] = [...tensor.dims];
+    else delete given[name];
+  }
+  const resolved = resolveInputShapes(inputs, given);
+  for (const [name, tensor] of Object.entries(files)) resolved.shapes[name] = [...tensor.dims];
+  return resolved;
+}
+
+/** "x=1x128x8, mask=1x128 (sequence = 128 assumed)": what a run was fed, for messages. */
+function describeShapes(resolved: ResolvedShapes): string {
+  const shapes = Object.entries(resolved.shapes).map(([name, dims]) => `${name}=${dims.join('x') || 'scalar'}`).join(', ');
+  const assumed = Object.entries(resolved.assumed).map(([dim, value]) => `${dim} = ${value}`);
+  return assumed.length > 0 ? `${shapes} (${assumed.join(', ')} assumed)` : shapes;
+}
+
 /** ONNX Runtime's own errors (wrong input rank, an op it lacks) are the user's to fix: say so in one sentence. */
-async function runtime<T>(what: string, work: () => Promise<T>): Promise<T> {
+async function runtime<T>(what: string, work: () => Promise<T>, hint?: string): Promise<T> {
   try {
     return await work();
   } catch (e) {
     if (e instanceof EngineError) throw e;
-    const message = (e instanceof Error ? e.message : String(e)).split('\n')[0]!.replace(/\.+\s*$/, '').trim();
-    throw new EngineError('INVALID_MODEL', `ONNX Runtime could not ${what}: ${message}.`);
+    throw new EngineError('INVALID_MODEL', `ONNX Runtime could not ${what}: ${runtimeMessage(e)}${hint ? `; ${hint}` : ''}.`);
   }
+}
+
+function runtimeMessage(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0]!.replace(/\.+\s*$/, '').trim();
+}
+
+/**
+ * Latency against batch size, for models with a dynamic batch: every input carrying the batch symbol
+ * is resized together. A batch the model cannot run ends the sweep with a sentence saying why, and
+ * the points measured so far (and the latency before) are kept.
+ */
+async function throughputSweep(
+  session: ort.InferenceSession,
+  model: ModelProto,
+  resolved: ResolvedShapes,
+  files: Record<string, ort.Tensor>,
+  options: ProfileOptions,
+  ctx: JobContext,
+): Promise<{ points?: ThroughputPoint[]; error?: string; peakRss: number }> {
+  let peakRss = 0;
+  const batched = Object.keys(resolved.batchAxes);
+  if (batched.length === 0) return { peakRss };
+  const fromFile = batched.find((name) => files[name]);
+  if (fromFile) return { peakRss, error: `No throughput sweep: input '${fromFile}' is read from a file, so its batch cannot change.` };
+  const points: ThroughputPoint[] = [];
+  const runsPerBatch = Math.max(3, Math.min(20, Math.floor(options.runs / 4)));
+  for (const [k, size] of THROUGHPUT_BATCHES.entries()) {
+    ctx.checkCancelled();
+    ctx.progress(k, THROUGHPUT_BATCHES.length, 'throughput');
+    const shapes = shapesAtBatch(resolved, size);
+    try {
+      const batchFeeds = makeInputs(model, shapes, options.seed);
+      await session.run(batchFeeds);
+      const started = performance.now();
+      for (let i = 0; i < runsPerBatch; i++) await session.run(batchFeeds);
+      const ms = (performance.now() - started) / runsPerBatch;
+      points.push({ batch: size, latencyMs: ms, perSecond: (1000 * size) / ms });
+    } catch (e) {
+      if (e instanceof EngineError) throw e;
+      const fed = Object.entries(shapes).map(([name, dims]) => `${name}=${dims.join('x')}`).join(', ');
+      const error = `The throughput sweep stopped at batch ${size} (${fed}): ONNX Runtime could not run it: ${runtimeMessage(e)}.`;
+      return { ...(points.length > 0 ? { points } : {}), error, peakRss };
+    }
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }
+  return { points, peakRss };
 }
 
 function sessionOptions(options: ProfileOptions): ort.InferenceSession.SessionOptions {
@@ -123,11 +193,15 @@ export async function profileModel(modelFile: string, model: ModelProto, options
   await requireBackend(options.backend).catch((e: Error) => {
     throw new EngineError('BAD_ARGUMENT', e.message.endsWith('.') ? e.message : `${e.message}.`);
   });
-  const feeds = makeInputs(model, options);
+  const files: Record<string, ort.Tensor> = {};
+  const declared = new Set(declaredInputs(model).map((v) => v.name));
   for (const [name, file] of Object.entries(options.inputFiles ?? {})) {
-    if (!(name in feeds)) throw new EngineError('BAD_ARGUMENT', `The model has no input '${name}' to read from '${file}'.`);
-    feeds[name] = await npyTensor(file, name);
+    if (!declared.has(name)) throw new EngineError('BAD_ARGUMENT', `The model has no input '${name}' to read from '${file}'.`);
+    files[name] = await npyTensor(file, name);
   }
+  const resolved = resolveShapes(model, options, files);
+  const feeds = { ...makeInputs(model, resolved.shapes, options.seed), ...files };
+  const fed = describeShapes(resolved);
   const total = options.warmup + options.runs;
   const work = await mkdtemp(path.join(os.tmpdir(), 'onnx-studio-profile-'));
   try {
@@ -138,29 +212,14 @@ export async function profileModel(modelFile: string, model: ModelProto, options
     for (let i = 0; i < total; i++) {
       ctx.checkCancelled();
       const started = performance.now();
-      await runtime('run the model with these inputs', () => session.run(feeds));
+      await runtime('run the model with these inputs', () => session.run(feeds), `it was fed ${fed}; give other dims with --shape NAME=DIMS`);
       const ms = performance.now() - started;
       if (i >= options.warmup) samples.push(ms);
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
       ctx.progress(i + 1, total, i < options.warmup ? 'warm-up' : 'timing');
     }
-    const batchInput = dynamicBatchInput(model, options);
-    let throughput: ThroughputPoint[] | undefined;
-    if (batchInput) {
-      throughput = [];
-      const runsPerBatch = Math.max(3, Math.min(20, Math.floor(options.runs / 4)));
-      for (const [k, size] of THROUGHPUT_BATCHES.entries()) {
-        ctx.checkCancelled();
-        ctx.progress(k, THROUGHPUT_BATCHES.length, 'throughput');
-        const batchFeeds = makeInputs(model, options, { input: batchInput, size });
-        await runtime(`run the model at batch ${size}`, () => session.run(batchFeeds));
-        const started = performance.now();
-        for (let i = 0; i < runsPerBatch; i++) await session.run(batchFeeds);
-        const ms = (performance.now() - started) / runsPerBatch;
-        throughput.push({ batch: size, latencyMs: ms, perSecond: (1000 * size) / ms });
-        peakRss = Math.max(peakRss, process.memoryUsage().rss);
-      }
-    }
+    const sweep = await throughputSweep(session, model, resolved, files, options, ctx);
+    peakRss = Math.max(peakRss, sweep.peakRss);
     await session.release();
 
     ctx.progress(total, total, 'per-layer profile');
@@ -227,7 +286,10 @@ export async function profileModel(modelFile: string, model: ModelProto, options
       coverage: runUs > 0 ? Math.min(1, kernelUs / runUs) : 0,
       nodesTotalMs: kernelUs / 1000,
       peakRssBytes: peakRss,
-      ...(throughput ? { throughput } : {}),
+      shapesRun: resolved.shapes,
+      ...(Object.keys(resolved.assumed).length > 0 ? { assumedDims: resolved.assumed } : {}),
+      ...(sweep.points ? { throughput: sweep.points } : {}),
+      ...(sweep.error ? { throughputError: sweep.error } : {}),
       trace,
     };
   } finally {

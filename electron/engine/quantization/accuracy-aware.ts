@@ -11,7 +11,8 @@ import type { Dataset } from '../datasets/dataset.js';
 import { classificationAccuracy } from '../evaluation/classify.js';
 import { layerErrors } from '../evaluation/layer-errors.js';
 import type { JobContext } from '../jobs.js';
-import { quantize, quantRules, type CalibrationCache, type QuantizeOutcome, type QuantizeRequest } from './quantize-run.js';
+import { exclusionOrder } from '../../../shared/quantize/exclusion-order.js';
+import { hasQuantizableNodes, quantize, quantRules, type CalibrationCache, type QuantizeOutcome, type QuantizeRequest } from './quantize-run.js';
 
 /** Samples the per-layer comparison looks at between steps: enough to rank layers, cheap enough to repeat. */
 const LAYER_SAMPLES = 16;
@@ -21,6 +22,8 @@ export interface AccuracyAwareOutcome {
   met: boolean;
   referenceTop1: number;
   steps: AccuracyStep[];
+  /** Index in `steps` of the model returned: the last when met, else the one with the smallest drop. */
+  chosenStep: number;
 }
 
 /**
@@ -50,8 +53,10 @@ function explained(outcome: QuantizeOutcome, userExcluded: readonly string[]): Q
 
 /**
  * Accuracy-aware INT8: quantize, measure top-1 on the evaluation folder, and while the drop against FP32
- * exceeds the limit, leave the layer with the worst SQNR in float and quantize again (calibration
- * statistics are reused). Stops when the drop is met or no quantized layer is left to exclude.
+ * exceeds the limit, leave the tensor with the worst local SQNR in float and quantize again (calibration
+ * statistics are reused). Stops when the drop is met, or when no exclusion is left to try (nothing to
+ * blame, or one more would leave nothing quantized): then the target is not met and the step with the
+ * smallest drop is the model returned, so the user gets the best partial quantization found.
  */
 export async function quantizeToAccuracy(
   model: ModelProto,
@@ -67,6 +72,8 @@ export async function quantizeToAccuracy(
   const referenceTop1 = (await classificationAccuracy(modelFile, model, evalData, spec, ctx)).top1;
   const excluded = [...request.int8.excludeNodes];
   const steps: AccuracyStep[] = [];
+  let best: { outcome: QuantizeOutcome; step: number } | undefined;
+  const finish = (met: boolean): AccuracyAwareOutcome => ({ outcome: explained(best!.outcome, request.int8.excludeNodes), met, referenceTop1, steps, chosenStep: best!.step });
   for (;;) {
     // Each step plans again: its exclusions differ from the request's.
     const { plan: _first, ...rest } = request;
@@ -77,16 +84,16 @@ export async function quantizeToAccuracy(
       const top1 = (await classificationAccuracy(file, outcome.model, evalData, spec, ctx)).top1;
       const dropPoints = (referenceTop1 - top1) * 100;
       steps.push({ excluded: [...excluded], top1, dropPoints });
-      if (dropPoints <= maxDropPoints) return { outcome: explained(outcome, request.int8.excludeNodes), met: true, referenceTop1, steps };
+      // The first step with the smallest drop: fewer layers in float for the same accuracy.
+      if (!best || dropPoints < steps[best.step]!.dropPoints) best = { outcome, step: steps.length - 1 };
+      if (dropPoints <= maxDropPoints) return finish(true);
       const quantized = new Set(outcome.summary.quantizedNodeNames);
       const { layers } = await layerErrors(model, outcome.model, evalData, spec, ctx, LAYER_SAMPLES);
-      // Ranked by the error each tensor's own quantization adds: the accumulated error is worst at the end
-      // of the network whichever layer caused it.
-      const byLocal = [...layers].sort((a, b) => (a.localSqnrDb ?? a.sqnrDb ?? Infinity) - (b.localSqnrDb ?? b.sqnrDb ?? Infinity));
-      const next = byLocal
+      const next = exclusionOrder(layers)
         .map((l) => nodesKeepingFloat(model, l.tensor).filter((name) => quantized.has(name) && !excluded.includes(name)))
         .find((names) => names.length > 0);
-      if (!next) return { outcome: explained(outcome, request.int8.excludeNodes), met: false, referenceTop1, steps };
+      // Excluding the last quantized operators would leave a float model, which is no quantization.
+      if (!next || !hasQuantizableNodes(model, { ...request.int8, excludeNodes: [...excluded, ...next] })) return finish(false);
       excluded.push(...next);
     } finally {
       await fs.rm(file, { force: true });

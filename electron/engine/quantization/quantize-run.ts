@@ -4,6 +4,7 @@ import type { ModelProto } from '../../../shared/onnx/types.js';
 import type { PreprocessSpec } from '../../../shared/preprocess/preprocess-spec.js';
 import { calibratedRange, DEFAULT_METHOD_OPTIONS, type Range } from '../../../shared/quantize/calibration-methods.js';
 import { rewriteDynamic } from '../../../shared/quantize/dynamic-rewrite.js';
+import { foldConstantAliases } from '../../../shared/quantize/constant-aliases.js';
 import { convertToFp16 } from '../../../shared/quantize/fp16-convert.js';
 import { planQdq, type QdqPlan } from '../../../shared/quantize/qdq-plan.js';
 import { rewriteQdq } from '../../../shared/quantize/qdq-rewrite.js';
@@ -56,12 +57,29 @@ export type CalibrationCache = Map<string, { stats: Map<string, RangeCollector>;
 
 const NOTHING_TO_QUANTIZE = 'The model has no operators INT8 quantization applies to (Conv, ConvTranspose, Gemm, MatMul and the ops between them); there is nothing to quantize.';
 
-/** What a static quantization would do, before any data is read. */
+/** The plan is made on the model with its hidden constants folded (what quantize() rewrites). */
+function planFor(model: ModelProto, int8: Int8Options): { folded: ModelProto; plan: QdqPlan } {
+  const folded = foldConstantAliases(model);
+  return { folded, plan: planQdq(folded, quantRules(), { excludeNodes: int8.excludeNodes, excludeOpTypes: int8.excludeOpTypes, perChannel: int8.weights.perChannel }) };
+}
+
+function computesSomething(model: ModelProto, plan: QdqPlan): boolean {
+  return plan.quantizedNodes.some((i) => quantRules().ops[model.graph!.node![i]!.opType ?? '']?.kind !== 'passthrough');
+}
+
+/** Whether these options leave any operator that computes (not only moves values) to quantize. */
+export function hasQuantizableNodes(model: ModelProto, int8: Int8Options): boolean {
+  const { folded, plan } = planFor(model, int8);
+  return computesSomething(folded, plan);
+}
+
+/**
+ * What a static quantization would do, before any data is read. The plan's node indices refer to the
+ * model with its constants folded, which is the model itself unless it hides weights behind nodes.
+ */
 export function staticPlan(model: ModelProto, int8: Int8Options): QdqPlan {
-  const plan = planQdq(model, quantRules(), { excludeNodes: int8.excludeNodes, excludeOpTypes: int8.excludeOpTypes, perChannel: int8.weights.perChannel });
-  if (!plan.quantizedNodes.some((i) => quantRules().ops[model.graph!.node![i]!.opType ?? '']?.kind !== 'passthrough')) {
-    throw new EngineError('BAD_ARGUMENT', NOTHING_TO_QUANTIZE);
-  }
+  const { folded, plan } = planFor(model, int8);
+  if (!computesSomething(folded, plan)) throw new EngineError('BAD_ARGUMENT', NOTHING_TO_QUANTIZE);
   return plan;
 }
 
@@ -75,14 +93,16 @@ function wrap<T>(what: string, work: () => T): T {
 }
 
 /** Runs one quantization mode on a model whose weights are all in memory. */
-export async function quantize(model: ModelProto, request: QuantizeRequest, ctx: JobContext, cache?: { map: CalibrationCache; key: string }): Promise<QuantizeOutcome> {
+export async function quantize(original: ModelProto, request: QuantizeRequest, ctx: JobContext, cache?: { map: CalibrationCache; key: string }): Promise<QuantizeOutcome> {
   const none = { calibrationSamples: 0, skippedSamples: 0, skippedExamples: [], calibrationReused: false };
   if (request.mode === 'fp16') {
     ctx.progress(0, 1, 'converting');
-    const r = wrap('convert to FP16', () => convertToFp16(model, opRegistry(), request.fp16, quantRules().fp16KeptInFloat));
+    const r = wrap('convert to FP16', () => convertToFp16(original, opRegistry(), request.fp16, quantRules().fp16KeptInFloat));
     if (r.summary.quantizedNodes === 0) throw new EngineError('BAD_ARGUMENT', 'No operator of this model can run in float16; there is nothing to convert.');
     return { ...r, ...none };
   }
+  // Weights reached through Identity or Constant nodes are weights too.
+  const model = foldConstantAliases(original);
   if (request.mode === 'int8-dynamic') {
     ctx.progress(0, 1, 'quantizing');
     const r = wrap('quantize', () => rewriteDynamic(model, quantRules(), request.int8));
@@ -91,7 +111,8 @@ export async function quantize(model: ModelProto, request: QuantizeRequest, ctx:
     }
     return { ...r, ...none };
   }
-  const plan = request.plan ?? wrap('plan the quantization', () => staticPlan(model, request.int8));
+  // A plan made before the job is for this folded model unless folding changed something.
+  const plan = (model === original ? request.plan : undefined) ?? wrap('plan the quantization', () => staticPlan(model, request.int8));
   if (!request.dataset) throw new EngineError('BAD_ARGUMENT', 'INT8 static quantization needs calibration data; give a folder of images or tensors (--calib DIR).');
   request.dataset.requireUsable();
   const hit = cache?.map.get(cache.key);
@@ -105,8 +126,7 @@ export async function quantize(model: ModelProto, request: QuantizeRequest, ctx:
   for (const t of plan.calibrate) {
     const stats = calibration.stats.get(t);
     if (!stats) throw new EngineError('INTERNAL', `Internal error: tensor '${t}' was not calibrated. Please report this with the model.`);
-    const oneSided = stats.min >= 0 && !request.int8.activations.symmetric;
-    ranges.set(t, calibratedRange(stats, request.int8.method, { ...methodOptions, entropyLevels: oneSided ? 255 : 128 }));
+    ranges.set(t, calibratedRange(stats, request.int8.method, methodOptions));
   }
   const r = wrap('quantize', () => rewriteQdq(model, plan, ranges, request.int8));
   return {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import * as ort from 'onnxruntime-node';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +15,8 @@ import { pixelsToTensor } from '../../../shared/preprocess/to-tensor.js';
 import { DEFAULT_PRESET, int8Options } from '../../../shared/quantize/presets.js';
 import type { Int8Options } from '../../../shared/quantize/quant-options.js';
 import type { QdqPlan } from '../../../shared/quantize/qdq-plan.js';
+import { opsetProblem, requiredOpset } from '../../../shared/quantize/opset-requirement.js';
+import { convertDocument } from '../converting/convert-document.js';
 import { Dataset, modelInputs, readLabelOrder, walkFolder, type DatasetFile } from '../datasets/dataset.js';
 import { decodeImage, IMAGE_EXTENSIONS, tensorPreview } from '../datasets/image-decode.js';
 import { runnableFile, type DocumentStore, type ModelDocument } from '../documents.js';
@@ -22,18 +25,22 @@ import type { JobManager } from '../jobs.js';
 import { decodeModelBytes } from '../model-reader.js';
 import { saveModel } from '../model-writer.js';
 import { opRegistry } from '../op-metadata.js';
+import { QUIET } from '../profiling/backends.js';
 import { validateModel } from '../../../shared/graph/validate.js';
 import { quantize, quantPresets, quantRules, staticPlan, type CalibrationCache, type QuantizeOutcome } from './quantize-run.js';
 import { quantizeToAccuracy } from './accuracy-aware.js';
 import type { RecipeRecorder } from '../recipes/recipe-recorder.js';
+import { LruMap } from '../lru-map.js';
 
 const BLOB_ID = /^[a-f0-9-]{36}$/;
 const SUFFIX = { fp16: 'fp16', 'int8-dynamic': 'int8-dynamic', 'int8-static': 'int8' } as const;
 
 /** Quantization and its datasets, for the engine: folders listed once, calibration reused across methods. */
 export class QuantizeService {
-  private readonly datasets = new Map<string, Dataset>();
-  private readonly calibrationCache: CalibrationCache = new Map();
+  // Bounded, least recently used first out: an engine that runs for days must not keep every folder
+  // listing and every calibration (activation statistics of every calibrated tensor) it ever made.
+  private readonly datasets = new LruMap<string, Dataset>(64);
+  private readonly calibrationCache: CalibrationCache = new LruMap(4);
   private workDir: Promise<string> | undefined;
 
   constructor(
@@ -156,14 +163,20 @@ export class QuantizeService {
 
   /** Checks what can be checked at once, so bad requests fail before a job starts. */
   async startQuantize(args: MethodArgs<'startQuantize'>): Promise<{ jobId: string }> {
-    const doc = this.documents.get(args.docId);
+    const original = this.documents.get(args.docId);
     const int8 = this.int8(args);
+    // A model older than the rewrite needs is converted first (checked in ONNX Runtime), never relabelled.
+    const need = opsetProblem(original.model, original.fileName, args.mode, int8) ? requiredOpset(args.mode, int8) : undefined;
+    const upgrade = need ? await convertDocument(original, need.opset, false) : undefined;
+    const upgradeNote = upgrade ? `The model was converted from opset ${upgrade.opsetBefore} to ${upgrade.opsetAfter} first (${need!.why} needs it); ONNX Runtime found the same outputs (largest difference ${upgrade.maxAbsDiff}).` : undefined;
+    const doc: ModelDocument = upgrade ? { ...original, model: upgrade.model, runnable: undefined } as ModelDocument : original;
     const unknown = (args.excludeNodes ?? []).filter((n) => !(doc.model.graph?.node ?? []).some((x, i) => (x.name || `${x.opType}_${i}`) === n));
     if (unknown.length > 0) throw new EngineError('BAD_ARGUMENT', `The model has no node named ${unknown.slice(0, 3).map((n) => `'${n}'`).join(', ')}; check the names to exclude.`);
     const dataset = args.datasetId ? this.dataset(args.datasetId) : undefined;
     const evalData = args.accuracy ? this.dataset(args.accuracy.evalDatasetId) : undefined;
     if (evalData && args.mode !== 'int8-static') throw new EngineError('BAD_ARGUMENT', 'An accuracy target applies to INT8 static quantization only.');
     if (evalData && evalData.classes().length < 2) throw new EngineError('BAD_ARGUMENT', `The evaluation folder '${evalData.name}' needs one sub-folder per class to measure accuracy.`);
+    if (evalData) requireLabelled(evalData, doc.model);
     let spec: PreprocessSpec | undefined;
     let plan: QdqPlan | undefined;
     if (args.mode === 'int8-static') {
@@ -177,27 +190,29 @@ export class QuantizeService {
     // FP16 keeps the default op list in float32, plus any op types the user excluded.
     const fp16 = { keepIOTypes: args.keepIOTypes ?? true, blockOps: args.fp16BlockOps ?? [...Object.keys(quantRules().fp16KeptInFloat), ...(args.excludeOpTypes ?? [])], excludeNodes: args.excludeNodes ?? [] };
     // The recipe step reads the model as it is now (pending edits become their own step first).
-    const modelRef = this.recorder.modelRef(doc);
-    const dataName = dataset && args.datasetId ? this.recorder.dataName(doc, dataset, args.datasetId) : undefined;
+    const modelRef = this.recorder.modelRef(original);
+    const dataName = dataset && args.datasetId ? this.recorder.dataName(original, dataset, args.datasetId) : undefined;
     const jobId = this.jobs.start('quantize', async (ctx): Promise<QuantizeResult> => {
       const started = performance.now();
       const model = await this.withWeightsInMemory(doc);
       // The plan was made on the document's model; with external weights read in, it names the same tensors.
       const request = { mode: args.mode, int8, fp16, ...(plan ? { plan } : {}), ...(dataset ? { dataset } : {}), ...(spec ? { spec } : {}), ...(args.limit ? { limit: args.limit } : {}) };
-      const cache = { map: this.calibrationCache, key: `${doc.docId}:${doc.version}:${args.datasetId ?? ''}:${JSON.stringify(spec ?? null)}:${args.limit ?? ''}` };
+      const cache = { map: this.calibrationCache, key: `${doc.docId}:${doc.version}:${upgrade ? `opset${upgrade.opsetAfter}` : ''}:${args.datasetId ?? ''}:${JSON.stringify(spec ?? null)}:${args.limit ?? ''}` };
       let accuracy: QuantizeResult['accuracy'];
       let outcome: QuantizeOutcome;
       if (evalData && args.accuracy) {
         const r = await quantizeToAccuracy(model, await runnableFile(doc), request, evalData, spec, args.accuracy.maxDropPoints, await this.scratchDir(), ctx, cache);
         outcome = r.outcome;
-        accuracy = { met: r.met, referenceTop1: r.referenceTop1, maxDropPoints: args.accuracy.maxDropPoints, steps: r.steps };
+        accuracy = { met: r.met, referenceTop1: r.referenceTop1, maxDropPoints: args.accuracy.maxDropPoints, steps: r.steps, chosenStep: r.chosenStep };
       } else {
         outcome = await quantize(model, request, ctx, cache);
       }
-      const settings = { backend: args.backend ?? DEFAULT_PRESET, ...int8, excludeNodes: accuracy?.steps.at(-1)?.excluded ?? int8.excludeNodes };
+      const chosen = accuracy ? accuracy.steps[accuracy.chosenStep] : undefined;
+      const settings = { backend: args.backend ?? DEFAULT_PRESET, ...int8, excludeNodes: chosen?.excluded ?? int8.excludeNodes };
       const result = withProvenance(outcome.model, args.mode, args.mode === 'fp16' ? undefined : settings);
       ctx.checkCancelled();
       const bytes = encodeModel(result);
+      await requireLoadsInRuntime(bytes, args.mode);
       const fileName = `${doc.fileName.replace(/\.onnx$/i, '')}.${SUFFIX[args.mode]}.onnx`;
       let target: string;
       if (args.output) {
@@ -220,9 +235,9 @@ export class QuantizeService {
         problems: validateModel(reopened, opRegistry()),
       });
       added.dirty = !args.output;
-      const finalExcluded = accuracy?.steps.at(-1)?.excluded ?? args.excludeNodes;
+      const finalExcluded = chosen?.excluded ?? args.excludeNodes;
       this.recorder.record(
-        doc,
+        original,
         {
           kind: 'quantize',
           model: modelRef,
@@ -241,6 +256,7 @@ export class QuantizeService {
       );
       return {
         ...outcome.summary,
+        ...(upgradeNote ? { warnings: [upgradeNote, ...outcome.summary.warnings] } : {}),
         docId: added.docId,
         fileName: added.fileName,
         ...(args.output ? { output: target } : {}),
@@ -277,12 +293,44 @@ export class QuantizeService {
   }
 }
 
+/**
+ * Every quantized model is loaded by ONNX Runtime before it is written or opened: one the runtime refuses
+ * is a bug here, and the user gets a sentence instead of a file that does not load.
+ */
+async function requireLoadsInRuntime(bytes: Uint8Array, mode: string): Promise<void> {
+  let session: ort.InferenceSession | undefined;
+  try {
+    session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'disabled', ...QUIET });
+  } catch (e) {
+    const reason = firstLine(e instanceof Error ? e.message : String(e));
+    throw new EngineError('INTERNAL', `The ${mode} model made from this one does not load in ONNX Runtime (${reason}), so nothing was written; please report this with the model.`);
+  } finally {
+    await session?.release();
+  }
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]!.trim().replace(/\.$/, '');
+}
+
 function specOrError(value: unknown): PreprocessSpec {
   try {
     return parsePreprocessSpec(value);
   } catch (e) {
     throw new EngineError('BAD_ARGUMENT', `The preprocessing is not valid: ${e instanceof Error ? e.message : String(e)}.`);
   }
+}
+
+/**
+ * An accuracy target is checked on labelled samples only: sample folders of a multi-input model look like
+ * class folders but carry no label, and counting them would call any target met.
+ */
+function requireLabelled(evalData: Dataset, model: ModelProto): void {
+  const samples = evalData.samples(modelInputs(model));
+  const unlabelled = samples.filter((s) => s.label === undefined);
+  if (samples.length > 0 && unlabelled.length === 0) return;
+  const example = unlabelled[0] ? ` ('${unlabelled[0].id}')` : '';
+  throw new EngineError('BAD_ARGUMENT', `The evaluation folder '${evalData.name}' has ${unlabelled.length} samples without a class${example}; an accuracy target needs every sample inside a sub-folder named after its class.`);
 }
 
 /** The spec must name an input of the model and produce the shape that input takes. */

@@ -110,6 +110,17 @@ export class RecipeRecorder {
     return id;
   }
 
+  /** A document closed: once no document of its family is open, the family's recipe can never be read again and goes. */
+  forget(docId: string): void {
+    const root = this.refs.get(docId)?.root;
+    if (root === undefined) return;
+    const open = new Set(this.documents.all().map((d) => d.docId));
+    const members = [...this.refs].filter(([, r]) => r.root === root).map(([id]) => id);
+    if (members.some((id) => open.has(id))) return;
+    this.families.delete(root);
+    for (const id of members) this.refs.delete(id);
+  }
+
   familyRoot(docId: string): string | undefined {
     return this.refs.get(docId)?.root;
   }

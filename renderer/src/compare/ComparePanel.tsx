@@ -246,7 +246,7 @@ export default function ComparePanel({ docId }: { docId: string }) {
             </li>
           ))}
           <li>
-            {c.accuracy.result.accuracy.met ? `Met: ${c.accuracy.result.fileName} opened next to the original.` : 'Not met: no quantized layer is left to exclude.'}
+            {c.accuracy.result.accuracy.met ? `Met: ${c.accuracy.result.fileName} opened next to the original.` : `Not met: ${c.accuracy.result.fileName} is the best model found (drop ${c.accuracy.result.accuracy.steps[c.accuracy.result.accuracy.chosenStep]!.dropPoints.toFixed(2)} points), opened next to the original.`}
           </li>
         </ol>
       )}

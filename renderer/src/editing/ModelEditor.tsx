@@ -29,7 +29,10 @@ export function ModelEditor({ model }: { model: ModelInfo }) {
         <label>
           ai.onnx opset <input aria-label="Opset version" value={opset} onChange={(e) => setOpset(e.target.value)} size={4} />
         </label>
-        <button type="submit">Set</button>
+        {/* The engine rewrites changed operators and checks the result in ONNX Runtime before it takes the edit. */}
+        <button type="submit" title="Rewrite the model for this opset; refused when a node has no equivalent or the outputs change">
+          Convert
+        </button>
       </form>
       <form
         onSubmit={(e) => {

@@ -1,12 +1,13 @@
 import { Background, Controls, MiniMap, ReactFlow, useReactFlow, type Edge, type NodeMouseHandler } from '@xyflow/react';
 import { viewportDuration } from './motion.js';
 import '@xyflow/react/dist/style.css';
-import { useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { toFlowElements, type FlowNode, type ItemData } from './flow-elements.js';
 import { useGraph, useGraphStore } from './graph-context.js';
 import { nextNode } from './keyboard.js';
 import { NODE_TYPES } from './node-types.js';
 import { EDGE_TYPES } from './ShapeEdge.js';
+import { firstViewport } from './first-viewport.js';
 import { groupItemId, inputId, opId, outputId } from './visible-graph.js';
 
 const EMPTY = { nodes: [] as FlowNode[], edges: [] as Edge[], data: new Map<string, ItemData>() };
@@ -21,7 +22,13 @@ export function GraphCanvas() {
   const selection = useGraph((s) => s.selection);
   const focus = useGraph((s) => s.focus);
   const flow = useReactFlow<FlowNode>();
-  const shownPath = useRef<string | undefined>(undefined);
+  const weightsAsNodes = useGraph((s) => s.options.showInitializers);
+  // A graph is placed afresh when it opens and when its layout is rebuilt (direction, weights as
+  // nodes): the old viewport would look at where nothing is any more.
+  const placement = view ? `${view.path}|${direction}|${weightsAsNodes}` : undefined;
+  const placing = useRef<string | undefined>(undefined);
+  // The placement applied last: tests wait on data-viewport="placed", not on time.
+  const [placed, setPlaced] = useState<string | undefined>(undefined);
   const previousData = useRef<{ view: unknown; data: Map<string, ItemData> } | undefined>(undefined);
 
   const elements = useMemo(() => {
@@ -53,20 +60,26 @@ export function GraphCanvas() {
     };
   }, [status, elements]);
 
-  // A new graph opens at a readable zoom: the whole graph if it fits at 50%, else its beginning.
+  // A new graph (or a rebuilt layout) opens at a readable zoom: the whole graph if it fits at 50%, else its start.
   useEffect(() => {
-    if (status !== 'ready' || !view || shownPath.current === view.path) return;
-    shownPath.current = view.path;
+    if (status !== 'ready' || !view || placing.current === placement) return;
+    // Marked inside the frame: an effect cleaned up before its frame ran must try again.
     const frame = requestAnimationFrame(() => {
-      const bounds = flow.getNodesBounds(flow.getNodes());
+      placing.current = placement;
       const box = document.querySelector('[data-testid="graph-canvas"]')?.getBoundingClientRect();
-      if (!box || bounds.width === 0) return;
-      const fitZoom = Math.min(box.width / (bounds.width + 80), box.height / (bounds.height + 80));
-      if (fitZoom >= 0.5) void flow.fitView({ padding: 0.1, maxZoom: 1.2 });
-      else void flow.setViewport({ x: box.width / 2 - (bounds.x + bounds.width / 2) * 0.9, y: 40 - bounds.y * 0.9, zoom: 0.9 });
+      const boxes = flow.getNodes().flatMap((n) => {
+        const internal = flow.getInternalNode(n.id);
+        if (!internal || n.data.item.kind === 'frame') return [];
+        const { x, y } = internal.internals.positionAbsolute;
+        return [{ id: n.id, x, y, width: n.width ?? 0, height: n.height ?? 0 }];
+      });
+      const target = box && firstViewport(boxes, view.inputs.map((v) => inputId(v.name)), box, direction);
+      if (!target) return;
+      const applied = target.fit ? flow.fitView({ padding: 0.1, maxZoom: 1.2 }) : flow.setViewport({ x: target.x, y: target.y, zoom: target.zoom });
+      void applied.then(() => setPlaced(placement));
     });
     return () => cancelAnimationFrame(frame);
-  }, [status, view, flow, elements]);
+  }, [status, view, flow, elements, direction, placement]);
 
   // Bring a searched, revealed or newly expanded item into view once it is laid out.
   useEffect(() => {
@@ -92,7 +105,7 @@ export function GraphCanvas() {
     if (!state.view) return;
     if (e.key === 'Escape') return state.select(null);
     if (e.key === 'Enter' && state.selection?.kind === 'group') return void state.toggleGroup(state.selection.id);
-    const next = nextNode(state.view, state.selection, e.key);
+    const next = nextNode(state.view, state.selection, e.key, state.shown?.visible.folded);
     if (next !== undefined) {
       e.preventDefault();
       void state.reveal(next);
@@ -105,6 +118,7 @@ export function GraphCanvas() {
       data-testid="graph-canvas"
       data-status={status}
       {...(status === 'ready' && view ? { 'data-node-count': view.nodes.length } : {})}
+      {...(status === 'ready' && view && placed === placement ? { 'data-viewport': 'placed' } : {})}
       tabIndex={0}
       onKeyDown={onKeyDown}
     >

@@ -6,6 +6,7 @@ import { useProfile } from '../profile/profile-context.js';
 import { useQuantize } from '../quantize/quantize-context.js';
 import { useCompare } from '../compare/compare-context.js';
 import { usePipeline } from '../pipeline/pipeline-context.js';
+import { useExport } from '../export/export-context.js';
 import { useGraph, useGraphStore } from './graph-context.js';
 import { groupItemId, opId } from './visible-graph.js';
 import { viewportDuration } from './motion.js';
@@ -24,6 +25,7 @@ export function GraphToolbar({ fileName }: { fileName: string }) {
     { label: 'Quantize', open: useQuantize((s) => s.open), toggle: useQuantize((s) => s.toggle) },
     { label: 'Compare', open: useCompare((s) => s.open), toggle: useCompare((s) => s.toggle) },
     { label: 'Pipeline', open: usePipeline((s) => s.open), toggle: usePipeline((s) => s.toggle) },
+    { label: 'Export', open: useExport((s) => s.open), toggle: useExport((s) => s.toggle) },
   ];
   const base = fileName.replace(/\.onnx$/i, '');
 

@@ -5,7 +5,7 @@ import { MAIN, type GraphPath } from '../../../shared/graph/graph-path.js';
 import { LayoutClient } from './layout-client.js';
 import type { Direction, LayoutResult } from './layout-protocol.js';
 import { ancestorsOf, buildScopeTree, initialExpansion, type ScopeTree } from './scope-tree.js';
-import { computeVisibleGraph, opId, type ViewOptions, type VisibleGraph } from './visible-graph.js';
+import { computeVisibleGraph, opId, shownNodeOf, type ViewOptions, type VisibleGraph } from './visible-graph.js';
 
 export type Selection =
   | { kind: 'node'; index: number }
@@ -134,12 +134,17 @@ export function createGraphStore(client: EngineClient, docId: string) {
         if (!tree) return;
         const needed = ancestorsOf(tree, nodeIndex).filter((g) => !get().expanded.has(g));
         set({ selection: { kind: 'node', index: nodeIndex } });
+        // A weight folded into its consumer is brought into view through that consumer.
+        const shownAs = () => {
+          const { view, visible } = get();
+          return opId(view && visible ? shownNodeOf(view, visible.folded, nodeIndex) : nodeIndex);
+        };
         if (needed.length === 0) {
-          set({ focus: opId(nodeIndex) });
+          set({ focus: shownAs() });
           return;
         }
         set({ expanded: new Set([...get().expanded, ...needed]) });
-        await relayout(opId(nodeIndex));
+        await relayout(shownAs());
       },
 
       dispose() {

@@ -40,6 +40,8 @@ export interface VisibleGraph {
   edges: VisibleEdge[];
   /** Deepest first: a frame's size is known before its parent is laid out. */
   containers: ContainerJob[];
+  /** Weight-only nodes drawn as rows of their consumers, not as nodes (see weightNodes). */
+  folded: ReadonlySet<number>;
 }
 
 export interface ViewOptions {
@@ -59,11 +61,56 @@ function shapeLabel(view: GraphView, value: string): string {
   return info && info.shape ? formatShape(info.shape, '×') : '';
 }
 
-function rowsFor(view: GraphView, nodeIndex: number, folded: Set<string>, options: ViewOptions): NodeRows {
+/**
+ * Nodes that only produce a weight, drawn as rows of their consumers like initializers: Constant
+ * nodes (exporters write Clip bounds and Reshape shapes this way) and Identity nodes that pass a
+ * weight on (torch writes shared or renamed weights as Identity of an initializer), chains included.
+ * By node index, with the initializer or Constant output behind each. A node whose output is a graph
+ * output stays a node, so the output keeps its edge.
+ */
+export function weightNodes(view: GraphView): Map<number, string> {
+  const weightOf = new Map(view.initializers.map((i) => [i.name, i.name]));
+  const outputs = new Set(view.outputs.map((v) => v.name));
+  const found = new Map<number, string>();
+  // Nodes are in topological order, so one pass follows a chain from its initializer down.
+  view.nodes.forEach((n, i) => {
+    const out = n.outputs[0];
+    if (!out || n.outputs.length !== 1 || outputs.has(out) || n.domain !== '') return;
+    const source = n.opType === 'Constant' && n.inputs.length === 0 ? out : n.opType === 'Identity' && n.inputs.length === 1 ? weightOf.get(n.inputs[0]!) : undefined;
+    if (source === undefined) return;
+    weightOf.set(out, source);
+    found.set(i, source);
+  });
+  return found;
+}
+
+/** The dims of a Constant node's tensor, from its attribute text ('float32[]' is a scalar), or '?'. */
+function constantDims(node: GraphView['nodes'][number]): string {
+  const dims = /\[([^\]]*)\]$/.exec(node.attributes.find((a) => a.name === 'value')?.value ?? '');
+  return dims ? dims[1] || 'scalar' : '?';
+}
+
+/**
+ * The weights drawn as rows of their consumers, by value name, with the dims to show: initializers,
+ * and unless weights are shown as nodes, the outputs of weight-only nodes (see weightNodes).
+ */
+function foldedWeights(view: GraphView, hidden: Set<number>): Map<string, string> {
+  const dimsOf = (value: string) => shapeLabel(view, value).slice(1, -1);
+  const folded = new Map(view.initializers.map((i) => [i.name, dimsOf(i.name) || '?']));
+  for (const [index, source] of weightNodes(view)) {
+    const node = view.nodes[index]!;
+    hidden.add(index);
+    folded.set(node.outputs[0]!, dimsOf(node.outputs[0]!) || (node.opType === 'Constant' ? constantDims(node) : (folded.get(source) ?? '?')));
+  }
+  return folded;
+}
+
+function rowsFor(view: GraphView, nodeIndex: number, folded: ReadonlyMap<string, string>, options: ViewOptions): NodeRows {
   const node = view.nodes[nodeIndex]!;
   const weights: string[] = [];
   node.inputs.forEach((input, k) => {
-    if (folded.has(input)) weights.push(`${node.inputLabels[k] || input} ⟨${shapeLabel(view, input).slice(1, -1) || '?'}⟩`);
+    const dims = folded.get(input);
+    if (dims !== undefined) weights.push(`${node.inputLabels[k] || input} ⟨${dims}⟩`);
   });
   const attributes = options.showAttributes
     ? node.attributes.slice(0, MAX_ATTRIBUTE_ROWS).map((a) => `${a.name} = ${a.value.length > 28 ? `${a.value.slice(0, 27)}…` : a.value}`)
@@ -79,7 +126,8 @@ function rowsFor(view: GraphView, nodeIndex: number, folded: Set<string>, option
 export function computeVisibleGraph(view: GraphView, tree: ScopeTree, expanded: ReadonlySet<string>, options: ViewOptions): VisibleGraph {
   const items = new Map<string, VisibleItem>();
   const initializerNames = new Set(view.initializers.map((i) => i.name));
-  const folded = options.showInitializers ? new Set<string>() : initializerNames;
+  const hidden = new Set<number>();
+  const folded = options.showInitializers ? new Map<string, string>() : foldedWeights(view, hidden);
 
   // The topmost closed group above each group, or null when the group and all its ancestors are open.
   const closedTop = new Map<string, string | null>();
@@ -104,7 +152,7 @@ export function computeVisibleGraph(view: GraphView, tree: ScopeTree, expanded: 
     else items.set(id, { id, kind: 'group', container: group.parent!, ...GROUP_SIZE, groupId: group.id });
   }
   view.nodes.forEach((node, i) => {
-    if (topOf(tree.groupOfNode[i]!) !== null) return;
+    if (hidden.has(i) || topOf(tree.groupOfNode[i]!) !== null) return;
     const rows = rowsFor(view, i, folded, options);
     items.set(opId(i), { id: opId(i), kind: 'op', container: tree.groupOfNode[i]!, ...opNodeSize(node, rows), nodeIndex: i, rows });
   });
@@ -139,6 +187,7 @@ export function computeVisibleGraph(view: GraphView, tree: ScopeTree, expanded: 
     return undefined; // outer-scope value or folded weight
   };
   view.nodes.forEach((node, i) => {
+    if (hidden.has(i)) return;
     const target = ownerOf(i);
     for (const input of node.inputs) {
       if (!input || folded.has(input)) continue;
@@ -152,7 +201,22 @@ export function computeVisibleGraph(view: GraphView, tree: ScopeTree, expanded: 
     if (source) connect(source, outputId(v.name), v.name);
   }
 
-  return { items, edges: [...edges.values()], containers: containerJobs(items, edges.values(), tree) };
+  return { items, edges: [...edges.values()], containers: containerJobs(items, edges.values(), tree), folded: hidden };
+}
+
+/**
+ * The node that shows `nodeIndex` on the canvas: itself, or for a weight folded into its consumers,
+ * the first consumer drawn as a node (following Identity chains down).
+ */
+export function shownNodeOf(view: GraphView, folded: ReadonlySet<number>, nodeIndex: number): number {
+  let current = nodeIndex;
+  for (let steps = 0; folded.has(current) && steps < view.nodes.length; steps++) {
+    const out = view.nodes[current]!.outputs[0];
+    const consumer = view.nodes.find((n) => n.inputs.includes(out ?? ''));
+    if (!consumer) return nodeIndex;
+    current = consumer.index;
+  }
+  return current;
 }
 
 /** Splits the visible graph into one layout job per open group; cross-group edges become edges between the groups' boxes. */

@@ -3,6 +3,7 @@ import { Bar, BarChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recha
 import { formatBytes } from '../../../shared/model/format.js';
 import { MAIN } from '../../../shared/graph/graph-path.js';
 import { chromeTrace, profileToCsv, profileToNetronAttachment } from '../../../shared/profile/profile-export.js';
+import { resolveInputShapes } from '../../../shared/profile/input-shapes.js';
 import type { ProfiledNode, ProfileResult } from '../../../shared/profile/profile-types.js';
 import type { ValueSummary } from '../../../shared/model/summary.js';
 import { download } from '../graph/export-image.js';
@@ -79,6 +80,14 @@ export default function ProfilePanel({ fileName, inputs }: { fileName: string; i
     const sign = sort.desc ? -1 : 1;
     return [...result.nodes].sort((a, b) => sign * (typeof a[sort.key] === 'number' ? (a[sort.key] as number) - (b[sort.key] as number) : String(a[sort.key]).localeCompare(String(b[sort.key])))).slice(0, 200);
   }, [result, sort]);
+  // The dims the engine feeds when none are typed (batch 1, other symbols 128), shown in the dims boxes.
+  const defaultShapes = useMemo(() => {
+    try {
+      return resolveInputShapes(inputs).shapes;
+    } catch {
+      return {}; // an input without a shape: its box starts empty and the engine says what to give
+    }
+  }, [inputs]);
   const base = fileName.replace(/\.onnx$/i, '');
   const running = status === 'running';
   const pct = progress && progress.total > 0 ? Math.round((100 * progress.done) / progress.total) : undefined;
@@ -126,7 +135,7 @@ export default function ProfilePanel({ fileName, inputs }: { fileName: string; i
           .map((v) => (
             <label key={v.name}>
               {v.name}{' '}
-              <input aria-label={`Profile dims of ${v.name}`} className="dims-input" value={dims[v.name] ?? (v.shape ?? []).map((d) => (typeof d === 'number' ? d : 1)).join(' x ')} onChange={(e) => setDims(v.name, e.target.value)} />
+              <input aria-label={`Profile dims of ${v.name}`} className="dims-input" value={dims[v.name] ?? (defaultShapes[v.name] ?? []).join(' x ')} onChange={(e) => setDims(v.name, e.target.value)} />
             </label>
           ))}
         <label>
@@ -186,8 +195,29 @@ export default function ProfilePanel({ fileName, inputs }: { fileName: string; i
               <dd data-testid="coverage">{(100 * result.coverage).toFixed(1)}% of the run</dd>
               <dt>Peak memory</dt>
               <dd>{formatBytes(result.peakRssBytes)}</dd>
+              <dt>Inputs fed</dt>
+              <dd data-testid="shapes-run">
+                {Object.entries(result.shapesRun)
+                  .map(([name, shape]) => `${name} ${shape.join('×') || 'scalar'}`)
+                  .join(', ')}
+                {result.assumedDims && (
+                  <span className="muted" data-testid="assumed-dims">
+                    {' '}
+                    (assumed{' '}
+                    {Object.entries(result.assumedDims)
+                      .map(([dim, value]) => `${dim} = ${value}`)
+                      .join(', ')}
+                    ; type other dims above)
+                  </span>
+                )}
+              </dd>
             </dl>
             <LatencyChart result={result} />
+            {result.throughputError && (
+              <p className="error-text" data-testid="throughput-error">
+                {result.throughputError}
+              </p>
+            )}
             {result.throughput && (
               <table aria-label="Throughput">
                 <thead>

@@ -2,6 +2,7 @@ import { createStore } from 'zustand/vanilla';
 import { createEngineClient, type EngineClient } from '../../../shared/api/client.js';
 import type { AppInfo, JobInfo, ModelInfo, ModelSource, SampleInfo, SaveResult } from '../../../shared/api/dto.js';
 import type { Host } from '../api/host.js';
+import { EngineError } from '../../../shared/api/errors.js';
 
 /** Work the user is waiting for: shown as a progress bar, with Cancel when it is an engine job. */
 export interface Task {
@@ -184,7 +185,12 @@ export function createAppStore(host: Host) {
         act('Saving', async () => {
           const doc = get().models.find((m) => m.docId === get().activeDocId);
           if (!doc?.path) return;
-          const { jobId } = await client.startSaveModel({ docId: doc.docId, target: { kind: 'path', path: doc.path, overwrite: true } });
+          const start = (overwriteChanged: boolean) => client.startSaveModel({ docId: doc.docId, target: { kind: 'path', path: doc.path!, overwrite: true, overwriteChanged } });
+          // Another program changed the file since it was opened: saving over that needs a second yes.
+          const { jobId } = await start(false).catch((e: unknown) => {
+            if (!(e instanceof EngineError && e.code === 'CHANGED_ON_DISK') || !window.confirm(`${e.message} Save over it?`)) throw e;
+            return start(true);
+          });
           const job = await runJob(`Saving ${doc.fileName}`, jobId);
           if (job.status !== 'succeeded') return;
           set((s) => ({ models: s.models.map((m) => (m.docId === doc.docId ? { ...m, dirty: false } : m)), notice: `Saved ${doc.path}.` }));

@@ -231,7 +231,11 @@ const expand: InferFn = (ctx) => {
   const x = ctx.input(0);
   if (!x) return [];
   const target = constInts(ctx, 1);
-  return [{ elemType: x.elemType, shape: x.shape && target ? broadcast(x.shape, target) : null }];
+  if (x.shape && target) return [{ elemType: x.elemType, shape: broadcast(x.shape, target) }];
+  // Target values unknown but their count known: the rank still is (dims stay unknown).
+  const count = ctx.input(1)?.shape?.[0];
+  if (x.shape && typeof count === 'number') return [{ elemType: x.elemType, shape: Array.from({ length: Math.max(x.shape.length, count) }, () => null) }];
+  return [{ elemType: x.elemType, shape: null }];
 };
 
 const tile: InferFn = (ctx) => {

@@ -15,8 +15,11 @@ const INT64_MAX = Number.MAX_SAFE_INTEGER;
 interface BakedConstant {
   node: string;
   opType: string;
-  /** The input's new values, or why it cannot be rewritten. */
-  rewrite: number[] | { refuse: string };
+  /**
+   * The input's new values; or `broadcastFrom`: the input (a batch-1 tensor such as ViT's class token)
+   * is expanded to the batch of that value at run time; or why it cannot be rewritten.
+   */
+  rewrite: number[] | { broadcastFrom: string } | { refuse: string };
   nodeIndex: number;
   input: number;
 }
@@ -42,7 +45,7 @@ function bakedConstants(model: ModelProto, symbol: string, old: number): BakedCo
   const facts = inferShapes(model).facts;
   const out: BakedConstant[] = [];
   index.nodes.forEach((node, i) => {
-    const data = node.input?.[0];
+    const data = node.opType === 'Concat' ? node.input?.find((x) => facts.get(x)?.shape?.[0] === symbol) : node.input?.[0];
     const shape = data ? facts.get(data)?.shape : undefined;
     if (!shape || shape[0] !== symbol) return;
     const label = nodeLabel(node, i);
@@ -74,6 +77,23 @@ function bakedConstants(model: ModelProto, symbol: string, old: number): BakedCo
         if (!starts || !ends) return;
         if (ends[k] === old && starts[k] === 0 && (steps?.[k] ?? 1) === 1) add(2, ends.map((v, j) => (j === k ? INT64_MAX : v)));
         else if (ends[k] === old) add(2, { refuse: `it slices the first axis up to ${old}` });
+        return;
+      }
+      case 'Concat': {
+        // A batch-1 tensor joined to batched data along another axis (a class token, a learned query):
+        // it must follow the batch, so it is expanded to the batch of the batched input when the model runs.
+        const axis = Number(node.attribute?.find((a) => a.name === 'axis')?.i ?? 0);
+        if (axis === 0 || axis === -shape.length) return;
+        const batched = (node.input ?? []).find((x) => facts.get(x)?.shape?.[0] === symbol);
+        if (!batched) return;
+        (node.input ?? []).forEach((x, k) => {
+          const lead = facts.get(x)?.shape?.[0];
+          if (lead === symbol) return;
+          // Unknown leads are expanded too: broadcasting is a no-op on a batched value and fails loudly on
+          // anything else, and the engine's batch check runs the result before the edit is kept.
+          if ((lead === 1 || lead === undefined || lead === null) && old === 1) add(k, { broadcastFrom: batched });
+          else if (lead === old) add(k, { refuse: `its input '${x}' keeps the first axis at ${old} while '${batched}' has '${symbol}'` });
+        });
         return;
       }
       case 'Resize': {
@@ -119,7 +139,28 @@ function applyRewrites(model: ModelProto, baked: BakedConstant[]): ModelProto {
   const names = new NameAllocator(g);
   const added: TensorProto[] = [];
   const nodes: NodeProto[] = [...(g.node ?? [])];
+  const before = new Map<number, NodeProto[]>();
   for (const b of baked) {
+    if ('broadcastFrom' in b.rewrite) {
+      const node = nodes[b.nodeIndex]!;
+      const t = node.input![b.input]!;
+      const v = (base: string) => names.fresh(`${t}_${base}`);
+      const [batchShape, tShape, batchDim, restDims, shape, expanded] = [v('batch_shape'), v('shape'), v('batch_dim'), v('rest_dims'), v('broadcast_shape'), v('batched')];
+      const [zero, one, end] = [v('zero'), v('one'), v('end')];
+      added.push(tensorFromValues(zero, 7, [1], [0]), tensorFromValues(one, 7, [1], [1]), tensorFromValues(end, 7, [1], [INT64_MAX]));
+      const make = (opType: string, input: string[], output: string, attribute: NodeProto['attribute'] = []): NodeProto => ({ name: names.fresh(`${output}/${opType}`), opType, input, output: [output], ...(attribute.length ? { attribute } : {}) });
+      before.set(b.nodeIndex, [
+        ...(before.get(b.nodeIndex) ?? []),
+        make('Shape', [b.rewrite.broadcastFrom], batchShape),
+        make('Slice', [batchShape, zero, one], batchDim),
+        make('Shape', [t], tShape),
+        make('Slice', [tShape, one, end], restDims),
+        make('Concat', [batchDim, restDims], shape, [{ name: 'axis', type: 2, i: 0 }]),
+        make('Expand', [t, shape], expanded),
+      ]);
+      nodes[b.nodeIndex] = { ...node, input: node.input!.map((x, k) => (k === b.input ? expanded : x)) };
+      continue;
+    }
     if (!Array.isArray(b.rewrite)) continue;
     const node = nodes[b.nodeIndex]!;
     const old = node.input![b.input]!;
@@ -127,7 +168,9 @@ function applyRewrites(model: ModelProto, baked: BakedConstant[]): ModelProto {
     added.push(tensorFromValues(name, 7, [b.rewrite.length], b.rewrite));
     nodes[b.nodeIndex] = { ...node, input: node.input!.map((x, k) => (k === b.input ? name : x)) };
   }
-  const graph: GraphProto = { ...g, node: nodes, initializer: [...(g.initializer ?? []), ...added] };
+  // New nodes go right before the node that reads them; everything they read comes earlier already.
+  const ordered = nodes.flatMap((n, i) => [...(before.get(i) ?? []), n]);
+  const graph: GraphProto = { ...g, node: ordered, initializer: [...(g.initializer ?? []), ...added] };
   return { ...model, graph };
 }
 
@@ -156,7 +199,7 @@ export const setDim: EditCommand<Params> = {
     if (rank === undefined) return `'${p.tensor}' has no declared shape to edit.`;
     if (p.axis >= rank) return `'${p.tensor}' has ${rank} dimensions; axis ${p.axis} does not exist.`;
     if (t.kind === 'input' && typeof p.value === 'string' && p.axis === 0) {
-      const refused = plan(model, p).filter((b) => !Array.isArray(b.rewrite));
+      const refused = rewriteUntilStable(model, model, p).refused;
       if (refused.length > 0) {
         return `Making '${p.tensor}' dynamic would leave constants that fix its old size: ${refused.map((b) => `${b.opType} '${b.node}' (${(b.rewrite as { refuse: string }).refuse})`).join('; ')}. Edit those nodes first.`;
       }
@@ -171,10 +214,29 @@ export const setDim: EditCommand<Params> = {
       ...model,
       graph: { ...g, ...(t.kind === 'input' ? { input: (g.input ?? []).map((v) => (v === t.v ? changed : v)) } : { output: (g.output ?? []).map((v) => (v === t.v ? changed : v)) }) },
     };
-    if (t.kind === 'input' && typeof p.value === 'string' && p.axis === 0) next = applyRewrites(next, plan(model, p));
+    if (t.kind === 'input' && typeof p.value === 'string' && p.axis === 0) next = rewriteUntilStable(model, next, p).model;
     return t.kind === 'input' ? refreshShapes(next) : next;
   },
 };
+
+/**
+ * Rewrites baked constants round by round: the rewrite of one (a Reshape target) lets the symbol reach
+ * the next (a class token's Concat) that shape inference could not see before. Stops when a round finds
+ * nothing new to rewrite; `refused` is what no round could rewrite.
+ */
+function rewriteUntilStable(original: ModelProto, edited: ModelProto, p: Params): { model: ModelProto; refused: BakedConstant[] } {
+  let model = edited;
+  let source = original;
+  for (let round = 0; round < 8; round++) {
+    const found = plan(source, p);
+    const doable = found.filter((b) => !('refuse' in b.rewrite));
+    const refused = found.filter((b) => 'refuse' in b.rewrite);
+    if (doable.length === 0 || refused.length > 0) return { model, refused };
+    model = applyRewrites(model, doable);
+    source = applyRewrites(source, doable);
+  }
+  return { model, refused: [] };
+}
 
 /** The baked constants found when the input's first axis becomes the symbol. */
 function plan(model: ModelProto, p: Params): BakedConstant[] {

@@ -101,4 +101,31 @@ describe('dynamic batch axis', () => {
     // Refused edits leave the document as it was.
     expect((await engine.getModel({ docId: info2.docId })).version).toBe(0);
   });
+
+  it('makes a class-token model dynamic: the batch-1 token is expanded to the batch, found after the Reshape that hid the batch', async () => {
+    // x [1, 8, 2, 2] -> Reshape [1, 8, 4] (baked batch) -> Transpose [1, 4, 8] -> Concat(class token [1, 1, 8], axis 1)
+    // -> [1, 5, 8], as ViT exports do; the token only meets the batch once the Reshape is rewritten.
+    const file = path.join(tempDir(), 'class-token.onnx');
+    const token = floatTensor('class_token', [1, 1, 8], Array.from({ length: 8 }, (_, i) => i / 8));
+    writeFileSync(file, encodeModel(model({
+      node: [
+        node('Reshape', ['x', 'flat'], ['patches'], 'flatten_patches'),
+        node('Transpose', ['patches'], ['tokens'], 'to_tokens', { attribute: [{ name: 'perm', type: 7, ints: [0, 2, 1] }] }),
+        node('Expand', ['class_token', 'ones'], ['cls'], 'expand_token'),
+        node('Concat', ['cls', 'tokens'], ['seq'], 'prepend_token', { attribute: [{ name: 'axis', type: 2, i: 1 }] }),
+        node('Relu', ['seq'], ['y'], 'act'),
+      ],
+      input: [tensorValue('x', [1, 8, 2, 2])],
+      output: [tensorValue('y', [1, 5, 8])],
+      initializer: [
+        token,
+        { name: 'flat', dims: [3], dataType: 7, rawData: new Uint8Array(BigInt64Array.from([1n, 8n, 4n]).buffer) },
+        { name: 'ones', dims: [3], dataType: 7, rawData: new Uint8Array(BigInt64Array.from([1n, 1n, 1n]).buffer) },
+      ],
+    })));
+    const { out } = await makeDynamic(file, 'x');
+    expect(await batchVersusAlone(out, 'x', [8, 2, 2])).toBeLessThan(1e-6);
+    const saved = decodeModel(readFileSync(out));
+    expect(saved.graph!.node!.filter((n) => n.opType === 'Expand')).toHaveLength(2);
+  });
 });

@@ -36,7 +36,7 @@ describe.each(FIXTURES)('quantizing the $name fixture', ({ name, model, int8Size
   const evalDir = path.join(dir, 'eval');
   const expected = JSON.parse(readFileSync(path.join(dir, 'expected.json'), 'utf8')) as { fp32_top1_eval: number };
 
-  async function run(mode: 'fp16' | 'int8-dynamic' | 'int8-static'): Promise<QuantizeResult> {
+  async function run(mode: 'fp16' | 'int8-dynamic' | 'int8-static', method?: 'entropy'): Promise<QuantizeResult> {
     const engine = createEngineClient(inProcessTransport(new Engine({ mode: 'cli' })));
     const info = await engine.openModel({ source: { kind: 'path', path: source } });
     const out = path.join(tempDir(), `${name}.${mode}.onnx`);
@@ -45,6 +45,7 @@ describe.each(FIXTURES)('quantizing the $name fixture', ({ name, model, int8Size
       docId: info.docId,
       mode,
       ...(dataset ? { datasetId: dataset.datasetId, spec: parsePreprocessSpec(JSON.parse(readFileSync(specFile, 'utf8'))) } : {}),
+      ...(method ? { method } : {}),
       output: { path: out },
     });
     const job = await engine.waitForJob(jobId);
@@ -75,8 +76,9 @@ describe.each(FIXTURES)('quantizing the $name fixture', ({ name, model, int8Size
     const ops = new Set(m.graph!.node!.map((n) => n.opType));
     expect(ops.has('DynamicQuantizeLinear')).toBe(true);
     expect(ops.has('ConvInteger') || ops.has('MatMulInteger')).toBe(true);
-    // Dynamic quantization has no accuracy bar in the issue, but a broken rewrite shows up here.
-    expect(await accuracy(r.output!, evalDir, specFile)).toBeGreaterThan(expected.fp32_top1_eval - 0.05);
+    // ONNX Runtime's own quantize_dynamic on the same tensors loses 1.0 point on digits and none on shapes
+    // (scripts/quant-parity/ort-quantize.py --dynamic); ours must do as well, within half a point.
+    expect(await accuracy(r.output!, evalDir, specFile)).toBeGreaterThanOrEqual(expected.fp32_top1_eval - (name === 'digits' ? 0.015 : 0.005));
   });
 
   it('INT8 static (QDQ, ONNX Runtime CPU preset): checker, ≤ 1 point of top-1 lost, a fraction of the size', async () => {
@@ -96,5 +98,12 @@ describe.each(FIXTURES)('quantizing the $name fixture', ({ name, model, int8Size
     expect(m.metadataProps?.find((p) => p.key === 'onnx_studio.quantization')?.value).toContain('"backend":"ort-cpu"');
     expect(existsSync(r.output!) && statSync(r.output!).size).toBe(r.sizeAfter);
   });
-});
 
+  it('INT8 static with Entropy calibration: within 0.5 points of FP32 top-1, as ONNX Runtime\'s Entropy keeps', async () => {
+    // ONNX Runtime's quantize_static(Entropy) on the same tensors keeps the FP32 figure on both fixtures
+    // (measured with scripts/quant-parity); the former method lost 55 points on shapes.
+    const r = await run('int8-static', 'entropy');
+    const fp32 = await accuracy(source, evalDir, specFile);
+    expect(await accuracy(r.output!, evalDir, specFile)).toBeGreaterThanOrEqual(fp32 - 0.005);
+  });
+});

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startServer, type RunningServer } from '../../../electron/server/server.js';
@@ -59,7 +59,7 @@ describe('browser-mode server', () => {
     expect(models.value[0].path).toBeUndefined();
     const other = await call('openModel', { source: { kind: 'path', path: SHAPES } });
     expect(other.status).toBe(403);
-    expect(JSON.parse(other.body).error.message).toMatch(/uploading/);
+    expect(JSON.parse(other.body).error.message).toMatch(/upload the file/);
     const traversal = await raw(server.port, { path: '/../../etc/passwd', headers: auth });
     expect(traversal.status).toBe(404);
     const saveToPath = await call('startSaveModel', { docId: models.value[0].docId, target: { kind: 'path', path: '/tmp/x.onnx' } });
@@ -86,6 +86,39 @@ describe('browser-mode server', () => {
     expect(JSON.parse(unknown.body).error.code).toBe('UNKNOWN_METHOD');
     const huge = await call('listModels', { pad: 'x'.repeat(2 * 1024 * 1024) });
     expect(huge.status).toBe(413);
+  });
+
+  it('refuses a body that is not an object of arguments, and an oversized body leaves the connection usable', async () => {
+    for (const body of ['null', '[]', '42', '"text"']) {
+      const r = await raw(server.port, { method: 'POST', path: '/api/getAppInfo', headers: { ...auth, 'content-type': 'application/json' }, body });
+      expect(r.status, body).toBe(400);
+      expect(JSON.parse(r.body).error.message).toBe('The request body must be a JSON object holding the arguments.');
+    }
+    // One kept-alive connection: the refused 2 MB body is read to its end, so the next call on it works.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const sockets = new Set<unknown>();
+    const post = (body: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: server.port, method: 'POST', path: '/api/listModels', agent, headers: { ...auth, 'content-type': 'application/json' } }, (res) => {
+          sockets.add(res.socket);
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    expect((await post(JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) }))).status).toBe(413);
+    expect((await post('{}')).status).toBe(200);
+    expect(sockets.size).toBe(1);
+    agent.destroy();
+  });
+
+  it('clips the text of a request that an error message repeats', async () => {
+    const r = await call('getAppInfo', { ['k'.repeat(5000)]: 1 });
+    const message = JSON.parse(r.body).error.message as string;
+    expect(message.length).toBeLessThan(400);
+    expect(message).toMatch(/^getAppInfo: the arguments is invalid \(Unrecognized key: "k+…\)\.$/);
   });
 
   it('accepts the event WebSocket only with the token and our origin', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bestOf, compareToCsv, compareToHtml, METRIC_ROWS } from '../../../shared/metrics/compare-export.js';
 import type { CompareResult, ModelMetrics } from '../../../shared/metrics/compare-types.js';
 import { argmax, OutputErrorAccumulator, rankOf } from '../../../shared/metrics/output-metrics.js';
+import { runPython } from '../../helpers/python.js';
 
 describe('output error metrics', () => {
   it('computes cosine, SQNR and max error as their definitions say, across batches', () => {
@@ -18,6 +19,33 @@ describe('output error metrics', () => {
     expect(same.cosine).toBe(1);
     expect(argmax([0.1, 3, 2])).toBe(1);
     expect(rankOf([0.1, 3, 2], 2)).toBe(1);
+  });
+
+  it('ranks tied scores as numpy argmax and a stable sort do: a tie with an earlier class is a miss', () => {
+    // Small integer scores tie often; labels include the first, middle and last class.
+    let seed = 17;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const cases = Array.from({ length: 400 }, () => {
+      const scores = Array.from({ length: 7 }, () => Math.floor(rand() * 3));
+      return { scores, label: Math.floor(rand() * 7) };
+    });
+    const expected = JSON.parse(
+      runPython(
+        'import sys, json, numpy as np\nout = []\nfor c in json.loads(sys.stdin.read()):\n    v = np.array(c["scores"], dtype=np.float32)\n    order = list(np.argsort(-v, kind="stable"))\n    out.append([int(np.argmax(v)), order.index(c["label"])])\nprint(json.dumps(out))',
+        [],
+        JSON.stringify(cases),
+      ),
+    ) as [number, number][];
+    cases.forEach((c, i) => {
+      expect(argmax(c.scores)).toBe(expected[i]![0]);
+      expect(rankOf(c.scores, c.label), JSON.stringify(c)).toBe(expected[i]![1]);
+    });
+    // Constant scores: only class 0 is a hit, as argmax says.
+    expect(rankOf([1, 1, 1], 0)).toBe(0);
+    expect(rankOf([1, 1, 1], 2)).toBe(2);
+    // No valid label, no rank (formerly a label of -1 ranked 0: a top-1 hit).
+    expect(rankOf([0.2, 0.5], -1)).toBeUndefined();
+    expect(rankOf([0.2, 0.5], 2)).toBeUndefined();
   });
 });
 

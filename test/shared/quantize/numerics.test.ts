@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { absHistogram, calibratedRange, entropyThreshold } from '../../../shared/quantize/calibration-methods.js';
+import { calibratedRange, DEFAULT_METHOD_OPTIONS } from '../../../shared/quantize/calibration-methods.js';
 import { fromFloat16Bits, toFloat16Bits, toFloat16Bytes } from '../../../shared/quantize/float16.js';
 import { quantParams } from '../../../shared/quantize/quant-params.js';
 import { HISTOGRAM_BINS, RangeCollector } from '../../../shared/quantize/range-collector.js';
@@ -84,25 +84,11 @@ describe('streaming calibration statistics', () => {
   it('Percentile trims the tails of a normal distribution where the normal quantile says', () => {
     const c = new RangeCollector(true);
     c.add(normals(100_000, 11));
-    const r = calibratedRange(c, 'percentile', { percentile: 99, entropyLevels: 128 });
+    const r = calibratedRange(c, 'percentile', { ...DEFAULT_METHOD_OPTIONS, percentile: 99 });
     // 1% in each tail of N(0,1) lies beyond ±2.326.
     expect(r.max).toBeGreaterThan(2.2);
     expect(r.max).toBeLessThan(2.45);
     expect(r.min).toBeLessThan(-2.2);
     expect(calibratedRange(c, 'minmax')).toEqual({ min: c.min, max: c.max });
-  });
-
-  it('Entropy clips a long-tailed distribution below its maximum but keeps its bulk', () => {
-    const c = new RangeCollector(true);
-    const data = normals(200_000, 5);
-    data[0] = 40; // one far outlier
-    c.add(data);
-    const r = calibratedRange(c, 'entropy');
-    expect(r.max).toBeLessThan(20);
-    expect(r.max).toBeGreaterThan(2.5);
-    // A uniform magnitude distribution has nothing to clip.
-    const flat = new Float64Array(2048).fill(10);
-    expect(entropyThreshold(flat, 1, 128)).toBeGreaterThan(2000);
-    expect(absHistogram(Float64Array.of(1, 2, 3, 4))).toEqual(Float64Array.of(5, 5));
   });
 });

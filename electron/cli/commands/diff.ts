@@ -1,14 +1,21 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { diffModels, type ModelDiff } from '../../shared/diff/model-diff.js';
-import { firstLine } from '../../shared/api/errors.js';
-import { isExternal } from '../../shared/onnx/external-data.js';
-import type { ModelProto, TensorProto } from '../../shared/onnx/types.js';
-import { readExternalTensor } from '../engine/external-data-io.js';
-import { readModelFile } from '../engine/model-reader.js';
-import { UsageError } from './usage-error.js';
+import { diffModels, type ModelDiff } from '../../../shared/diff/model-diff.js';
+import { isExternal } from '../../../shared/onnx/external-data.js';
+import type { ModelProto, TensorProto } from '../../../shared/onnx/types.js';
+import { readExternalTensor } from '../../engine/external-data-io.js';
+import { readModelFile } from '../../engine/model-reader.js';
+import type { Io } from '../command.js';
+import { formatHelp, parseOptions, type OptionTable } from '../parse-options.js';
+import { UsageError } from '../usage-error.js';
 
-export const DIFF_USAGE = 'diff A B [--json]';
+const OPTIONS = {} as const satisfies OptionTable;
+
+export const help = formatHelp(
+  'diff',
+  ['A B [--json]'],
+  'What changed from model A to model B: nodes matched by name, then by structure (so renamed nodes still match); added, removed and changed nodes (attributes, inputs, initializer values); Q/DQ pairs read as the quantization of the node they wrap.',
+  OPTIONS,
+);
 
 /** Reads the external weights of a model up front, so the diff can compare their values. */
 async function externalBytes(model: ModelProto, dir: string): Promise<(t: TensorProto) => Uint8Array | undefined> {
@@ -34,19 +41,14 @@ function formatDiff(a: string, b: string, d: ModelDiff): string {
 }
 
 /** `onnx-studio diff A B`: what changed between two models, matched by name and by structure. */
-export async function diffCommand(argv: string[], io: { out(t: string): void; err(t: string): void }): Promise<void> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError(`diff: ${firstLine((e as Error).message)}`);
-  }
-  if (parsed.positionals.length !== 2) throw new UsageError(`diff takes two model paths, A and B (got ${parsed.positionals.length})`);
-  const [a, b] = parsed.positionals.map((p) => path.resolve(p)) as [string, string];
+export async function run(argv: string[], io: Io): Promise<void> {
+  const { options, positionals } = parseOptions('diff', argv, OPTIONS);
+  if (positionals.length !== 2) throw new UsageError(`diff takes two model paths, A and B (got ${positionals.length})`, 'diff');
+  const [a, b] = positionals.map((p) => path.resolve(p)) as [string, string];
   const [ma, mb] = await Promise.all([readModelFile(a), readModelFile(b)]);
   const diff = diffModels(ma.model, mb.model, {
     rawA: await externalBytes(ma.model, path.dirname(a)),
     rawB: await externalBytes(mb.model, path.dirname(b)),
   });
-  io.out(parsed.values.json ? JSON.stringify({ a, b, ...diff }, null, 2) : formatDiff(a, b, diff));
+  io.out(options.json ? JSON.stringify({ a, b, ...diff }, null, 2) : formatDiff(a, b, diff));
 }

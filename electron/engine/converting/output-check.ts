@@ -1,0 +1,137 @@
+import * as ort from 'onnxruntime-node';
+import { seededRandom } from '../../../shared/model/seeded-random.js';
+import { toFloat16Bits } from '../../../shared/quantize/float16.js';
+import { modelInputs, type ModelInput } from '../datasets/dataset.js';
+import type { ModelProto } from '../../../shared/onnx/types.js';
+import { floatValues } from '../evaluation/compare-run.js';
+import { QUIET } from '../profiling/backends.js';
+
+/** A converted model is refused when an output moves by more than this, relative to the output's largest value. */
+export const RELATIVE_TOLERANCE = 1e-4;
+
+export type RunnableModel = { path: string } | { bytes: Uint8Array };
+
+export interface OutputCheck {
+  /** Largest absolute difference over all outputs (null when the models could not both be run). */
+  maxAbsDiff: number | null;
+  /** Largest difference relative to the largest magnitude of the same original output. */
+  maxRelDiff: number | null;
+  /** Why the result cannot be trusted, one sentence; absent when it matches. */
+  problem?: string;
+}
+
+/** A seeded random feed for one input at its declared dims (symbolic dims default to 1). */
+function randomFeed(input: ModelInput, next: () => number): ort.Tensor {
+  const dims = input.dims.map((d) => d ?? 1);
+  const n = dims.reduce((a, b) => a * b, 1);
+  switch (input.elemType) {
+    case 7:
+      return new ort.Tensor('int64', BigInt64Array.from({ length: n }, () => BigInt(Math.floor(next() * 4))), dims);
+    case 6:
+      return new ort.Tensor('int32', Int32Array.from({ length: n }, () => Math.floor(next() * 4)), dims);
+    case 3:
+      return new ort.Tensor('int8', Int8Array.from({ length: n }, () => Math.floor(next() * 8) - 4), dims);
+    case 2:
+      return new ort.Tensor('uint8', Uint8Array.from({ length: n }, () => Math.floor(next() * 256)), dims);
+    case 9:
+      return new ort.Tensor('bool', Uint8Array.from({ length: n }, () => (next() < 0.5 ? 1 : 0)), dims);
+    case 10:
+      return new ort.Tensor('float16', Uint16Array.from({ length: n }, () => toFloat16Bits(next() * 2 - 1)), dims);
+    case 11:
+      return new ort.Tensor('float64', Float64Array.from({ length: n }, () => next() * 2 - 1), dims);
+    default:
+      return new ort.Tensor('float32', Float32Array.from({ length: n }, () => next() * 2 - 1), dims);
+  }
+}
+
+/** Seeded random feeds for a model's inputs (initializers excluded). */
+export function randomFeeds(model: ModelProto, seed = 1): Record<string, ort.Tensor> {
+  const next = seededRandom(seed);
+  return Object.fromEntries(modelInputs(model).map((input) => [input.name, randomFeed(input, next)]));
+}
+
+async function load(model: RunnableModel): Promise<ort.InferenceSession> {
+  return 'path' in model ? ort.InferenceSession.create(model.path, QUIET) : ort.InferenceSession.create(model.bytes, QUIET);
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0]!.trim();
+}
+
+/** Largest |a-b| and its size relative to max|a|; NaN on one side only counts as an infinite difference. */
+function difference(a: ArrayLike<number>, b: ArrayLike<number>): { abs: number; rel: number } {
+  let abs = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = Number(a[i]);
+    const y = Number(b[i]);
+    if (Number.isNaN(x) && Number.isNaN(y)) continue;
+    if (x === y) {
+      if (Number.isFinite(x)) scale = Math.max(scale, Math.abs(x));
+      continue;
+    }
+    const d = Math.abs(x - y);
+    abs = Number.isNaN(d) ? Infinity : Math.max(abs, d);
+    if (Number.isFinite(x)) scale = Math.max(scale, Math.abs(x));
+  }
+  return { abs, rel: abs === 0 ? 0 : abs / Math.max(scale, Number.MIN_VALUE) };
+}
+
+/**
+ * Runs the original and the converted model in ONNX Runtime on the same inputs (seeded random at the
+ * model's dims unless given) and reports the largest difference of any output, or why they could not
+ * be compared. The caller refuses the conversion when `problem` is set.
+ */
+export async function checkOutputs(original: RunnableModel, converted: RunnableModel, feeds: Record<string, ort.Tensor>): Promise<OutputCheck> {
+  let before: ort.InferenceSession;
+  try {
+    before = await load(original);
+  } catch (e) {
+    return { maxAbsDiff: null, maxRelDiff: null, problem: `ONNX Runtime cannot load the original model (${firstLine(e)}), so the conversion cannot be checked` };
+  }
+  try {
+    let after: ort.InferenceSession;
+    try {
+      after = await load(converted);
+    } catch (e) {
+      return { maxAbsDiff: null, maxRelDiff: null, problem: `ONNX Runtime cannot load the converted model (${firstLine(e)})` };
+    }
+    try {
+      let expected: ort.InferenceSession.OnnxValueMapType;
+      try {
+        expected = await before.run(feeds);
+      } catch (e) {
+        return { maxAbsDiff: null, maxRelDiff: null, problem: `ONNX Runtime cannot run the original model on random inputs (${firstLine(e)}), so the conversion cannot be checked` };
+      }
+      let actual: ort.InferenceSession.OnnxValueMapType;
+      try {
+        actual = await after.run(feeds);
+      } catch (e) {
+        return { maxAbsDiff: null, maxRelDiff: null, problem: `ONNX Runtime cannot run the converted model (${firstLine(e)})` };
+      }
+      let maxAbsDiff = 0;
+      let maxRelDiff = 0;
+      for (const name of before.outputNames) {
+        const a = expected[name] as ort.Tensor | undefined;
+        const b = actual[name] as ort.Tensor | undefined;
+        if (!a || !b) return { maxAbsDiff: null, maxRelDiff: null, problem: `the converted model does not produce the output '${name}'` };
+        if (a.dims.join('x') !== b.dims.join('x')) return { maxAbsDiff: null, maxRelDiff: null, problem: `output '${name}' changes shape from [${a.dims.join(', ')}] to [${b.dims.join(', ')}]` };
+        if (a.type === 'string' || b.type === 'string') {
+          if ((a.data as string[]).some((s, i) => s !== (b.data as string[])[i])) return { maxAbsDiff: null, maxRelDiff: null, problem: `output '${name}' holds different strings` };
+          continue;
+        }
+        const d = difference(floatValues(a), floatValues(b));
+        maxAbsDiff = Math.max(maxAbsDiff, d.abs);
+        maxRelDiff = Math.max(maxRelDiff, d.rel);
+      }
+      if (maxRelDiff > RELATIVE_TOLERANCE) {
+        return { maxAbsDiff, maxRelDiff, problem: `its outputs differ from the original's by up to ${maxAbsDiff.toPrecision(3)} (${maxRelDiff.toPrecision(3)} relative, more than the ${RELATIVE_TOLERANCE} allowed)` };
+      }
+      return { maxAbsDiff, maxRelDiff };
+    } finally {
+      await after.release();
+    }
+  } finally {
+    await before.release();
+  }
+}
