@@ -27,6 +27,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   backends: { summary: 'the execution providers usable on this machine, and why not', load: () => import('./commands/backends.js') },
   edit: { summary: 'set input/output dims and save atomically; no options = re-save unchanged', load: () => import('./commands/edit.js') },
   serve: { summary: 'the app in your browser; prints "Listening on <url>" first', load: () => import('./commands/serve.js') },
+  simplify: { summary: "onnx-simplifier's job: constants folded in ONNX Runtime, BatchNorm folded, shapes stored; checked in ONNX Runtime", load: () => import('./commands/simplify.js') },
   convert: { summary: 'rewrite the model for another ai.onnx opset, checked in ONNX Runtime', load: () => import('./commands/convert.js') },
   export: { summary: 'a deployment bundle for TensorRT, Triton or ONNX Runtime, checked in ONNX Runtime', load: () => import('./commands/export.js') },
   diff: { summary: 'what changed between two models: matched, added, removed, changed and quantized nodes', load: () => import('./commands/diff.js') },

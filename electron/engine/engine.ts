@@ -37,6 +37,7 @@ import { inProcessTransport } from './in-process-transport.js';
 import { runExport } from './deploy/export-job.js';
 import type { RecipeView } from '../../shared/api/dto.js';
 import type { ProfileResult } from '../../shared/profile/profile-types.js';
+import { simplifyDocument } from './simplify/simplify-document.js';
 
 
 interface SampleEntry {
@@ -436,6 +437,10 @@ export class Engine implements EngineApi {
 
   async extractSubgraph(args: MethodArgs<'extractSubgraph'>) {
     return this.editing.extract(args);
+  }
+
+  async simplifyModel(args: MethodArgs<'simplifyModel'>) {
+    return simplifyDocument(this.documents, args);
   }
 
   async getJob(args: MethodArgs<'getJob'>) {

@@ -4,6 +4,7 @@ import type { GraphView } from '../graph/graph-view.js';
 import type { OpVersionSchema } from '../graph/op-registry.js';
 import type { RecipeView } from './dto.js';
 import type { TensorStats } from '../model/tensor-stats.js';
+import type { SimplifyReport } from '../simplify/simplify-report.js';
 import { PREPROCESS_SPEC, type PreprocessSpec } from '../preprocess/preprocess-spec.js';
 import type { DatasetInfo, PreprocessPreview, QuantizeCatalog } from './dto.js';
 import { START_EXPORT_ARGS } from '../deploy/export-request.js';
@@ -139,6 +140,15 @@ export const METHOD_ARGS = {
   convertOpset: z.object({ docId: id, opset: z.number().int().min(1).max(1000), force: z.boolean().optional() }).strict(),
   redoEdit: z.object({ docId: id }).strict(),
   extractSubgraph: z.object({ docId: id, inputs: z.array(z.string().min(1).max(4096)).min(1).max(10_000), outputs: z.array(z.string().min(1).max(4096)).min(1).max(10_000) }).strict(),
+  /** A new document holding the simplified model, checked in ONNX Runtime against this one (refused when it differs, unless forced). */
+  simplifyModel: z
+    .object({
+      docId: id,
+      inputShapes: z.record(z.string().max(1000), z.array(z.number().int().min(1).max(2 ** 31)).max(64)).optional(),
+      skip: z.array(z.string().min(1).max(100)).max(100).optional(),
+      force: z.boolean().optional(),
+    })
+    .strict(),
   getJob: z.object({ jobId: id }).strict(),
   cancelJob: z.object({ jobId: id }).strict(),
 } as const;
@@ -179,6 +189,7 @@ export interface MethodResults {
   convertOpset: ConvertOpsetResult;
   redoEdit: ModelInfo;
   extractSubgraph: ModelInfo;
+  simplifyModel: { model: ModelInfo; report: SimplifyReport };
   getJob: JobInfo;
   cancelJob: JobInfo;
 }

@@ -11,7 +11,7 @@ function cli(args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const COMMANDS = ['inspect', 'analyze', 'profile', 'quantize', 'compare', 'run', 'backends', 'edit', 'serve', 'convert', 'export', 'diff', 'help'];
+const COMMANDS = ['inspect', 'analyze', 'profile', 'quantize', 'compare', 'run', 'backends', 'edit', 'serve', 'simplify', 'convert', 'export', 'diff', 'help'];
 const NODE_PARSER_TEXT = /To specify a positional argument|ERR_PARSE_ARGS|argument is ambiguous|Unknown option/;
 
 /** A usage error: exit code 2, nothing on stdout, one line on stderr in our words. */

@@ -1,0 +1,82 @@
+import { stat } from 'node:fs/promises';
+import { EngineError } from '../../../shared/api/errors.js';
+import type { Dim } from '../../../shared/model/tensor-info.js';
+import { encodeModel } from '../../../shared/onnx/encode.js';
+import { isExternal } from '../../../shared/onnx/external-data.js';
+import type { ModelProto } from '../../../shared/onnx/types.js';
+import { allTensors } from '../../../shared/onnx/walk-tensors.js';
+import { declareInitializerInputs } from '../../../shared/simplify/declare-initializer-inputs.js';
+import { sortNodes } from '../../../shared/simplify/sort-nodes.js';
+import { fixInputDims } from '../../../shared/simplify/fix-input-dims.js';
+import { runToFixedPoint } from '../../../shared/simplify/run-passes.js';
+import type { SimplifyReport } from '../../../shared/simplify/simplify-report.js';
+import { FINAL_PASSES, GRAPH_PASSES, PASS_NAMES } from '../../../shared/simplify/simplify-passes.js';
+import { checkTransform, RELATIVE_TOLERANCE } from '../transform-check.js';
+import { constantFolding } from './constant-folding.js';
+
+export interface SimplifyOptions {
+  /** Fixed dims for graph inputs; the result declares them. */
+  inputShapes?: Record<string, number[]>;
+  /** Pass names to leave out. */
+  skip?: string[];
+  /** Keep a result that computes differently from the original (reported, not refused). */
+  force?: boolean;
+  /** What ONNX Runtime loads as the original for the check: a file path or the model's bytes. */
+  original?: string | Uint8Array;
+}
+
+
+/**
+ * Simplifies a model: graph passes and constant folding in ONNX Runtime to a fixed point, then shapes
+ * into value_info; then checks the result against the original in ONNX Runtime and refuses one that
+ * computes something different (unless forced).
+ */
+export async function simplifyModel(model: ModelProto, options: SimplifyOptions = {}): Promise<{ model: ModelProto; report: SimplifyReport }> {
+  const started = performance.now();
+  const skip = new Set(options.skip ?? []);
+  for (const name of skip) {
+    if (!PASS_NAMES.includes(name)) throw new EngineError('BAD_ARGUMENT', `There is no simplify pass '${name}'; the passes are: ${PASS_NAMES.join(', ')}.`);
+  }
+  if ([...allTensors(model)].some(isExternal)) {
+    throw new EngineError('BAD_ARGUMENT', 'This model keeps its weights in external data files, which simplify cannot fold yet; save it with its weights inside the .onnx file first.');
+  }
+  const inputShapes: Record<string, Dim[]> = { ...(options.inputShapes ?? {}) };
+  const fixed = fixInputDims(model, inputShapes);
+  if (typeof fixed === 'string') throw new EngineError('BAD_ARGUMENT', fixed);
+  const passes = [...GRAPH_PASSES, constantFolding].filter((p) => !skip.has(p.name));
+  const finals = FINAL_PASSES.filter((p) => !skip.has(p.name));
+  const outcome = await runToFixedPoint(fixed, passes, finals, { inputShapes });
+  outcome.model = sortNodes(declareInitializerInputs(outcome.model));
+  const original = options.original ?? encodeModel(model);
+  const simplifiedBytes = encodeModel(outcome.model);
+  const checkStarted = performance.now();
+  const check = await checkTransform(original, model, simplifiedBytes, inputShapes);
+  const checkSeconds = Math.round((performance.now() - checkStarted) / 10) / 100;
+  if (!check.passed && !options.force) {
+    const worst = check.outputs.reduce((a, b) => (b.relativeDiff > a.relativeDiff ? b : a));
+    throw new EngineError(
+      'RUNTIME_ERROR',
+      `The simplified model computes output '${worst.name}' differently from the original (largest difference ${worst.maxAbsDiff.toPrecision(3)}, ${worst.relativeDiff.toPrecision(3)} relative, above ${RELATIVE_TOLERANCE}), so it was not written; leave passes out with --skip to find the one at fault, or pass --force to keep it anyway.`,
+    );
+  }
+  const graph = model.graph ?? {};
+  const after = outcome.model.graph ?? {};
+  return {
+    model: outcome.model,
+    report: {
+      nodesBefore: (graph.node ?? []).length,
+      nodesAfter: (after.node ?? []).length,
+      initializersBefore: (graph.initializer ?? []).length,
+      initializersAfter: (after.initializer ?? []).length,
+      bytesBefore: typeof original === 'string' ? (await stat(original)).size : original.byteLength,
+      bytesAfter: simplifiedBytes.byteLength,
+      maxAbsDiff: check.maxAbsDiff,
+      relativeDiff: check.relativeDiff,
+      inputDims: check.inputDims,
+      passes: outcome.passes,
+      rounds: outcome.rounds,
+      seconds: Math.round((performance.now() - started) / 10) / 100,
+      checkSeconds,
+    },
+  };
+}

@@ -1,0 +1,146 @@
+import * as ort from 'onnxruntime-node';
+import { EngineError, firstLine } from '../../shared/api/errors.js';
+import type { Dim } from '../../shared/model/tensor-info.js';
+import { seededRandom } from '../../shared/model/seeded-random.js';
+import { encodeModel } from '../../shared/onnx/encode.js';
+import type { ModelProto } from '../../shared/onnx/types.js';
+import { modelInputs } from './datasets/dataset.js';
+import { floatValues } from './evaluation/compare-run.js';
+import { QUIET } from './profiling/backends.js';
+
+/** Above this largest difference relative to an output's largest magnitude, a transformed model is refused. */
+export const RELATIVE_TOLERANCE = 1e-4;
+
+export interface OutputDifference {
+  name: string;
+  maxAbsDiff: number;
+  /** maxAbsDiff over the largest magnitude of the original's output (0 when both are all zeros). */
+  relativeDiff: number;
+}
+
+export interface TransformCheck {
+  maxAbsDiff: number;
+  relativeDiff: number;
+  outputs: OutputDifference[];
+  /** The dims the models ran at, by input name. */
+  inputDims: Record<string, number[]>;
+  passed: boolean;
+}
+
+function randomTensor(elemType: number, dims: number[], next: () => number): ort.Tensor {
+  const n = dims.reduce((a, b) => a * b, 1);
+  switch (elemType) {
+    case 7:
+      return new ort.Tensor('int64', BigInt64Array.from({ length: n }, () => BigInt(Math.floor(next() * 4))), dims);
+    case 6:
+      return new ort.Tensor('int32', Int32Array.from({ length: n }, () => Math.floor(next() * 4)), dims);
+    case 9:
+      return new ort.Tensor('bool', Uint8Array.from({ length: n }, () => (next() < 0.5 ? 1 : 0)), dims);
+    case 1:
+      return new ort.Tensor('float32', Float32Array.from({ length: n }, () => next() * 2 - 1), dims);
+    default:
+      throw new EngineError('BAD_ARGUMENT', `Input element type ${elemType} cannot be filled with random values here; only float32, int32, int64 and bool inputs can be checked.`);
+  }
+}
+
+async function load(model: ModelProto | Uint8Array | string, label: string): Promise<ort.InferenceSession> {
+  try {
+    // Optimizations off: the check compares the graphs as written, and ONNX Runtime's optimizers take
+    // minutes on some 25,000-node graphs where loading as written takes seconds.
+    const options = { ...QUIET, graphOptimizationLevel: 'disabled' as const };
+    if (typeof model === 'string') return await ort.InferenceSession.create(model, options);
+    return await ort.InferenceSession.create(model instanceof Uint8Array ? model : encodeModel(model), options);
+  } catch (e) {
+    throw new EngineError('RUNTIME_ERROR', `ONNX Runtime cannot load the ${label} model (${firstLine(e instanceof Error ? e.message : String(e))}).`);
+  }
+}
+
+/** Every output's largest difference between two runs on the same feeds. */
+async function compareRuns(a: ort.InferenceSession, b: ort.InferenceSession, feeds: Record<string, ort.Tensor>): Promise<OutputDifference[]> {
+  const run = async (s: ort.InferenceSession, label: string) => {
+    try {
+      return await s.run(feeds);
+    } catch (e) {
+      throw new EngineError('RUNTIME_ERROR', `ONNX Runtime fails running the ${label} model (${firstLine(e instanceof Error ? e.message : String(e))}).`);
+    }
+  };
+  const ra = await run(a, 'original');
+  const rb = await run(b, 'simplified');
+  const outputs: OutputDifference[] = [];
+  for (const name of a.outputNames) {
+    const ta = ra[name] as ort.Tensor;
+    const tb = rb[name] as ort.Tensor | undefined;
+    if (!tb) throw new EngineError('INTERNAL', `The simplified model lost the output '${name}'.`);
+    const x = floatValues(ta);
+    const y = floatValues(tb);
+    if (x.length !== y.length || ta.dims.join() !== tb.dims.join()) {
+      outputs.push({ name, maxAbsDiff: Infinity, relativeDiff: Infinity });
+      continue;
+    }
+    let maxAbs = 0;
+    let scale = 0;
+    for (let i = 0; i < x.length; i++) {
+      const d = Math.abs(x[i]! - y[i]!);
+      // NaN where the original has NaN is the same result; anywhere else it is a difference.
+      if (Number.isNaN(d)) {
+        if (!(Number.isNaN(x[i]!) && Number.isNaN(y[i]!))) maxAbs = Infinity;
+      } else if (d > maxAbs) maxAbs = d;
+      if (Math.abs(x[i]!) > scale) scale = Math.abs(x[i]!);
+    }
+    outputs.push({ name, maxAbsDiff: maxAbs, relativeDiff: maxAbs === 0 ? 0 : maxAbs / (scale || Number.MIN_VALUE) });
+  }
+  return outputs;
+}
+
+function worstOf(lists: OutputDifference[][]): OutputDifference[] {
+  const byName = new Map<string, OutputDifference>();
+  for (const o of lists.flat()) {
+    const seen = byName.get(o.name);
+    if (!seen || o.relativeDiff > seen.relativeDiff || Number.isNaN(o.relativeDiff)) byName.set(o.name, o);
+  }
+  return [...byName.values()];
+}
+
+/**
+ * Runs the original and the transformed model in ONNX Runtime on the same seeded random inputs (at the
+ * given dims; other dynamic dims at 1) and measures the largest difference of every output. When the
+ * model still has dynamic dims, both also run with those dims at 2, so a transform that baked in a size
+ * (a folded Shape) is caught; that second run counts only when the original itself runs at those dims.
+ * The transform passes when each output differs by at most 1e-4 of its scale.
+ */
+export async function checkTransform(original: ModelProto | Uint8Array | string, originalModel: ModelProto, transformed: ModelProto | Uint8Array, inputShapes: Readonly<Record<string, Dim[]>> = {}, seed = 1): Promise<TransformCheck> {
+  const inputs = modelInputs(originalModel);
+  const dimsAt = (dynamic: number) =>
+    Object.fromEntries(inputs.map((input) => {
+      const given = inputShapes[input.name];
+      return [input.name, input.dims.map((d, k) => (typeof given?.[k] === 'number' ? (given[k] as number) : (d ?? dynamic)))];
+    })) as Record<string, number[]>;
+  const feedsFor = (dims: Record<string, number[]>) => {
+    const next = seededRandom(seed);
+    return Object.fromEntries(inputs.map((input) => [input.name, randomTensor(input.elemType, dims[input.name]!, next)]));
+  };
+  const inputDims = dimsAt(1);
+  const hasDynamic = inputs.some((input) => input.dims.some((d, k) => d === undefined && typeof inputShapes[input.name]?.[k] !== 'number'));
+  // Both load at once: session creation runs on ONNX Runtime's threads, and big graphs take seconds each.
+  const [loadedA, loadedB] = await Promise.allSettled([load(original, 'original'), load(transformed, 'simplified')]);
+  const a = loadedA.status === 'fulfilled' ? loadedA.value : undefined;
+  const b = loadedB.status === 'fulfilled' ? loadedB.value : undefined;
+  try {
+    if (loadedA.status === 'rejected') throw loadedA.reason;
+    if (loadedB.status === 'rejected') throw loadedB.reason;
+    if (!a || !b) throw new EngineError('INTERNAL', 'ONNX Runtime loaded neither model.');
+    const runs = [await compareRuns(a, b, feedsFor(inputDims))];
+    if (hasDynamic) {
+      const feeds = feedsFor(dimsAt(2));
+      const originalRuns = await a.run(feeds).then(() => true, () => false);
+      if (originalRuns) runs.push(await compareRuns(a, b, feeds));
+    }
+    const outputs = worstOf(runs);
+    const maxAbsDiff = Math.max(0, ...outputs.map((o) => o.maxAbsDiff));
+    const relativeDiff = Math.max(0, ...outputs.map((o) => o.relativeDiff));
+    return { maxAbsDiff, relativeDiff, outputs, inputDims, passed: relativeDiff <= RELATIVE_TOLERANCE };
+  } finally {
+    await a?.release();
+    await b?.release();
+  }
+}
