@@ -1,11 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { builtCli, DIGITS } from '../../helpers/paths.js';
+import { DIGITS } from '../../helpers/paths.js';
+import { cli } from '../../helpers/cli.js';
 
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [builtCli(), ...args], { encoding: 'utf8', timeout: 20_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('onnx-studio analyze', () => {
   it('prints the JSON contract with per-layer costs that add up', () => {

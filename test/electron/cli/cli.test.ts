@@ -5,23 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { encodeModel } from '../../../shared/onnx/encode.js';
 import type { TensorProto } from '../../../shared/onnx/types.js';
 import { model, node, tensorValue } from '../../helpers/model-builder.js';
-import { builtCli, DIGITS, repoRoot, SHAPES, tempDir } from '../../helpers/paths.js';
+import { DIGITS, repoRoot, SHAPES, tempDir } from '../../helpers/paths.js';
 import { deeplyNested } from '../../helpers/hostile-bytes.js';
+import { cli, expectOneLineError } from '../../helpers/cli.js';
 
-function cli(args: string[]) {
-  // The timeout catches hangs; the one-second target for bad input is measured in `npm run bench`.
-  const r = spawnSync(process.execPath, [builtCli(), ...args], { encoding: 'utf8', timeout: 20_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
-function expectOneLineError(r: ReturnType<typeof cli>, code: number, pattern: RegExp) {
-  expect(r.code).toBe(code);
-  expect(r.stdout).toBe('');
-  const lines = r.stderr.trimEnd().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(pattern);
-  expect(r.stderr).not.toMatch(/\s+at\s.+:\d+:\d+/);
-}
 
 describe('onnx-studio inspect', () => {
   it('prints the JSON contract of DESIGN.md', () => {

@@ -1,13 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { builtCli, DIGITS, fixture, SHAPES, tempDir } from '../../helpers/paths.js';
+import { DIGITS, fixture, SHAPES, tempDir } from '../../helpers/paths.js';
 import { runPython } from '../../helpers/python.js';
 
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [builtCli(), ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 function diffJson(a: string, b: string) {
   const r = cli(['diff', a, b, '--json']);
@@ -51,6 +46,7 @@ for a in pool.attribute:
 onnx.save(m, sys.argv[2])
 print(','.join(renamed) + '|' + pool.name)
 `;
+import { cli } from '../../helpers/cli.js';
 
 describe('onnx-studio diff', () => {
   it('reports no change between a model and itself', () => {

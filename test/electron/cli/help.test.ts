@@ -1,15 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../electron/cli/main.js';
-import { builtCli, DIGITS, repoRoot } from '../../helpers/paths.js';
+import { DIGITS, repoRoot } from '../../helpers/paths.js';
+import { cli } from '../../helpers/cli.js';
 
-function cli(args: string[]) {
-  // The timeout catches hangs only; nothing waits on time.
-  const r = spawnSync(process.execPath, [builtCli(), ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const COMMANDS = ['inspect', 'analyze', 'profile', 'quantize', 'compare', 'run', 'backends', 'edit', 'serve', 'simplify', 'convert', 'export', 'diff', 'help'];
 const NODE_PARSER_TEXT = /To specify a positional argument|ERR_PARSE_ARGS|argument is ambiguous|Unknown option/;

@@ -1,16 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { builtCli, fixture } from '../../helpers/paths.js';
+import { fixture } from '../../helpers/paths.js';
 import { runPython } from '../../helpers/python.js';
+import { cli } from '../../helpers/cli.js';
 
 // A torch.nn.TransformerEncoder export (generate-transformer-encoder.py): src [batch, sequence, 16]
 // and its key padding mask [batch, sequence].
 const ENCODER = fixture('transformer-encoder.onnx');
 
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [builtCli(), ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** The output dims python onnx's shape inference (with data propagation, for torch's Shape/Reshape chains) gives at `shapes`. */
 function inferredOutput(shapes: Record<string, number[]>): number[] {

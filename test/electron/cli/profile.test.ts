@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createEngineClient } from '../../../shared/api/client.js';
@@ -8,14 +7,11 @@ import { inProcessTransport } from '../../../electron/engine/in-process-transpor
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { encodeModel } from '../../../shared/onnx/encode.js';
-import { builtCli, DIGITS, SHAPES, tempDir } from '../../helpers/paths.js';
+import { DIGITS, SHAPES, tempDir } from '../../helpers/paths.js';
 import { runPython } from '../../helpers/python.js';
 import { scopedModel } from '../../helpers/scoped-model.js';
+import { cli } from '../../helpers/cli.js';
 
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [builtCli(), ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('onnx-studio profile', () => {
   it('reports latency and per-layer times in the JSON contract, every Conv accounted for', () => {

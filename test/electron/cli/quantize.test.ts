@@ -1,13 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { builtCli, DIGITS, fixture, tempDir } from '../../helpers/paths.js';
+import { DIGITS, fixture, tempDir } from '../../helpers/paths.js';
+import { cli } from '../../helpers/cli.js';
 
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [builtCli(), ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('onnx-studio quantize', () => {
   it('writes an INT8 static model and reports the JSON contract fields', () => {

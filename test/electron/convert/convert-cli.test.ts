@@ -1,25 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeModel } from '../../../shared/onnx/decode.js';
 import { encodeModel } from '../../../shared/onnx/encode.js';
-import { builtCli, SHAPES, DIGITS, tempDir } from '../../helpers/paths.js';
+import { SHAPES, DIGITS, tempDir } from '../../helpers/paths.js';
+import { cli, expectOneLineError } from '../../helpers/cli.js';
 
-function cli(args: string[]) {
-  // The timeout only catches hangs.
-  const r = spawnSync(process.execPath, [builtCli(), ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
-function expectOneLineError(r: ReturnType<typeof cli>, code: number, pattern: RegExp) {
-  expect(r.code).toBe(code);
-  expect(r.stdout).toBe('');
-  const lines = r.stderr.trimEnd().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(pattern);
-  expect(r.stderr).not.toMatch(/\s+at\s.+:\d+:\d+/);
-}
 
 describe('onnx-studio convert', () => {
   it('converts the shapes model to opset 9 and prints the JSON contract', () => {

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -8,14 +7,11 @@ import { parseCalibrationCache } from '../../../shared/deploy/tensorrt-calibrati
 import { parsePreprocessSpec } from '../../../shared/preprocess/preprocess-spec.js';
 import { loadSample, modelInputs } from '../../../electron/engine/datasets/dataset.js';
 import { readModelFile } from '../../../electron/engine/model-reader.js';
-import { builtCli, DIGITS, fixture, SHAPES, tempDir } from '../../helpers/paths.js';
+import { DIGITS, fixture, SHAPES, tempDir } from '../../helpers/paths.js';
 import { parsePbtxt } from '../../helpers/pbtxt.js';
 import { runPython } from '../../helpers/python.js';
+import { cli } from '../../helpers/cli.js';
 
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [builtCli(), ...args], { encoding: 'utf8', timeout: 300_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 function exportJson(args: string[]) {
   const r = cli(['export', ...args, '--json']);

@@ -1,16 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeModel } from '../../../shared/onnx/encode.js';
 import { floatTensor, model, node, tensorValue } from '../../helpers/model-builder.js';
-import { builtCli, fixture, tempDir } from '../../helpers/paths.js';
+import { fixture, tempDir } from '../../helpers/paths.js';
 import { runPython } from '../../helpers/python.js';
+import { cli } from '../../helpers/cli.js';
 
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [builtCli(), ...args], { encoding: 'utf8', timeout: 300_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('a quantized model is only written if ONNX Runtime loads it', () => {
   it('an opset-9 CNN is converted to the opset each mode needs, then quantized: checker, ORT and top-1 within 1.5 points', () => {

@@ -1,17 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeModel } from '../../../shared/onnx/decode.js';
 import { encodeModel } from '../../../shared/onnx/encode.js';
-import { builtCli, tempDir } from '../../helpers/paths.js';
+import { tempDir } from '../../helpers/paths.js';
 import { onnxCheck, opTypes, randomFeeds, relativeDifference, runOrt } from '../../helpers/onnx-oracles.js';
 import { torchPatternModel } from '../../helpers/torch-pattern-model.js';
+import { cli } from '../../helpers/cli.js';
 
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [builtCli(), ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('onnx-studio simplify', () => {
   const dir = tempDir('simplify-cli-');
