@@ -176,6 +176,10 @@ print(json.dumps(out))`,
     expect(cli(['edit', DIGITS, '-o', dyn, '--set-dim', 'image:0=batch']).code).toBe(0);
     const unordered = cli(['export', dyn, '--target', 'tensorrt', '-o', path.join(tempDir(), 'x6'), '--shapes', 'image=4x1x28x28:2x1x28x28:8x1x28x28']);
     expect(unordered.stderr).toMatch(/min 4, opt 2, max 8 are not in order/);
+    // TensorRT needs a range for every dynamic dim; only a batch axis has a default.
+    const sequence = cli(['export', fixture('transformer-encoder.onnx'), '--target', 'tensorrt', '-o', path.join(tempDir(), 'x8')]);
+    expect(sequence.code).toBe(1);
+    expect(sequence.stderr).toMatch(/input 'src' has dynamic dims other than the batch \(axis 1\); give its range with --shapes src=MIN:OPT:MAX/);
     // An INT8 dynamic model runs ConvInteger, which TensorRT's parser refuses: named, not written.
     const dynInt8 = path.join(tempDir(), 'digits.dyn-int8.onnx');
     expect(cli(['quantize', DIGITS, '-o', dynInt8, '--mode', 'int8-dynamic']).code).toBe(0);
