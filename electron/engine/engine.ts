@@ -383,6 +383,8 @@ export class Engine implements EngineApi {
         models: { input: session.models.input!, ...(args.fromStep ? session.models : {}) },
         datasets: session.datasets,
         ...(args.fromStep ? { from: args.fromStep } : {}),
+        // In the app, a replayed export step's bundle is offered as a download (browser mode).
+        ...(this.options.downloadDir ? { bundleDestination: () => ({ kind: 'download' as const }) } : {}),
         onStep: (step) => {
           ctx.checkCancelled();
           ctx.progress(++done, recipe.steps.length, step.id);
@@ -395,7 +397,6 @@ export class Engine implements EngineApi {
   }
 
   async startExport(args: MethodArgs<'startExport'>) {
-    this.documents.get(args.docId);
     const access = {
       client: createEngineClient(inProcessTransport(this)),
       writeDocument: async (docId: string, file: string) => {
@@ -403,7 +404,15 @@ export class Engine implements EngineApi {
         await saveModel(doc.model, file, { overwrite: true, ...(doc.sourceDir ? { sourceDir: doc.sourceDir } : {}) });
       },
     };
-    const jobId = this.jobs.start('export', (ctx) => runExport(access, args, this.options.downloadDir, ctx));
+    const doc = this.documents.get(args.docId);
+    const modelRef = this.recipes.modelRef(doc);
+    const dataName = args.datasetId ? this.recipes.dataName(doc, this.quantization.dataset(args.datasetId), args.datasetId) : undefined;
+    const jobId = this.jobs.start('export', async (ctx) => {
+      const result = await runExport(access, args, this.options.downloadDir, ctx);
+      const { docId: _doc, datasetId: _data, destination: _where, ...settings } = args;
+      this.recipes.record(doc, { kind: 'export', model: modelRef, ...settings, ...(dataName ? { data: dataName } : {}) }, { status: 'done', summary: `${result.target} bundle (${result.precision}), ${result.files.length} files` });
+      return result;
+    });
     return { jobId };
   }
 

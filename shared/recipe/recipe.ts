@@ -1,3 +1,4 @@
+import { START_EXPORT_ARGS } from '../deploy/export-request.js';
 import { z } from 'zod';
 import { PREPROCESS_SPEC } from '../preprocess/preprocess-spec.js';
 
@@ -61,7 +62,12 @@ const COMPARE_STEP = z.object({
   thresholds: THRESHOLDS.optional(),
 }).strict();
 
-export const RECIPE_STEP = z.discriminatedUnion('kind', [EDIT_STEP, QUANTIZE_STEP, PROFILE_STEP, COMPARE_STEP]);
+/** A deployment bundle of a model; where it is written is the replay's choice (a folder, or a download). */
+const EXPORT_STEP = START_EXPORT_ARGS.omit({ docId: true, datasetId: true, destination: true })
+  .extend({ id: ref, kind: z.literal('export'), model: ref, data: dataName.optional() })
+  .strict();
+
+export const RECIPE_STEP = z.discriminatedUnion('kind', [EDIT_STEP, QUANTIZE_STEP, PROFILE_STEP, COMPARE_STEP, EXPORT_STEP]);
 
 export const RECIPE = z.object({
   format: z.literal('onnx-studio.recipe'),
@@ -90,7 +96,7 @@ export function parseRecipe(value: unknown): Recipe {
     const reads = step.kind === 'compare' ? [step.reference, ...step.variants] : [step.model];
     const missing = reads.find((m) => !made.has(m));
     if (missing) throw new Error(`step '${step.id}' reads model '${missing}', which no earlier step makes`);
-    const data = step.kind === 'compare' || step.kind === 'quantize' ? step.data : undefined;
+    const data = step.kind === 'compare' || step.kind === 'quantize' || step.kind === 'export' ? step.data : undefined;
     if (data && !recipe.data[data]) throw new Error(`step '${step.id}' uses data '${data}', which the recipe's data table does not list`);
     if (made.has(step.id)) throw new Error(`two steps have the id '${step.id}'`);
     if (step.kind === 'edit' || step.kind === 'quantize') made.add(step.id);

@@ -61,9 +61,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
   for (const [name, dir] of Object.entries(bindings)) datasets[name] = (await engine.openDataset({ source: { kind: 'path', path: dir } })).datasetId;
   const { replayRecipe } = await import('../../engine/recipes/replay.js');
   const started = performance.now();
+  // Export steps write their bundles beside the output model (or the recipe), one folder per step.
+  const bundleBase = options.output ? path.resolve(options.output).replace(/\.onnx$/i, '') : recipePath.replace(/\.json$/i, '');
   const report = await replayRecipe(engine, recipe, {
     models: { input: input.docId },
     datasets,
+    bundleDestination: (stepId) => ({ kind: 'path', path: `${bundleBase}.${stepId.replace(/[^\w.-]/g, '_')}`, overwrite: true }),
     onStep: (s) => {
       if (!options.json && process.stderr.isTTY) process.stderr.write(`${s.status === 'failed' ? 'FAILED' : 'done  '} ${s.id}: ${s.summary}\n`);
     },

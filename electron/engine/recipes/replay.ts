@@ -1,5 +1,6 @@
 import type { EngineClient } from '../../../shared/api/client.js';
 import type { QuantizeResult } from '../../../shared/api/dto.js';
+import type { ExportResult } from '../../../shared/deploy/export-types.js';
 import { EngineError } from '../../../shared/api/errors.js';
 import type { CompareResult } from '../../../shared/metrics/compare-types.js';
 import type { ProfileResult } from '../../../shared/profile/profile-types.js';
@@ -31,6 +32,11 @@ export interface ReplayOptions {
   datasets: Record<string, string>;
   /** Replay from this step on (the steps before it are taken as done). */
   from?: string;
+  /**
+   * Where an export step's bundle goes: a folder (the CLI writes it beside the report) or a download
+   * (browser mode). Without it, export steps fail with a sentence saying so.
+   */
+  bundleDestination?(stepId: string): { kind: 'path'; path: string; overwrite?: boolean } | { kind: 'download' };
   onStep?(step: ReplayedStep): void;
 }
 
@@ -70,7 +76,7 @@ export async function replayRecipe(client: EngineClient, recipe: Recipe, options
     }
     let result: ReplayedStep;
     try {
-      result = await runStep(client, step, need, dataset, models);
+      result = await runStep(client, step, need, dataset, models, options.bundleDestination);
     } catch (e) {
       result = { id: step.id, kind: step.kind, status: 'failed', summary: e instanceof Error ? e.message : String(e) };
       steps.push(result);
@@ -90,6 +96,7 @@ async function runStep(
   need: (ref: string) => string,
   dataset: (name: string) => string,
   models: Record<string, string>,
+  bundleDestination: ReplayOptions['bundleDestination'],
 ): Promise<ReplayedStep> {
   switch (step.kind) {
     case 'edit': {
@@ -134,6 +141,16 @@ async function runStep(
       const broken = r.models.slice(1).flatMap((m, i) => thresholdFailures(step.thresholds, reference, { ...m, label: step.variants[i]! }));
       const summary = r.models.map((m, i) => `${i === 0 ? step.reference : step.variants[i - 1]}: ${m.top1 !== undefined ? `top-1 ${(100 * m.top1).toFixed(2)}%` : `agreement ${(100 * m.agreementTop1).toFixed(2)}%`}`).join('; ');
       return { id: step.id, kind: 'compare', status: broken.length > 0 ? 'failed' : 'done', summary, failures: broken, compare: r };
+    }
+    case 'export': {
+      if (!bundleDestination) throw new EngineError('BAD_ARGUMENT', `Step '${step.id}' writes a deployment bundle, and this replay has nowhere to put it; run it with onnx-studio run.`);
+      const { id, kind: _kind, model, data, ...settings } = step;
+      const r = await finished<ExportResult>(
+        client,
+        client.startExport({ ...settings, docId: need(model), ...(data ? { datasetId: dataset(data) } : {}), destination: bundleDestination(id) }),
+        'export',
+      );
+      return { id, kind: 'export', status: 'done', summary: `${r.target} bundle (${r.precision}), ${r.files.length} files: ${r.fileName ?? r.dir}` };
     }
   }
 }

@@ -35,6 +35,8 @@ function stepLabel(s: RecipeStep): string {
       return `Profile · ${s.backend}`;
     case 'compare':
       return `Compare · ${s.data}`;
+    case 'export':
+      return `Export · ${s.target} ${s.precision ?? 'fp32'}`;
   }
 }
 

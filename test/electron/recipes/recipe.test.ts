@@ -97,3 +97,28 @@ describe('editing and re-running a recorded recipe in the engine', () => {
     await expect(engine.updateRecipeSteps({ docId: input.docId, steps: [{ id: 'x', kind: 'teleport' }] })).rejects.toThrow(/Step 1 is not valid/);
   });
 });
+
+describe('export steps in recipes', () => {
+  it('records an export with its settings and replays it from the CLI into the same bundle files', async () => {
+    const engine = createEngineClient(inProcessTransport(new Engine({ mode: 'cli' })));
+    const input = await engine.openModel({ source: { kind: 'path', path: DIGITS } });
+    const dir = tempDir();
+    const spec = JSON.parse(readFileSync(fixture('digits/preprocess.json'), 'utf8'));
+    const appBundle = path.join(dir, 'app-bundle');
+    const job = await engine.waitForJob((await engine.startExport({ docId: input.docId, target: 'triton', bakePreprocess: spec, topK: 2, name: 'digits', destination: { kind: 'path', path: appBundle } })).jobId);
+    expect(job.status, job.error?.message).toBe('succeeded');
+    const { recipe } = await engine.getRecipe({ docId: input.docId });
+    expect(recipe.steps).toEqual([{ id: 'export-1', kind: 'export', model: 'input', target: 'triton', bakePreprocess: spec, topK: 2, name: 'digits' }]);
+    // The recipe names no folder: where the bundle goes is the replay's choice.
+    expect(JSON.stringify(recipe.steps)).not.toContain(dir);
+    const recipeFile = path.join(dir, 'recipe.json');
+    writeFileSync(recipeFile, JSON.stringify(recipe));
+    const r = cli(['run', recipeFile, '--model', DIGITS, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const replayed = path.join(dir, 'recipe.export-1');
+    for (const file of ['README.md', 'digits/config.pbtxt', 'digits/1/model.onnx']) {
+      expect(readFileSync(path.join(replayed, file)).equals(readFileSync(path.join(appBundle, file))), file).toBe(true);
+    }
+  });
+});
