@@ -32,9 +32,16 @@ function subtract(x: Dim, y: Dim): Dim {
   return dimAdd(x, dimMul(y, -1));
 }
 
-/** Equality of folded elements: equal numbers or the same symbol are equal; a symbol and a number are not known to differ. */
+/**
+ * A symbol built without subtraction ('batch', 'batch*16') is a dim, so never negative. This is what
+ * lets torch's expand(n, -1, -1) pattern, Equal(shape, -1), fold on a dynamic batch.
+ */
+const nonNegative = (d: Dim) => typeof d === 'string' && !d.includes('-');
+
+/** Equality of folded elements: equal numbers or the same symbol are equal; a dim differs from any negative number. */
 function equal(x: Dim, y: Dim): Dim {
   if (isNum(x) && isNum(y)) return x === y ? 1 : 0;
+  if ((nonNegative(x) && isNum(y) && y < 0) || (nonNegative(y) && isNum(x) && x < 0)) return 0;
   return x !== null && x === y ? 1 : null;
 }
 
