@@ -29,7 +29,7 @@ export function elementCountOf(shape: readonly Dim[] | null | undefined): number
 /** Facts with values attached when the shape is numeric, small enough and the values fill it exactly. */
 export function withValue(elemType: number, shape: Dim[] | null, value: Dim[] | undefined): ValueFacts {
   const n = elementCountOf(shape);
-  if (value && n !== undefined && n <= FOLD_LIMIT && value.length === n && value.some((v) => v !== null)) return { elemType, shape, value };
+  if (value && n !== undefined && n <= FOLD_LIMIT && value.length === n && (n === 0 || value.some((v) => v !== null))) return { elemType, shape, value };
   return { elemType, shape };
 }
 

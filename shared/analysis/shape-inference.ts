@@ -9,9 +9,12 @@ import { INDEXING_OPS } from './ops/indexing.js';
 import { NN_OPS } from './ops/nn.js';
 import { REDUCE_OPS } from './ops/reduce.js';
 import { SHAPE_OPS } from './ops/shape-ops.js';
+import { LOSS_OPS, TRAINING_OPS } from './ops/training.js';
 import { tensorFacts } from './tensor-facts.js';
 
-const RULES: Record<string, InferFn> = { ...ELEMENTWISE_OPS, ...NN_OPS, ...REDUCE_OPS, ...SHAPE_OPS, ...INDEXING_OPS };
+const RULES: Record<string, InferFn> = { ...ELEMENTWISE_OPS, ...NN_OPS, ...REDUCE_OPS, ...SHAPE_OPS, ...INDEXING_OPS, ...LOSS_OPS };
+/** Rules for ops outside the default domain, by domain. */
+const DOMAIN_RULES: Record<string, Record<string, InferFn>> = { 'ai.onnx.preview.training': TRAINING_OPS };
 
 export interface InferenceResult {
   /** Facts about every value: inputs, initializers and everything nodes produce. */
@@ -149,7 +152,7 @@ export function inferShapes(
   for (const i of [...order, ...unordered]) {
     const node = index.nodes[i]!;
     const domain = normalizeDomain(node.domain);
-    const rule = domain === '' ? RULES[node.opType ?? ''] : undefined;
+    const rule = (domain === '' ? RULES : DOMAIN_RULES[domain])?.[node.opType ?? ''];
     let outputs: (ValueFacts | undefined)[] = [];
     if (domain === '' && (node.opType === 'If' || node.opType === 'Loop')) {
       outputs = node.opType === 'If' ? inferIf(model, node, facts, unsupported) : inferLoop(model, node, facts, unsupported);

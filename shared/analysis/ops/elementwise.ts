@@ -190,6 +190,11 @@ const quantize: InferFn = (ctx) => {
   return [{ elemType: zeroPoint?.elemType ?? (ctx.int('output_dtype', 0) || 2), shape: x.shape }];
 };
 
+const dynamicQuantize: InferFn = (ctx) => {
+  const x = ctx.input(0);
+  return x ? [{ elemType: 2, shape: x.shape }, { elemType: FLOAT, shape: [] }, { elemType: 2, shape: [] }] : [];
+};
+
 const dequantize: InferFn = (ctx) => {
   const [x, scale] = [ctx.input(0), ctx.input(1)];
   return x ? [{ elemType: scale?.elemType ?? FLOAT, shape: x.shape }] : [];
@@ -200,7 +205,8 @@ const dropout: InferFn = (ctx) => {
   return x ? [{ elemType: x.elemType, shape: x.shape }, { elemType: BOOL, shape: x.shape }] : [];
 };
 
-const prelu: InferFn = binary('input');
+/** PRelu's slope broadcasts to X only (unidirectionally; before opset 7 it was laid along the channels), so Y has X's shape. */
+const prelu: InferFn = sameAsInput;
 
 const toBool: InferFn = (ctx) => {
   const x = ctx.input(0);
@@ -241,5 +247,6 @@ export const ELEMENTWISE_OPS: Record<string, InferFn> = {
   CastLike: castLike,
   QuantizeLinear: quantize,
   DequantizeLinear: dequantize,
+  DynamicQuantizeLinear: dynamicQuantize,
   Dropout: dropout,
 };

@@ -52,7 +52,7 @@ function classTokenModel(): ModelProto {
     node('ReduceSum', ['mask_int', 'axes1'], ['per_row'], 'sum_mask', { attribute: [int('keepdims', 0)] }),
     node('ReduceMax', ['per_row'], ['widest'], 'max_mask', { attribute: [int('keepdims', 1)] }),
     node('Max', ['widest', 'one'], ['widest_or_one']),
-    node('ConstantOfShape', ['widest_or_one'], ['pad_row'], 'pad_row', { attribute: [{ name: 'value', t: { dims: [1], dataType: 1, floatData: [0] }, type: 4 }] }),
+    node('ConstantOfShape', ['widest_or_one'], ['pad_row'], 'pad_row', { attribute: [{ name: 'value', t: { dims: [1], dataType: 1, floatData: new Float32Array([0]) }, type: 4 }] }),
     // Tile the tokens along the batch by a computed repeat count.
     node('Size', ['x_shape'], ['rank']),
     node('Sub', ['rank', 'one_scalar'], ['rank_minus1']),
