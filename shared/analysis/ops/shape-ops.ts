@@ -104,7 +104,8 @@ const transpose: InferFn = (ctx) => {
   const perm = ctx.ints('perm') ?? x.shape.map((_, i) => x.shape!.length - 1 - i);
   const shape = perm.map((p) => x.shape![p] ?? null);
   const v = valuesOf(x);
-  return [withValue(x.elemType, shape, v && perm.length === v.shape.length ? transposeValues(v.shape, v.value, perm) : undefined)];
+  const isPermutation = perm.length === x.shape.length && new Set(perm).size === perm.length && perm.every((p) => p >= 0 && p < perm.length);
+  return [withValue(x.elemType, shape, v && isPermutation ? transposeValues(v.shape, v.value, perm) : undefined)];
 };
 
 function axesFrom(ctx: InferContext, inputIndex: number, sinceOpset: number): number[] | undefined {
@@ -150,7 +151,9 @@ const concat: InferFn = (ctx) => {
   if (axis === undefined) return [{ elemType: first.elemType, shape: null }];
   const out = first.shape!.map((d, i) => (i === axis ? inputs.reduce<Dim>((acc, x) => dimAdd(acc, x!.shape![i]!), 0) : (inputs.map((x) => x!.shape![i]!).find((v) => typeof v === 'number') ?? d)));
   const parts = inputs.map(valuesOf);
-  const values = parts.every((p) => p && p.shape.length === rank) ? concatValues(parts as { shape: number[]; value: Dim[] }[], axis) : undefined;
+  // Values join only when every part agrees on the other axes (a malformed model may not).
+  const joinable = parts.every((p) => p && p.shape.length === rank && p.shape.every((d, i) => i === axis || d === parts[0]!.shape[i]));
+  const values = joinable ? concatValues(parts as { shape: number[]; value: Dim[] }[], axis) : undefined;
   return [withValue(first.elemType, out, values)];
 };
 

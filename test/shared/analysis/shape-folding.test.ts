@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../../shared/analysis/cost-model.js';
+import { MAX_SYMBOL_LENGTH } from '../../../shared/analysis/dims.js';
 import { inferShapes } from '../../../shared/analysis/shape-inference.js';
 import { encodeModel } from '../../../shared/onnx/encode.js';
 import type { ModelProto, NodeProto, TensorProto } from '../../../shared/onnx/types.js';
@@ -148,6 +149,22 @@ describe('constant folding in shape inference', () => {
     expect(facts.get('big')!.shape).toEqual([100, 100]);
     expect(facts.get('big')!.value).toBeUndefined();
     expect(facts.get('s')!.value).toEqual([100, 100]);
+  });
+});
+
+describe('folding on hostile models', () => {
+  it('bounds symbolic expressions: 25 chained Mul(s, s) on a symbolic shape become unknown instead of 2^25-character names', () => {
+    const steps = 25;
+    const nodes: NodeProto[] = [node('Shape', ['x'], ['s0'])];
+    for (let k = 1; k <= steps; k++) nodes.push(node('Mul', [`s${k - 1}`, `s${k - 1}`], [`s${k}`]));
+    nodes.push(node('Reshape', ['x', `s${steps}`], ['y']));
+    const m = model({ node: nodes, input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'n' }] } } } }], output: [{ name: 'y' }] });
+    const { facts, failed } = inferShapes(m);
+    expect(failed).toEqual([]);
+    expect(facts.get('s1')!.value).toEqual(['n*n']);
+    const longest = Math.max(...[...facts.values()].flatMap((f) => [...(f.shape ?? []), ...(f.value ?? [])]).map((d) => String(d).length));
+    expect(longest).toBeLessThanOrEqual(MAX_SYMBOL_LENGTH);
+    expect(facts.get('y')!.shape).toEqual([null]);
   });
 });
 
