@@ -4,6 +4,7 @@ import type { InferContext, InferFn, InferResult } from '../inference-types.js';
 
 const BOOL = 9;
 const FLOAT = 1;
+const STRING = 8;
 
 /** Output like input 0: every unary op whose result has its input's shape and type. */
 const sameAsInput: InferFn = (ctx) => {
@@ -104,7 +105,7 @@ function variadicFold(op: string, integer: boolean): ((xs: Dim[]) => Dim) | unde
   switch (op) {
     case 'Max': return all((ns) => Math.max(...ns));
     case 'Min': return all((ns) => Math.min(...ns));
-    case 'Sum': return integer ? (xs) => xs.reduce<Dim>((acc, x) => dimAdd(acc, x), 0) : all((ns) => ns.reduce((p, q) => p + q, 0));
+    case 'Sum': return integer ? (xs) => xs.reduce<Dim>((acc, x) => dimAdd(acc, x), 0) : (xs) => (xs.every(isNum) ? xs.reduce((p, q) => p + q, 0) : null);
     default: return undefined;
   }
 }
@@ -146,7 +147,7 @@ const cast: InferFn = (ctx) => {
   const x = ctx.input(0);
   if (!x) return [];
   const to = ctx.int('to', x.elemType);
-  return [withValue(to, x.shape, x.value?.map((v) => convert(v, to)))];
+  return [withValue(to, x.shape, to === STRING ? undefined : x.value?.map((v) => convert(v, to)))];
 };
 
 /** Unary ops worth folding in shape computations (Neg of a shape, Not of a mask, Floor of a scaled size). */
