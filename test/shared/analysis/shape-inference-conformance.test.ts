@@ -85,28 +85,35 @@ function fileReferences(m: ModelProto, outputs: (TensorProto | undefined)[], inp
 
 /** Ops whose output size depends on the data itself: how many elements pass a test. */
 const DATA_SIZED = new Set(['NonZero', 'Unique', 'Compress', 'NonMaxSuppression', 'StringNormalizer']);
-/** Ops that read floating-point values as sizes or bounds (scales, range limits). */
-const FLOAT_SIZED = new Set(['Resize', 'Upsample', 'Range', 'OneHot']);
+/** Ops that read floating-point values as sizes or bounds (scales, range limits, a trip count computed from floats). */
+const FLOAT_SIZED = new Set(['Resize', 'Upsample', 'Range', 'OneHot', 'Loop']);
 
 /**
  * Values whose shape the model's input *values* decide, which no static inference can know: the
  * conformance models often take a Reshape target, Slice bounds, axes, k or scales as graph inputs.
- * A node reading a 0-D or 1-D graph input of integer type (or a float one for ops that read floats
- * as sizes), a data-sized op, and everything downstream of them.
+ * Decided are the outputs of a node that reads a 0-D or 1-D integer graph input, of one of FLOAT_SIZED
+ * that reads a value computed from a 0-D or 1-D float graph input, of a data-sized op, and of every
+ * node that reads a decided value.
  */
 function runtimeDecided(m: ModelProto): Set<string> {
   const g = m.graph!;
   const initializers = new Set((g.initializer ?? []).map((t) => t.name));
-  const parameters = new Map<string, boolean>();
+  const integerParameters = new Set<string>();
+  const floatDerived = new Set<string>();
   for (const v of g.input ?? []) {
     const shape = shapeOf(v.type);
     const elemType = v.type?.tensorType?.elemType ?? 0;
-    if (v.name && !initializers.has(v.name) && shape && shape.length <= 1) parameters.set(v.name, elemType !== 1 && elemType !== 10 && elemType !== 11);
+    if (!v.name || initializers.has(v.name) || !shape || shape.length > 1) continue;
+    if (elemType === 1 || elemType === 10 || elemType === 11) floatDerived.add(v.name);
+    else integerParameters.add(v.name);
   }
   const decided = new Set<string>();
   for (const n of g.node ?? []) {
-    const reads = (n.input ?? []).some((i) => decided.has(i) || (parameters.has(i) && (parameters.get(i) || FLOAT_SIZED.has(n.opType ?? ''))));
-    if (reads || DATA_SIZED.has(n.opType ?? '') || n.opType === 'Loop' || n.opType === 'Scan') for (const o of n.output ?? []) decided.add(o);
+    const inputs = n.input ?? [];
+    const readsFloat = inputs.some((i) => floatDerived.has(i));
+    if (readsFloat) for (const o of n.output ?? []) floatDerived.add(o);
+    const isDecided = inputs.some((i) => decided.has(i) || integerParameters.has(i)) || DATA_SIZED.has(n.opType ?? '') || (readsFloat && FLOAT_SIZED.has(n.opType ?? ''));
+    if (isDecided) for (const o of n.output ?? []) decided.add(o);
   }
   return decided;
 }
