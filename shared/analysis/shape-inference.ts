@@ -52,7 +52,7 @@ function countInto(target: Record<string, number>, from: Record<string, number>)
   for (const [op, n] of Object.entries(from)) target[op] = (target[op] ?? 0) + n;
 }
 
-/** If: each output is what both branches agree on (per dim; a dim they disagree on is unknown). */
+/** If: the branch a known condition picks; else each output is what both branches agree on (per dim; a dim they disagree on is unknown). */
 function inferIf(model: ModelProto, node: NodeProto, facts: ReadonlyMap<string, ValueFacts>, unsupported: Record<string, number>): (ValueFacts | undefined)[] {
   const branches = ['then_branch', 'else_branch'].map((name) => {
     const body = bodyOf(node, name);
@@ -62,6 +62,9 @@ function inferIf(model: ModelProto, node: NodeProto, facts: ReadonlyMap<string, 
     return (body.output ?? []).map((o) => result.facts.get(o.name ?? ''));
   });
   const [a, b] = branches;
+  // A condition folded from shapes (torch exports test dims this way) picks its branch outright.
+  const cond = (node.input?.[0] ?? '') !== '' ? facts.get(node.input![0]!)?.value?.[0] : undefined;
+  if (typeof cond === 'number') return (cond !== 0 ? a : b) ?? [];
   if (!a || !b) return [];
   return a.map((x, i) => {
     const y = b[i];

@@ -152,6 +152,30 @@ describe('constant folding in shape inference', () => {
   });
 });
 
+describe('control flow on folded values', () => {
+  it('takes the If branch a condition computed from shapes picks, as ONNX Runtime does', async () => {
+    // if x.shape[1] == 4: flatten x to [2, 24] else keep it: the branches disagree on rank.
+    const flattenBranch = { name: 'then', node: [node('Flatten', ['x'], ['then_out'])], output: [{ name: 'then_out' }] };
+    const keepBranch = { name: 'else', node: [node('Identity', ['x'], ['else_out'])], output: [{ name: 'else_out' }] };
+    const m = model({
+      node: [
+        node('Shape', ['x'], ['x_shape']),
+        node('Gather', ['x_shape', 'one_scalar'], ['second'], 'gather_second', { attribute: [int('axis', 0)] }),
+        node('Equal', ['second', 'four'], ['is_four']),
+        node('If', ['is_four'], ['chosen'], 'if', { attribute: [{ name: 'then_branch', g: flattenBranch, type: 5 }, { name: 'else_branch', g: keepBranch, type: 5 }] }),
+        node('Relu', ['chosen'], ['y']),
+      ],
+      input: [tensorValue('x', [2, 4, 6])],
+      output: [{ name: 'y' }],
+      initializer: [int64('one_scalar', [], [1]), int64('four', [], [4])],
+    });
+    const { facts } = inferShapes(m);
+    const actual = await runtimeShapes(m, { x: filled([2, 4, 6]) });
+    expect(facts.get('chosen')!.shape).toEqual(actual.get('chosen'));
+    expect(facts.get('y')!.shape).toEqual([2, 24]);
+  });
+});
+
 describe('folding on hostile models', () => {
   it('bounds symbolic expressions: 25 chained Mul(s, s) on a symbolic shape become unknown instead of 2^25-character names', () => {
     const steps = 25;
