@@ -10,13 +10,23 @@ function wrap(d: Dim): string {
   return typeof d === 'string' && /[+\-*/]/.test(d) ? `(${d})` : String(d);
 }
 
+/**
+ * Symbolic expressions longer than this become unknown: a chain of Mul(s, s) on a shape doubles the
+ * text at every node, and a hostile model could exhaust memory with a few dozen nodes.
+ */
+export const MAX_SYMBOL_LENGTH = 200;
+
+function symbol(text: string): Dim {
+  return text.length <= MAX_SYMBOL_LENGTH ? text : null;
+}
+
 export function dimMul(a: Dim, b: Dim): Dim {
   if (a === null || b === null) return null;
   if (typeof a === 'number' && typeof b === 'number') return a * b;
   if (a === 1) return b;
   if (b === 1) return a;
   if (a === 0 || b === 0) return 0;
-  return `${wrap(a)}*${wrap(b)}`;
+  return symbol(`${wrap(a)}*${wrap(b)}`);
 }
 
 export function dimAdd(a: Dim, b: Dim): Dim {
@@ -24,7 +34,7 @@ export function dimAdd(a: Dim, b: Dim): Dim {
   if (typeof a === 'number' && typeof b === 'number') return a + b;
   if (a === 0) return b;
   if (b === 0) return a;
-  return `${wrap(a)}+${wrap(b)}`;
+  return symbol(`${wrap(a)}+${wrap(b)}`);
 }
 
 /** Floor division, as ONNX output-size formulas use. */
@@ -32,7 +42,7 @@ export function dimDiv(a: Dim, b: Dim): Dim {
   if (a === null || b === null) return null;
   if (typeof a === 'number' && typeof b === 'number') return b === 0 ? null : Math.floor(a / b);
   if (b === 1) return a;
-  return `${wrap(a)}/${wrap(b)}`;
+  return symbol(`${wrap(a)}/${wrap(b)}`);
 }
 
 export function dimsProduct(dims: readonly Dim[]): Dim {

@@ -2,16 +2,19 @@ import { buildGraphIndex, topologicalOrder } from '../graph/graph-index.js';
 import { normalizeDomain } from '../graph/op-registry.js';
 import { shapeOf } from '../model/tensor-info.js';
 import type { AttributeProto, GraphProto, ModelProto, NodeProto } from '../onnx/types.js';
-import type { Dim } from './dims.js';
+import { axisOf, type Dim } from './dims.js';
 import type { InferContext, InferFn, ValueFacts } from './inference-types.js';
 import { ELEMENTWISE_OPS } from './ops/elementwise.js';
 import { INDEXING_OPS } from './ops/indexing.js';
 import { NN_OPS } from './ops/nn.js';
 import { REDUCE_OPS } from './ops/reduce.js';
 import { SHAPE_OPS } from './ops/shape-ops.js';
+import { LOSS_OPS, TRAINING_OPS } from './ops/training.js';
 import { tensorFacts } from './tensor-facts.js';
 
-const RULES: Record<string, InferFn> = { ...ELEMENTWISE_OPS, ...NN_OPS, ...REDUCE_OPS, ...SHAPE_OPS, ...INDEXING_OPS };
+const RULES: Record<string, InferFn> = { ...ELEMENTWISE_OPS, ...NN_OPS, ...REDUCE_OPS, ...SHAPE_OPS, ...INDEXING_OPS, ...LOSS_OPS };
+/** Rules for ops outside the default domain, by domain. */
+const DOMAIN_RULES: Record<string, Record<string, InferFn>> = { 'ai.onnx.preview.training': TRAINING_OPS };
 
 export interface InferenceResult {
   /** Facts about every value: inputs, initializers and everything nodes produce. */
@@ -49,7 +52,7 @@ function countInto(target: Record<string, number>, from: Record<string, number>)
   for (const [op, n] of Object.entries(from)) target[op] = (target[op] ?? 0) + n;
 }
 
-/** If: each output is what both branches agree on (per dim; a dim they disagree on is unknown). */
+/** If: the branch a known condition picks; else each output is what both branches agree on (per dim; a dim they disagree on is unknown). */
 function inferIf(model: ModelProto, node: NodeProto, facts: ReadonlyMap<string, ValueFacts>, unsupported: Record<string, number>): (ValueFacts | undefined)[] {
   const branches = ['then_branch', 'else_branch'].map((name) => {
     const body = bodyOf(node, name);
@@ -59,6 +62,9 @@ function inferIf(model: ModelProto, node: NodeProto, facts: ReadonlyMap<string, 
     return (body.output ?? []).map((o) => result.facts.get(o.name ?? ''));
   });
   const [a, b] = branches;
+  // A condition folded from shapes (torch exports test dims this way) picks its branch outright.
+  const cond = (node.input?.[0] ?? '') !== '' ? facts.get(node.input![0]!)?.value?.[0] : undefined;
+  if (typeof cond === 'number') return (cond !== 0 ? a : b) ?? [];
   if (!a || !b) return [];
   return a.map((x, i) => {
     const y = b[i];
@@ -94,6 +100,47 @@ function inferLoop(model: ModelProto, node: NodeProto, facts: ReadonlyMap<string
     if (!f) return undefined;
     if (k < carried.length) return f;
     return { elemType: f.elemType, shape: f.shape ? [trip, ...f.shape] : null };
+  });
+}
+
+/**
+ * Scan: the body sees each state and one slice of each scan input; final states keep the body's
+ * facts and each scan output stacks the body's output along its scan axis, the sequence length long.
+ * Opset 8's Scan also carries a leading batch axis (and an optional sequence_lens input first).
+ */
+function inferScan(model: ModelProto, node: NodeProto, facts: ReadonlyMap<string, ValueFacts>, opset: number, unsupported: Record<string, number>): (ValueFacts | undefined)[] {
+  const body = bodyOf(node, 'body');
+  if (!body) return [];
+  const attr = attrLookup(node);
+  const scanCount = Number(attr('num_scan_inputs')?.i ?? 0);
+  const batched = opset < 9;
+  const inputs = (node.input ?? []).slice(batched ? 1 : 0).map((name) => (name ? facts.get(name) : undefined));
+  const stateCount = inputs.length - scanCount;
+  const inputAxes = attr('scan_input_axes')?.ints?.map(Number) ?? [];
+  const outputAxes = attr('scan_output_axes')?.ints?.map(Number) ?? [];
+  const without = (f: ValueFacts | undefined, axes: number[]): ValueFacts | undefined => f && { elemType: f.elemType, shape: f.shape ? f.shape.filter((_, i) => !axes.includes(i)) : null };
+  const scanAxisOf = (k: number, rank: number) => (batched ? 1 : (axisOf(inputAxes[k] ?? 0, rank) ?? 0));
+  const firstScan = inputs[stateCount];
+  const seqLen: Dim = firstScan?.shape ? (firstScan.shape[scanAxisOf(0, firstScan.shape.length)] ?? null) : null;
+  const batch: Dim = batched ? (inputs[0]?.shape?.[0] ?? firstScan?.shape?.[0] ?? null) : null;
+  const seeded = new Map<string, ValueFacts>();
+  (body.input ?? []).forEach((v, k) => {
+    const f = inputs[k];
+    if (!v.name || !f) return;
+    const dropped = k < stateCount ? (batched ? [0] : []) : [...(batched ? [0] : []), scanAxisOf(k - stateCount, f.shape?.length ?? 0)];
+    const inner = without(f, dropped);
+    if (inner) seeded.set(v.name, inner);
+  });
+  const result = inferShapes(model, {}, body, facts, seeded);
+  countInto(unsupported, result.unsupported);
+  return (body.output ?? []).map((o, k) => {
+    const f = result.facts.get(o.name ?? '');
+    if (!f) return undefined;
+    if (!f.shape) return { elemType: f.elemType, shape: null };
+    if (k < stateCount) return { elemType: f.elemType, shape: batched ? [batch, ...f.shape] : f.shape };
+    const shape = [...f.shape];
+    shape.splice(batched ? 0 : (axisOf(outputAxes[k - stateCount] ?? 0, f.shape.length + 1) ?? 0), 0, seqLen);
+    return { elemType: f.elemType, shape: batched ? [batch, ...shape] : shape };
   });
 }
 
@@ -149,10 +196,11 @@ export function inferShapes(
   for (const i of [...order, ...unordered]) {
     const node = index.nodes[i]!;
     const domain = normalizeDomain(node.domain);
-    const rule = domain === '' ? RULES[node.opType ?? ''] : undefined;
+    const rule = (domain === '' ? RULES : DOMAIN_RULES[domain])?.[node.opType ?? ''];
     let outputs: (ValueFacts | undefined)[] = [];
-    if (domain === '' && (node.opType === 'If' || node.opType === 'Loop')) {
-      outputs = node.opType === 'If' ? inferIf(model, node, facts, unsupported) : inferLoop(model, node, facts, unsupported);
+    if (domain === '' && (node.opType === 'If' || node.opType === 'Loop' || node.opType === 'Scan')) {
+      if (node.opType === 'Scan') outputs = inferScan(model, node, facts, opsets.get('') ?? 1, unsupported);
+      else outputs = node.opType === 'If' ? inferIf(model, node, facts, unsupported) : inferLoop(model, node, facts, unsupported);
     } else if (!rule) {
       const key = `${domain ? `${domain}.` : ''}${node.opType ?? ''}`;
       unsupported[key] = (unsupported[key] ?? 0) + 1;

@@ -123,6 +123,7 @@ const PUBLISHED: Record<string, [number, number]> = {
   resnet18: [1.81e9, 11_689_512],
   resnet50: [4.09e9, 25_557_032],
   mobilenet_v2: [0.3e9, 3_504_872],
+  vit_b_16: [17.56e9, 86_567_656],
 };
 
 /** Shape inference and cost model: time per model, and MACs/parameters against published figures. */

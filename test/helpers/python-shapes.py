@@ -1,5 +1,6 @@
-# Prints, for each model path on stdin (one per line), the fully known shapes python onnx's strict
-# shape inference gives every value: {path: {value: [dims]}} or {path: null} where it refuses.
+# Prints, for each model path on stdin (one per line), the fully known shapes python onnx's shape
+# inference with data propagation gives every value: {path: {value: {elemType, shape}}}, or
+# {path: null} where it refuses the model. Non-strict: a node it cannot infer leaves its outputs out.
 import json
 import sys
 
@@ -12,7 +13,7 @@ for line in sys.stdin:
     if not path:
         continue
     try:
-        m = shape_inference.infer_shapes(onnx.load(path), strict_mode=True)
+        m = shape_inference.infer_shapes(onnx.load(path), data_prop=True)
     except Exception:
         out[path] = None
         continue

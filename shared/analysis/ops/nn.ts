@@ -99,9 +99,44 @@ const gemm: InferFn = (ctx) => {
   return [{ elemType: a.elemType, shape: [m, n] }];
 };
 
+/** Normalizations keep X's shape; BatchNormalization in training mode also returns the running mean and variance ([C]). */
 const batchNorm: InferFn = (ctx) => {
   const x = ctx.input(0);
-  return x ? [{ elemType: x.elemType, shape: x.shape }] : [];
+  if (!x) return [];
+  const channels: Dim[] = [x.shape?.[1] ?? ctx.input(1)?.shape?.[0] ?? null];
+  return [{ elemType: x.elemType, shape: x.shape }, { elemType: ctx.input(3)?.elemType ?? x.elemType, shape: channels }, { elemType: ctx.input(4)?.elemType ?? x.elemType, shape: channels }];
+};
+
+/** MaxUnpool: the given output_shape, else each spatial size (in - 1) * stride + kernel - pads. */
+const maxUnpool: InferFn = (ctx) => {
+  const x = ctx.input(0);
+  if (!x) return [];
+  if ((ctx.node.input?.[2] ?? '') !== '') {
+    const given = ctx.input(2)?.value;
+    return [{ elemType: x.elemType, shape: given ?? (typeof ctx.input(2)?.shape?.[0] === 'number' ? new Array<Dim>(ctx.input(2)!.shape![0] as number).fill(null) : null) }];
+  }
+  const kernel = ctx.ints('kernel_shape');
+  if (!x.shape || !kernel) return [{ elemType: x.elemType, shape: null }];
+  const n = kernel.length;
+  const strides = ctx.ints('strides') ?? new Array<number>(n).fill(1);
+  const pads = ctx.ints('pads') ?? new Array<number>(2 * n).fill(0);
+  const spatialDims = x.shape.slice(2).map((d, i) => (typeof d === 'number' ? (d - 1) * strides[i]! + kernel[i]! - pads[i]! - pads[i + n]! : null));
+  return [{ elemType: x.elemType, shape: [x.shape[0]!, x.shape[1]!, ...spatialDims] }];
+};
+
+/** GridSample: N and C of X, the spatial sizes of the grid ([N, H_out, W_out, 2]). */
+const gridSample: InferFn = (ctx) => {
+  const [x, grid] = [ctx.input(0), ctx.input(1)];
+  if (!x) return [];
+  if (!x.shape || !grid?.shape) return [{ elemType: x.elemType, shape: null }];
+  return [{ elemType: x.elemType, shape: [x.shape[0]!, x.shape[1]!, ...grid.shape.slice(1, -1)] }];
+};
+
+/** RoiAlign: one [C, output_height, output_width] map per region of interest. */
+const roiAlign: InferFn = (ctx) => {
+  const [x, rois] = [ctx.input(0), ctx.input(1)];
+  if (!x) return [];
+  return [{ elemType: x.elemType, shape: [rois?.shape?.[0] ?? null, x.shape?.[1] ?? null, ctx.int('output_height', 1), ctx.int('output_width', 1)] }];
 };
 
 const layerNorm: InferFn = (ctx) => {
@@ -153,6 +188,9 @@ export const NN_OPS: Record<string, InferFn> = {
   InstanceNormalization: batchNorm,
   GroupNormalization: batchNorm,
   LayerNormalization: layerNorm,
+  MaxUnpool: maxUnpool,
+  GridSample: gridSample,
+  RoiAlign: roiAlign,
   LSTM: recurrent,
   GRU: (ctx) => recurrent(ctx).slice(0, 2),
   RNN: (ctx) => recurrent(ctx).slice(0, 2),

@@ -1,8 +1,19 @@
-import { axisOf, type Dim } from '../dims.js';
+import { axisOf, dimAdd, dimMul, type Dim } from '../dims.js';
+import { reduceValues, valuesOf, withValue } from '../folding.js';
 import type { InferFn } from '../inference-types.js';
 
 /** Opset from which each reduction takes its axes as an input instead of an attribute. */
 const AXES_INPUT_SINCE: Record<string, number> = { ReduceSum: 13 };
+
+const bothNumbers = (fn: (a: number, b: number) => number) => (a: Dim, b: Dim): Dim => (typeof a === 'number' && typeof b === 'number' ? fn(a, b) : a !== null && a === b ? a : null);
+
+/** Reductions folded on small tensors (a shape's element count is ReduceProd of Shape). */
+const COMBINE: Record<string, (a: Dim, b: Dim) => Dim> = {
+  ReduceProd: dimMul,
+  ReduceSum: dimAdd,
+  ReduceMin: bothNumbers(Math.min),
+  ReduceMax: bothNumbers(Math.max),
+};
 
 const reduce: InferFn = (ctx) => {
   const x = ctx.input(0);
@@ -19,7 +30,9 @@ const reduce: InferFn = (ctx) => {
   const axes = new Set(given.length === 0 ? x.shape.map((_, i) => i) : given.map((a) => axisOf(a, rank)!));
   const keep = ctx.int('keepdims', 1) === 1;
   const out: Dim[] = keep ? x.shape.map((d, i) => (axes.has(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.has(i));
-  return [{ elemType: x.elemType, shape: out }];
+  const v = valuesOf(x);
+  const combine = COMBINE[ctx.node.opType!];
+  return [withValue(x.elemType, out, v && combine ? reduceValues(v.shape, v.value, axes, combine) : undefined)];
 };
 
 const argReduce: InferFn = (ctx) => {

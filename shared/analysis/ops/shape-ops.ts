@@ -1,10 +1,9 @@
 import { axisOf, broadcast, dimAdd, dimDiv, dimMul, dimsProduct, type Dim } from '../dims.js';
 import type { InferContext, InferFn } from '../inference-types.js';
+import { concatValues, elementCountOf, FOLD_LIMIT, foldElementwise, takeAlongAxis, transposeValues, valuesOf, withValue } from '../folding.js';
 import { tensorFacts } from '../tensor-facts.js';
 
 const INT64 = 7;
-/** Values are tracked for tensors this small (shape computations), never for weights. */
-export const MAX_FOLDED = 64;
 const BIG = 2 ** 62;
 
 /** A constant 1-D integer input (Reshape target, Slice starts, axes...), or undefined when not known. */
@@ -23,13 +22,13 @@ const shape: InferFn = (ctx) => {
   const rank = x.shape.length;
   const clamp = (v: number) => Math.max(0, Math.min(rank, v < 0 ? v + rank : v));
   const dims = x.shape.slice(clamp(ctx.int('start', 0)), clamp(ctx.int('end', rank)));
-  return [{ elemType: INT64, shape: [dims.length], value: dims }];
+  return [withValue(INT64, [dims.length], dims)];
 };
 
 const size: InferFn = (ctx) => {
   const x = ctx.input(0);
   if (!x) return [];
-  return [{ elemType: INT64, shape: [], ...(x.shape ? { value: [dimsProduct(x.shape)] } : {}) }];
+  return [withValue(INT64, [], x.shape ? [dimsProduct(x.shape)] : undefined)];
 };
 
 const constant: InferFn = (ctx) => {
@@ -38,11 +37,11 @@ const constant: InferFn = (ctx) => {
   const f = ctx.attr('value_float');
   if (f) return [{ elemType: 1, shape: [], value: [f.f ?? 0] }];
   const fs = ctx.attr('value_floats');
-  if (fs) return [{ elemType: 1, shape: [fs.floats?.length ?? 0], value: (fs.floats ?? []).slice(0, MAX_FOLDED) }];
+  if (fs) return [withValue(1, [fs.floats?.length ?? 0], fs.floats ?? [])];
   const i = ctx.attr('value_int');
   if (i) return [{ elemType: INT64, shape: [], value: [Number(i.i ?? 0)] }];
   const is = ctx.attr('value_ints');
-  if (is) return [{ elemType: INT64, shape: [is.ints?.length ?? 0], value: (is.ints ?? []).map(Number) }];
+  if (is) return [withValue(INT64, [is.ints?.length ?? 0], (is.ints ?? []).map(Number))];
   return [];
 };
 
@@ -51,10 +50,9 @@ const constantOfShape: InferFn = (ctx) => {
   const t = ctx.attr('value')?.t;
   const elemType = t?.dataType ?? 1;
   if (!dims) return [{ elemType, shape: ctx.input(0)?.shape?.[0] !== undefined && typeof ctx.input(0)!.shape![0] === 'number' ? new Array<Dim>(ctx.input(0)!.shape![0] as number).fill(null) : null }];
-  const n = numeric(dims);
-  const count = n ? n.reduce((a, b) => a * b, 1) : Infinity;
+  const count = elementCountOf(dims);
   const fill = t ? tensorFacts(t).value?.[0] ?? 0 : 0;
-  return [{ elemType, shape: dims, ...(count <= MAX_FOLDED ? { value: new Array<Dim>(count).fill(fill) } : {}) }];
+  return [withValue(elemType, dims, count !== undefined && count <= FOLD_LIMIT ? new Array<Dim>(count).fill(fill) : undefined)];
 };
 
 function resolveReshape(input: Dim[], target: Dim[], allowZero: boolean): Dim[] {
@@ -87,7 +85,7 @@ const reshape: InferFn = (ctx) => {
     return [{ elemType: x.elemType, shape: typeof rank === 'number' ? new Array<Dim>(rank).fill(null) : null }];
   }
   const out = x.shape ? resolveReshape(x.shape, target, ctx.int('allowzero', 0) === 1) : target.map((d) => (d === -1 || d === 0 ? null : d));
-  return [{ elemType: x.elemType, shape: out, ...(x.value ? { value: x.value } : {}) }];
+  return [withValue(x.elemType, out, x.value)];
 };
 
 const flatten: InferFn = (ctx) => {
@@ -96,7 +94,7 @@ const flatten: InferFn = (ctx) => {
   if (!x.shape) return [{ elemType: x.elemType, shape: [null, null] }];
   const axis = ctx.int('axis', 1);
   const a = axis < 0 ? axis + x.shape.length : axis;
-  return [{ elemType: x.elemType, shape: [dimsProduct(x.shape.slice(0, a)), dimsProduct(x.shape.slice(a))] }];
+  return [withValue(x.elemType, [dimsProduct(x.shape.slice(0, a)), dimsProduct(x.shape.slice(a))], x.value)];
 };
 
 const transpose: InferFn = (ctx) => {
@@ -104,7 +102,10 @@ const transpose: InferFn = (ctx) => {
   if (!x) return [];
   if (!x.shape) return [{ elemType: x.elemType, shape: null }];
   const perm = ctx.ints('perm') ?? x.shape.map((_, i) => x.shape!.length - 1 - i);
-  return [{ elemType: x.elemType, shape: perm.map((p) => x.shape![p] ?? null) }];
+  const shape = perm.map((p) => x.shape![p] ?? null);
+  const v = valuesOf(x);
+  const isPermutation = perm.length === x.shape.length && new Set(perm).size === perm.length && perm.every((p) => p >= 0 && p < perm.length);
+  return [withValue(x.elemType, shape, v && isPermutation ? transposeValues(v.shape, v.value, perm) : undefined)];
 };
 
 function axesFrom(ctx: InferContext, inputIndex: number, sinceOpset: number): number[] | undefined {
@@ -124,7 +125,7 @@ const squeeze: InferFn = (ctx) => {
     axes = x.shape.flatMap((d, i) => (d === 1 ? [i] : []));
   }
   const out = x.shape.filter((_, i) => !axes.includes(i));
-  return [{ elemType: x.elemType, shape: out, ...(x.value ? { value: x.value } : {}) }];
+  return [withValue(x.elemType, out, x.value)];
 };
 
 const unsqueeze: InferFn = (ctx) => {
@@ -137,7 +138,7 @@ const unsqueeze: InferFn = (ctx) => {
   const out: Dim[] = [];
   let k = 0;
   for (let i = 0; i < rank; i++) out.push(axes.has(i) ? 1 : x.shape[k++]!);
-  return [{ elemType: x.elemType, shape: out, ...(x.value ? { value: x.value } : {}) }];
+  return [withValue(x.elemType, out, x.value)];
 };
 
 const concat: InferFn = (ctx) => {
@@ -149,8 +150,11 @@ const concat: InferFn = (ctx) => {
   const axis = axisOf(ctx.int('axis', 0), rank);
   if (axis === undefined) return [{ elemType: first.elemType, shape: null }];
   const out = first.shape!.map((d, i) => (i === axis ? inputs.reduce<Dim>((acc, x) => dimAdd(acc, x!.shape![i]!), 0) : (inputs.map((x) => x!.shape![i]!).find((v) => typeof v === 'number') ?? d)));
-  const values = inputs.every((x) => x!.value) && rank === 1 ? inputs.flatMap((x) => x!.value!) : undefined;
-  return [{ elemType: first.elemType, shape: out, ...(values && values.length <= MAX_FOLDED ? { value: values } : {}) }];
+  const parts = inputs.map(valuesOf);
+  // Values join only when every part agrees on the other axes (a malformed model may not).
+  const joinable = parts.every((p) => p && p.shape.length === rank && p.shape.every((d, i) => i === axis || d === parts[0]!.shape[i]));
+  const values = joinable ? concatValues(parts as { shape: number[]; value: Dim[] }[], axis) : undefined;
+  return [withValue(first.elemType, out, values)];
 };
 
 const split: InferFn = (ctx) => {
@@ -170,7 +174,15 @@ const split: InferFn = (ctx) => {
     const each = Math.ceil(whole / n);
     parts = Array.from({ length: outputs }, (_, i) => Math.max(0, Math.min(each, whole - each * i)));
   } else parts = new Array<Dim>(outputs).fill(null);
-  return parts.map((p) => ({ elemType: x.elemType, shape: x.shape!.map((d, i) => (i === axis ? p : d)) }));
+  const v = valuesOf(x);
+  let offset = 0;
+  return parts.map((p) => {
+    const shape = x.shape!.map((d, i) => (i === axis ? p : d));
+    const positions = v && typeof p === 'number' ? Array.from({ length: p }, (_, j) => offset + j) : undefined;
+    offset += typeof p === 'number' ? p : NaN;
+    const value = v && positions && positions.every((q) => q < v.shape[axis]!) ? takeAlongAxis(v.shape, v.value, axis, positions) : undefined;
+    return withValue(x.elemType, shape, value);
+  });
 };
 
 /** Slice's clamping rules: negative indices count from the end; the range depends on the step's sign. */
@@ -193,25 +205,30 @@ const slice: InferFn = (ctx) => {
   if (!starts || !ends || axesGiven === undefined || (v10 && (ctx.node.input?.[4] ?? '') !== '' && !steps)) return [{ elemType: x.elemType, shape: x.shape.map(() => null) }];
   const axes = axesGiven ?? starts.map((_, i) => i);
   const out = [...x.shape];
-  let value = x.value;
+  let known = valuesOf(x);
   axes.forEach((a, k) => {
-    const axis = axisOf(a, rank)!;
+    const axis = axisOf(a, rank);
+    if (axis === undefined) throw new Error(`Slice axis ${a} is out of range for rank ${rank}`);
     const dim = x.shape![axis]!;
     const step = steps?.[k] ?? 1;
     const start = starts[k]!;
     const end = ends[k]!;
+    if (step === 0) throw new Error('Slice step is 0');
     if (typeof dim !== 'number') {
       out[axis] = step === 1 && start === 0 && end >= BIG ? dim : null;
-      value = undefined;
+      known = undefined;
       return;
     }
     const s = clampIndex(start, dim, step, true);
     const e = clampIndex(end, dim, step, false);
     const count = Math.max(0, Math.ceil((e - s) / step));
     out[axis] = count;
-    if (value && rank === 1) value = Array.from({ length: count }, (_, j) => value![s + j * step]!);
+    if (known) {
+      const positions = Array.from({ length: count }, (_, j) => s + j * step);
+      known = { shape: known.shape.map((d, i) => (i === axis ? count : d)), value: takeAlongAxis(known.shape, known.value, axis, positions) };
+    }
   });
-  return [{ elemType: x.elemType, shape: out, ...(value && rank === 1 ? { value } : {}) }];
+  return [withValue(x.elemType, out, known?.value)];
 };
 
 const gather: InferFn = (ctx) => {
@@ -221,17 +238,26 @@ const gather: InferFn = (ctx) => {
   const axis = axisOf(ctx.int('axis', 0), data.shape.length);
   if (axis === undefined) return [{ elemType: data.elemType, shape: null }];
   const out = [...data.shape.slice(0, axis), ...indices.shape, ...data.shape.slice(axis + 1)];
+  const d = valuesOf(data);
+  const idx = numeric(valuesOf(indices)?.value);
   let value: Dim[] | undefined;
-  const idx = numeric(indices.value);
-  if (data.value && idx && data.shape.length === 1) value = idx.map((i) => data.value![i < 0 ? i + data.value!.length : i] ?? null);
-  return [{ elemType: data.elemType, shape: out, ...(value ? { value } : {}) }];
+  if (d && idx) {
+    const length = d.shape[axis]!;
+    const positions = idx.map((i) => (i < 0 ? i + length : i));
+    if (positions.every((p) => p >= 0 && p < length)) value = takeAlongAxis(d.shape, d.value, axis, positions);
+  }
+  return [withValue(data.elemType, out, value)];
 };
 
 const expand: InferFn = (ctx) => {
   const x = ctx.input(0);
   if (!x) return [];
   const target = constInts(ctx, 1);
-  if (x.shape && target) return [{ elemType: x.elemType, shape: broadcast(x.shape, target) }];
+  if (x.shape && target) {
+    const shape = broadcast(x.shape, target);
+    const v = valuesOf(x);
+    return [withValue(x.elemType, shape, v ? foldElementwise(shape, [v], ([e]) => e!) : undefined)];
+  }
   // Target values unknown but their count known: the rank still is (dims stay unknown).
   const count = ctx.input(1)?.shape?.[0];
   if (x.shape && typeof count === 'number') return [{ elemType: x.elemType, shape: Array.from({ length: Math.max(x.shape.length, count) }, () => null) }];
@@ -242,7 +268,15 @@ const tile: InferFn = (ctx) => {
   const x = ctx.input(0);
   if (!x) return [];
   const repeats = constInts(ctx, 1);
-  return [{ elemType: x.elemType, shape: x.shape && repeats ? x.shape.map((d, i) => dimMul(d, repeats[i] ?? null)) : null }];
+  const shape = x.shape && repeats ? x.shape.map((d, i) => dimMul(d, repeats[i] ?? null)) : null;
+  const v = valuesOf(x);
+  const n = numeric(repeats);
+  // Tiling is concatenating copies along each axis in turn.
+  let tiled = v && n && n.length === v.shape.length && elementCountOf(shape) !== undefined && elementCountOf(shape)! <= FOLD_LIMIT ? v : undefined;
+  n?.forEach((r, axis) => {
+    if (tiled) tiled = { shape: tiled.shape.map((d, i) => (i === axis ? d * r : d)), value: concatValues(new Array(r).fill(tiled), axis) };
+  });
+  return [withValue(x.elemType, shape, tiled?.value)];
 };
 
 const pad: InferFn = (ctx) => {
@@ -290,7 +324,7 @@ const range: InferFn = (ctx) => {
   const elemType = ctx.input(0)?.elemType ?? INT64;
   if (typeof start !== 'number' || typeof limit !== 'number' || typeof delta !== 'number' || delta === 0) return [{ elemType, shape: [null] }];
   const n = Math.max(0, Math.ceil((limit - start) / delta));
-  return [{ elemType, shape: [n], ...(n <= MAX_FOLDED ? { value: Array.from({ length: n }, (_, i) => start + i * delta) } : {}) }];
+  return [withValue(elemType, [n], n <= FOLD_LIMIT ? Array.from({ length: n }, (_, i) => start + i * delta) : undefined)];
 };
 
 const nonZero: InferFn = (ctx) => {
