@@ -91,7 +91,8 @@ async function main(): Promise<void> {
     return `${codeVersion}:${st.size}:${Math.round(st.mtimeMs)}:${options.samples}`;
   };
   const results = new Map<string, ModelResult>();
-  const todo = models.filter((m) => !m.error && existsSync(path.join(corpusDir, m.file)));
+  // Smallest files first: an interrupted sweep has swept the most models it could.
+  const todo = models.filter((m) => !m.error && existsSync(path.join(corpusDir, m.file))).sort((a, b) => a.bytes - b.bytes);
   for (const m of todo) {
     const cacheFile = path.join(cacheDir, `${m.name}.json`);
     const key = keyOf(m);

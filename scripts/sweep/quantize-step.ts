@@ -56,7 +56,7 @@ async function produce(ctx: SweepContext, mode: QuantMode): Promise<Produced | C
   return { mode, file, note: `${mode === 'fp16' ? 'converted' : `${count} nodes quantized`}${warned}` };
 }
 
-function judge(mode: QuantMode, a: Agreement, note: string): Cell {
+export function judgeAgreement(mode: QuantMode, a: Agreement, note: string): Cell {
   const t = THRESHOLDS[mode];
   const figures = `cos ${a.cosine.toFixed(5)}, SQNR ${Number.isFinite(a.sqnrDb) ? a.sqnrDb.toFixed(1) : a.sqnrDb > 0 ? 'inf' : '-inf'} dB${a.top1 !== null ? `, top-1 ${(a.top1 * 100).toFixed(0)}%` : ''} on ${a.samples}`;
   const lined = a.comparable / Math.max(1, a.samples);
@@ -66,10 +66,10 @@ function judge(mode: QuantMode, a: Agreement, note: string): Cell {
 }
 
 /** Produces every variant, then runs them all beside the FP32 model in one pass over the seeded inputs. */
-export async function quantizeSteps(ctx: SweepContext): Promise<Record<QuantMode, Cell>> {
-  const cells = {} as Record<QuantMode, Cell>;
+export async function quantizeSteps(ctx: SweepContext, modes: readonly QuantMode[] = QUANT_MODES): Promise<Partial<Record<QuantMode, Cell>>> {
+  const cells: Partial<Record<QuantMode, Cell>> = {};
   const produced: Produced[] = [];
-  for (const mode of QUANT_MODES) {
+  for (const mode of modes) {
     const out = await produce(ctx, mode);
     if ('status' in out) cells[mode] = out;
     else produced.push(out);
@@ -117,7 +117,7 @@ export async function quantizeSteps(ctx: SweepContext): Promise<Record<QuantMode
         }
       }
     }
-    for (const l of live) cells[l.p.mode] = judge(l.p.mode, l.meter.result(), l.p.note);
+    for (const l of live) cells[l.p.mode] = judgeAgreement(l.p.mode, l.meter.result(), l.p.note);
   } finally {
     await release(reference);
     for (const l of live) await release(l.model);

@@ -3,12 +3,12 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { analyzeStep } from './analyze-step.js';
 import { batchStep } from './batch-step.js';
-import { fail, timedOut, type Cell } from './cell.js';
+import { fail, notApplicable, timedOut, type Cell } from './cell.js';
 import type { CorpusModel } from './corpus-manifest.js';
 import { inspectStep } from './inspect-step.js';
 import { COLUMNS, type Column, type ModelResult } from './model-result.js';
 import { profileStep } from './profile-step.js';
-import { quantizeSteps } from './quantize-step.js';
+import { QUANT_MODES, quantizeSteps } from './quantize-step.js';
 import { SweepContext, type SweepOptions } from './sweep-context.js';
 import { viewerStep } from './viewer-step.js';
 
@@ -21,24 +21,29 @@ async function guarded(ctx: SweepContext, what: string, step: () => Promise<Cell
   }
 }
 
-export async function sweepModel(model: CorpusModel, modelPath: string, workDir: string, options: SweepOptions, key: string): Promise<ModelResult> {
+/** Sweeps every column, or only `columns` (the test subset skips what another of its models covers). */
+export async function sweepModel(model: CorpusModel, modelPath: string, workDir: string, options: SweepOptions, key: string, columns: readonly Column[] = COLUMNS): Promise<ModelResult> {
   const started = performance.now();
   rmSync(workDir, { recursive: true, force: true });
   mkdirSync(workDir, { recursive: true });
   const ctx = new SweepContext(model, modelPath, workDir, options);
   const cells = {} as Record<Column, Cell>;
+  const skipped = notApplicable('not run in this sweep');
+  const want = (c: Column) => columns.includes(c);
   // Cheap columns first, so a model that runs out of time still has them.
-  cells.inspect = await guarded(ctx, 'inspect', () => inspectStep(ctx));
-  cells.analyze = await guarded(ctx, 'analyze', () => analyzeStep(ctx));
-  cells.profile = await guarded(ctx, 'profile', () => profileStep(ctx));
-  cells.viewer = await guarded(ctx, 'the viewer', () => viewerStep(ctx));
-  const quant = await guarded(ctx, 'quantization', async () => {
-    Object.assign(cells, await quantizeSteps(ctx));
-    // Stands in only for a mode the quantization pass left without a verdict.
-    return fail('the sweep reached no verdict for this mode');
-  });
-  for (const mode of ['fp16', 'int8-dynamic', 'int8-static'] as const) cells[mode] ??= quant;
-  cells.batch = await guarded(ctx, 'the dynamic-batch edit', () => batchStep(ctx));
+  cells.inspect = want('inspect') ? await guarded(ctx, 'inspect', () => inspectStep(ctx)) : skipped;
+  cells.analyze = want('analyze') ? await guarded(ctx, 'analyze', () => analyzeStep(ctx)) : skipped;
+  cells.profile = want('profile') ? await guarded(ctx, 'profile', () => profileStep(ctx)) : skipped;
+  cells.viewer = want('viewer') ? await guarded(ctx, 'the viewer', () => viewerStep(ctx)) : skipped;
+  if (want('fp16') || want('int8-dynamic') || want('int8-static')) {
+    const quant = await guarded(ctx, 'quantization', async () => {
+      Object.assign(cells, await quantizeSteps(ctx, QUANT_MODES.filter(want)));
+      // Stands in only for a mode the quantization pass left without a verdict.
+      return fail('the sweep reached no verdict for this mode');
+    });
+    for (const mode of QUANT_MODES) cells[mode] ??= want(mode) ? quant : skipped;
+  } else for (const mode of QUANT_MODES) cells[mode] = skipped;
+  cells.batch = want('batch') ? await guarded(ctx, 'the dynamic-batch edit', () => batchStep(ctx)) : skipped;
   rmSync(workDir, { recursive: true, force: true });
   const ordered = Object.fromEntries(COLUMNS.map((c) => [c, cells[c]])) as Record<Column, Cell>;
   return { name: model.name, key, limitSeconds: options.modelLimitSeconds, seconds: (performance.now() - started) / 1000, cells: ordered };
