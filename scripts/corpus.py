@@ -51,7 +51,8 @@ def have(out_dir, name):
         return False
     with open(meta) as f:
         facts = json.load(f)
-    return "error" in facts or os.path.exists(os.path.join(out_dir, facts["file"]))
+    # A failed export is tried again: the failure may have been fixed since.
+    return "error" not in facts and os.path.exists(os.path.join(out_dir, facts["file"]))
 
 
 def export_torch_child(name, out_dir):
@@ -68,7 +69,8 @@ def export_torch_child(name, out_dir):
     path = os.path.join(out_dir, f"{name}.onnx")
     tmp = os.path.join(out_dir, f".{name}.onnx.tmp-{os.getpid()}")
     try:
-        with torch.no_grad():
+        # Attention modules take a fused fast path under no_grad that no opset can express.
+        with torch.set_grad_enabled(spec.get("grad", False)):
             torch.onnx.export(module, args, tmp, opset_version=spec["opset"], input_names=spec["input_names"],
                               output_names=spec.get("output_names"), dynamic_axes=spec.get("dynamic_axes"),
                               do_constant_folding=True)
@@ -217,9 +219,9 @@ def main():
             facts = build_one(opts.child, out_dir, cache_dir)
         except Exception as e:  # the parent records why it failed; the corpus goes on without it
             first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-            facts = {"error": f"{type(e).__name__}: {first}"[:400], "source": "", "kind": ""}
             spec = MODELS.get(opts.child) or NPM_PACKAGES.get(opts.child) or CONFORMANCE.get(opts.child)
-            facts["kind"] = spec["kind"]
+            source = spec.get("source") or spec.get("package") or spec.get("path")
+            facts = {"error": f"{type(e).__name__}: {first}"[:400], "source": source, "kind": spec["kind"], "file": ""}
         atomic_write_json(meta_path(out_dir, opts.child), facts)
         return
     # Small files first, so that a sweep started meanwhile has work; the largest exports last.
@@ -233,8 +235,10 @@ def main():
         print(f"corpus: {name} ...", flush=True)
         proc = subprocess.run([sys.executable, os.path.abspath(__file__), "--out", out_dir, "--child", name])
         if not os.path.exists(meta_path(out_dir, name)):
+            spec = MODELS.get(name) or NPM_PACKAGES.get(name) or CONFORMANCE.get(name)
             atomic_write_json(meta_path(out_dir, name), {"error": f"exporter exited with status {proc.returncode}",
-                                                         "kind": "", "source": ""})
+                                                         "kind": spec["kind"], "file": "",
+                                                         "source": spec.get("source") or spec.get("package") or spec["path"]})
         with open(meta_path(out_dir, name)) as f:
             facts = json.load(f)
         print(f"corpus: {name} " + (f"FAILED {facts['error']}" if "error" in facts else "ok"), flush=True)

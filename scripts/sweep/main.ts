@@ -15,6 +15,9 @@ import { COLUMNS, type Column, type ModelResult } from './model-result.js';
 import { runProcess } from './run-process.js';
 import type { SweepOptions } from './sweep-context.js';
 
+/** Bump when a change to the sweep's judging would change a verdict: every cached row is redone. */
+const SWEEP_VERSION = 1;
+
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 function usage(message: string): never {
@@ -83,7 +86,7 @@ async function main(): Promise<void> {
     threads: wholeNumber(values.threads, 'threads', 1),
     samples: wholeNumber(values.samples, 'samples', 64),
   };
-  const codeVersion = treeHash([path.join(repoRoot, 'dist', 'electron'), path.join(repoRoot, 'dist', 'shared'), path.join(repoRoot, 'dist', 'renderer'), path.join(repoRoot, 'scripts', 'sweep')]);
+  const codeVersion = `${treeHash([path.join(repoRoot, 'dist', 'electron'), path.join(repoRoot, 'dist', 'shared'), path.join(repoRoot, 'dist', 'renderer')])}.v${SWEEP_VERSION}`;
   const cacheDir = path.join(repoRoot, '.cache', 'sweep');
   mkdirSync(cacheDir, { recursive: true });
   const keyOf = (m: CorpusModel) => {
@@ -91,6 +94,15 @@ async function main(): Promise<void> {
     return `${codeVersion}:${st.size}:${Math.round(st.mtimeMs)}:${options.samples}`;
   };
   const results = new Map<string, ModelResult>();
+  const out = path.resolve(values.out ?? path.join(repoRoot, 'docs', 'corpus.md'));
+  const command = `npm run sweep -- --corpus ${values.corpus ?? '.cache/corpus'} --limit-s ${options.modelLimitSeconds}`;
+  // Rewritten after every model, so that a stopped sweep still leaves the table of what it did.
+  const writeTable = () => {
+    const table = corpusTable(models, results, { codeVersion, command, samples: options.samples, modelLimitSeconds: options.modelLimitSeconds, threads: options.threads });
+    const tmp = `${out}.tmp-${process.pid}`;
+    writeFileSync(tmp, table);
+    renameSync(tmp, out);
+  };
   // Smallest files first: an interrupted sweep has swept the most models it could.
   const todo = models.filter((m) => !m.error && existsSync(path.join(corpusDir, m.file))).sort((a, b) => a.bytes - b.bytes);
   for (const m of todo) {
@@ -109,13 +121,9 @@ async function main(): Promise<void> {
     results.set(m.name, result);
     const failed = COLUMNS.filter((c) => result.cells[c].status === 'fail' || result.cells[c].status === 'timeout');
     process.stderr.write(` ${result.seconds.toFixed(0)} s${failed.length ? `, failing: ${failed.join(', ')}` : ', all pass'}\n`);
+    writeTable();
   }
-  const out = path.resolve(values.out ?? path.join(repoRoot, 'docs', 'corpus.md'));
-  const command = `npm run sweep -- --corpus ${values.corpus ?? '.cache/corpus'} --limit-s ${options.modelLimitSeconds}`;
-  const table = corpusTable(models, results, { codeVersion, command, samples: options.samples, modelLimitSeconds: options.modelLimitSeconds, threads: options.threads });
-  const tmp = `${out}.tmp-${process.pid}`;
-  writeFileSync(tmp, table);
-  renameSync(tmp, out);
+  writeTable();
   process.stderr.write(`sweep: wrote ${path.relative(process.cwd(), out)} (${results.size} of ${models.length} models swept with this code)\n`);
 }
 
