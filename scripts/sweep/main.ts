@@ -3,7 +3,7 @@
 // each model runs in its own process under a time limit. Usage:
 //   npm run sweep -- [--corpus DIR] [--only NAME]... [--limit-s SECONDS] [--threads N] [--samples N] [--out FILE]
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -138,6 +138,7 @@ async function sweepInChild(m: CorpusModel, modelPath: string, options: SweepOpt
   // The child stops its own steps at the limit; the extra minute is for closing the browser and sessions.
   const r = await runProcess(tsx, [path.join(repoRoot, 'scripts', 'sweep', 'sweep-model.ts'), request, resultFile], options.modelLimitSeconds + 60, repoRoot);
   const result = existsSync(resultFile) ? readCached(resultFile) : undefined;
+  rmSync(path.dirname(workDir), { recursive: true, force: true });
   if (result) return result;
   const why = r.timedOut ? `the model's sweep hung past its time limit` : `the model's sweep process died (exit ${r.code}): ${r.stderr.trim().split('\n').slice(-1)[0]?.slice(0, 160) ?? ''}`;
   const cells = Object.fromEntries(COLUMNS.map((c) => [c, fail(why)])) as Record<Column, ReturnType<typeof fail>>;
