@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { fail } from './cell.js';
+import { fail, timedOut, type Cell } from './cell.js';
 import { readManifest, type CorpusModel } from './corpus-manifest.js';
 import { corpusTable } from './corpus-table.js';
 import { COLUMNS, type Column, type ModelResult } from './model-result.js';
@@ -127,22 +127,68 @@ async function main(): Promise<void> {
   process.stderr.write(`sweep: wrote ${path.relative(process.cwd(), out)} (${results.size} of ${models.length} models swept with this code)\n`);
 }
 
-/** One model in its own process; a crash or a hang there becomes that row's failure. */
+/** One model in its own process; a crash or a hang there becomes the failure of the column it hit. */
 async function sweepInChild(m: CorpusModel, modelPath: string, options: SweepOptions, key: string): Promise<ModelResult> {
-  const workDir = path.join(os.tmpdir(), `onnx-studio-sweep-${process.pid}`, m.name);
+  const cells: Partial<Record<Column, Cell>> = {};
+  let seconds = 0;
+  // After a crash the child runs again on the columns not yet done, so one crash costs one column.
+  for (let attempt = 0; attempt < COLUMNS.length; attempt++) {
+    const columns = COLUMNS.filter((c) => !cells[c]);
+    if (columns.length === 0) break;
+    const run = await childRun(m, modelPath, options, key, columns);
+    seconds += run.seconds;
+    if (run.result) {
+      for (const c of columns) cells[c] = run.result.cells[c];
+      break;
+    }
+    Object.assign(cells, run.done);
+    if (run.timedOut || !run.running) {
+      // The time limit is per model, and a child that died before its first column would die again.
+      for (const c of COLUMNS) cells[c] ??= run.timedOut ? timedOut(run.why) : fail(run.why);
+      break;
+    }
+    const crashed = run.running && QUANT_COLUMNS.includes(run.running) ? QUANT_COLUMNS.filter((c) => !cells[c]) : run.running ? [run.running] : columns;
+    const shared = crashed.length > 1 ? ' (FP16 and INT8 variants are judged in one pass)' : '';
+    for (const c of crashed) cells[c] = fail(`${run.why}${shared}`);
+  }
+  const filled = Object.fromEntries(COLUMNS.map((c) => [c, cells[c] ?? fail('the sweep reached no verdict')])) as Record<Column, Cell>;
+  return { name: m.name, key, limitSeconds: options.modelLimitSeconds, seconds, cells: filled };
+}
+
+const QUANT_COLUMNS: Column[] = ['fp16', 'int8-dynamic', 'int8-static'];
+
+interface ChildRun {
+  result?: ModelResult;
+  done: Partial<Record<Column, Cell>>;
+  running?: Column;
+  timedOut: boolean;
+  why: string;
+  seconds: number;
+}
+
+async function childRun(m: CorpusModel, modelPath: string, options: SweepOptions, key: string, columns: Column[]): Promise<ChildRun> {
+  const base = path.join(os.tmpdir(), `onnx-studio-sweep-${process.pid}`);
+  const workDir = path.join(base, m.name);
   mkdirSync(workDir, { recursive: true });
-  const request = path.join(workDir, '..', `${m.name}.request.json`);
-  const resultFile = path.join(workDir, '..', `${m.name}.result.json`);
-  writeFileSync(request, JSON.stringify({ model: m, modelPath, workDir, options, key }));
+  const request = path.join(base, `${m.name}.request.json`);
+  const resultFile = path.join(base, `${m.name}.result.json`);
+  const progressFile = path.join(base, `${m.name}.progress.json`);
+  writeFileSync(request, JSON.stringify({ model: m, modelPath, workDir, options, key, progressFile, columns }));
   const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
   // The child stops its own steps at the limit; the extra minute is for closing the browser and sessions.
   const r = await runProcess(tsx, [path.join(repoRoot, 'scripts', 'sweep', 'sweep-model.ts'), request, resultFile], options.modelLimitSeconds + 60, repoRoot);
   const result = existsSync(resultFile) ? readCached(resultFile) : undefined;
-  rmSync(path.dirname(workDir), { recursive: true, force: true });
-  if (result) return result;
-  const why = r.timedOut ? `the model's sweep hung past its time limit` : `the model's sweep process died (exit ${r.code}): ${r.stderr.trim().split('\n').slice(-1)[0]?.slice(0, 160) ?? ''}`;
-  const cells = Object.fromEntries(COLUMNS.map((c) => [c, fail(why)])) as Record<Column, ReturnType<typeof fail>>;
-  return { name: m.name, key, limitSeconds: options.modelLimitSeconds, seconds: r.seconds, cells };
+  let progress: { running: Column; cells: Partial<Record<Column, Cell>> } | undefined;
+  try {
+    progress = JSON.parse(readFileSync(progressFile, 'utf8')) as typeof progress;
+  } catch {
+    progress = undefined;
+  }
+  rmSync(base, { recursive: true, force: true });
+  const exit = r.code === 139 || r.code === null ? 'a segmentation fault or signal' : `exit ${r.code}`;
+  const last = r.stderr.trim().split('\n').slice(-1)[0]?.slice(0, 160) ?? '';
+  const why = r.timedOut ? 'the sweep of this model hung past its time limit' : `the sweep process died (${exit}) in this column${last ? `: ${last}` : ''}`;
+  return { ...(result ? { result } : {}), done: progress?.cells ?? {}, ...(progress ? { running: progress.running } : {}), timedOut: r.timedOut, why, seconds: r.seconds };
 }
 
 await main();

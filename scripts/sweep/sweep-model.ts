@@ -22,14 +22,26 @@ async function guarded(ctx: SweepContext, what: string, step: () => Promise<Cell
 }
 
 /** Sweeps every column, or only `columns` (the test subset skips what another of its models covers). */
-export async function sweepModel(model: CorpusModel, modelPath: string, workDir: string, options: SweepOptions, key: string, columns: readonly Column[] = COLUMNS): Promise<ModelResult> {
+export async function sweepModel(
+  model: CorpusModel,
+  modelPath: string,
+  workDir: string,
+  options: SweepOptions,
+  key: string,
+  columns: readonly Column[] = COLUMNS,
+  progressFile?: string,
+): Promise<ModelResult> {
   const started = performance.now();
   rmSync(workDir, { recursive: true, force: true });
   mkdirSync(workDir, { recursive: true });
   const ctx = new SweepContext(model, modelPath, workDir, options);
   const cells = {} as Record<Column, Cell>;
   const skipped = notApplicable('not run in this sweep');
-  const want = (c: Column) => columns.includes(c);
+  // What is done and what runs now, so that a crash of a native library costs only the column it hit.
+  const want = (c: Column) => {
+    if (progressFile && columns.includes(c)) writeAtomically(progressFile, JSON.stringify({ running: c, cells }));
+    return columns.includes(c);
+  };
   // Cheap columns first, so a model that runs out of time still has them.
   cells.inspect = want('inspect') ? await guarded(ctx, 'inspect', () => inspectStep(ctx)) : skipped;
   cells.analyze = want('analyze') ? await guarded(ctx, 'analyze', () => analyzeStep(ctx)) : skipped;
@@ -37,7 +49,7 @@ export async function sweepModel(model: CorpusModel, modelPath: string, workDir:
   cells.viewer = want('viewer') ? await guarded(ctx, 'the viewer', () => viewerStep(ctx)) : skipped;
   if (want('fp16') || want('int8-dynamic') || want('int8-static')) {
     const quant = await guarded(ctx, 'quantization', async () => {
-      Object.assign(cells, await quantizeSteps(ctx, QUANT_MODES.filter(want)));
+      Object.assign(cells, await quantizeSteps(ctx, QUANT_MODES.filter((m) => columns.includes(m))));
       // Stands in only for a mode the quantization pass left without a verdict.
       return fail('the sweep reached no verdict for this mode');
     });
@@ -58,8 +70,8 @@ function writeAtomically(file: string, text: string): void {
 // Child-process entry: sweep-model.ts REQUEST.json RESULT.json
 if (process.argv[1]?.endsWith('sweep-model.ts') && process.argv.length === 4) {
   const { readFileSync } = await import('node:fs');
-  const request = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as { model: CorpusModel; modelPath: string; workDir: string; options: SweepOptions; key: string };
-  const result = await sweepModel(request.model, request.modelPath, request.workDir, request.options, request.key);
+  const request = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as { model: CorpusModel; modelPath: string; workDir: string; options: SweepOptions; key: string; progressFile: string; columns: Column[] };
+  const result = await sweepModel(request.model, request.modelPath, request.workDir, request.options, request.key, request.columns, request.progressFile);
   writeAtomically(process.argv[3]!, JSON.stringify(result, null, 2));
   process.exit(0);
 }
