@@ -131,15 +131,21 @@ async function main(): Promise<void> {
 async function sweepInChild(m: CorpusModel, modelPath: string, options: SweepOptions, key: string): Promise<ModelResult> {
   const cells: Partial<Record<Column, Cell>> = {};
   let seconds = 0;
-  // After a crash the child runs again on the columns not yet done, so one crash costs one column.
-  for (let attempt = 0; attempt < COLUMNS.length; attempt++) {
-    const columns = COLUMNS.filter((c) => !cells[c]);
+  // After a crash the child runs again on the columns not yet done, so one crash costs one column. The
+  // FP16/INT8 variants share one pass; after a crash there, each mode runs alone to find the one that crashes.
+  let oneModeAtATime = false;
+  for (let attempt = 0; attempt < 2 * COLUMNS.length; attempt++) {
+    let columns = COLUMNS.filter((c) => !cells[c]);
+    if (oneModeAtATime) {
+      const mode = QUANT_COLUMNS.find((c) => !cells[c]);
+      columns = columns.filter((c) => !QUANT_COLUMNS.includes(c) || c === mode);
+    }
     if (columns.length === 0) break;
     const run = await childRun(m, modelPath, options, key, columns);
     seconds += run.seconds;
     if (run.result) {
       for (const c of columns) cells[c] = run.result.cells[c];
-      break;
+      continue;
     }
     Object.assign(cells, run.done);
     if (run.timedOut || !run.running) {
@@ -147,9 +153,9 @@ async function sweepInChild(m: CorpusModel, modelPath: string, options: SweepOpt
       for (const c of COLUMNS) cells[c] ??= run.timedOut ? timedOut(run.why) : fail(run.why);
       break;
     }
-    const crashed = run.running && QUANT_COLUMNS.includes(run.running) ? QUANT_COLUMNS.filter((c) => !cells[c]) : run.running ? [run.running] : columns;
-    const shared = crashed.length > 1 ? ' (FP16 and INT8 variants are judged in one pass)' : '';
-    for (const c of crashed) cells[c] = fail(`${run.why}${shared}`);
+    const pendingModes = columns.filter((c) => QUANT_COLUMNS.includes(c));
+    if (QUANT_COLUMNS.includes(run.running) && pendingModes.length > 1) oneModeAtATime = true;
+    else cells[run.running] = fail(run.why);
   }
   const filled = Object.fromEntries(COLUMNS.map((c) => [c, cells[c] ?? fail('the sweep reached no verdict')])) as Record<Column, Cell>;
   return { name: m.name, key, limitSeconds: options.modelLimitSeconds, seconds, cells: filled };
