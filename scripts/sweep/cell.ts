@@ -1,6 +1,7 @@
 // One cell of the corpus table: what happened and the sentence that says so.
 
-export type CellStatus = 'pass' | 'refused' | 'fail' | 'n/a' | 'timeout';
+/** 'pending': the model has not been swept with this code version yet. */
+export type CellStatus = 'pass' | 'refused' | 'fail' | 'n/a' | 'timeout' | 'pending';
 
 export interface Cell {
   status: CellStatus;
@@ -13,7 +14,7 @@ export const fail = (text: string): Cell => ({ status: 'fail', text });
 export const notApplicable = (text: string): Cell => ({ status: 'n/a', text });
 export const timedOut = (text: string): Cell => ({ status: 'timeout', text });
 
-const MARK: Record<CellStatus, string> = { pass: 'ok', refused: 'refused', fail: 'FAIL', 'n/a': 'n/a', timeout: 'TIMEOUT' };
+const MARK: Record<CellStatus, string> = { pass: 'ok', refused: 'refused', fail: 'FAIL', 'n/a': 'n/a', timeout: 'TIMEOUT', pending: 'not run' };
 
 /** Markdown for a cell; pipes and newlines would break the table. */
 export function cellMarkdown(cell: Cell): string {

@@ -31,7 +31,7 @@ function summary(results: ModelResult[]): string {
 }
 
 export function corpusTable(models: CorpusModel[], results: Map<string, ModelResult>, info: TableInfo): string {
-  const notRun: Cell = { status: 'n/a', text: 'not swept with this code version yet (`npm run sweep`)' };
+  const notRun: Cell = { status: 'pending', text: 'yet with this code version' };
   const header = ['model', 'source', 'opset', 'nodes', ...COLUMNS.map((c) => COLUMN_TITLES[c])];
   const rows = models.map((m) => {
     const r = results.get(m.name);
@@ -52,7 +52,8 @@ export function corpusTable(models: CorpusModel[], results: Map<string, ModelRes
     '',
     '**ok** passes; **refused** is a pass too (the command declined in one sentence, quoted); **FAIL** is a defect',
     '("invalid model written", "wrong without saying so", a crash, a message that is not one sentence);',
-    '**TIMEOUT** ran out of the per-model time; **n/a** says why the column does not apply.',
+    '**TIMEOUT** ran out of the per-model time; **n/a** says why the column does not apply; **not run** rows wait for',
+    'the next `npm run sweep` (it resumes where it stopped).',
     '',
     '- inspect: `inspect --json` agrees with python3-onnx on opset, node count and input names.',
     `- viewer first screen: \`onnx-studio serve MODEL --no-open --port 0\` in headless Chromium (1400x900); passes when at least`,

@@ -2,6 +2,7 @@
 // Results are cached per model and code version (.cache/sweep/), so a re-run redoes only what changed;
 // each model runs in its own process under a time limit. Usage:
 //   npm run sweep -- [--corpus DIR] [--only NAME]... [--limit-s SECONDS] [--threads N] [--samples N] [--out FILE]
+//                    [--table-only]   (writes the table from the cached rows, sweeping nothing)
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
         threads: { type: 'string' },
         samples: { type: 'string' },
         out: { type: 'string' },
+        'table-only': { type: 'boolean' },
       },
       strict: true,
     }));
@@ -112,7 +114,7 @@ async function main(): Promise<void> {
     const hadTimeout = cached && COLUMNS.some((c) => cached.cells[c]?.status === 'timeout');
     const reusable = cached && cached.key === key && !(hadTimeout && cached.limitSeconds < options.modelLimitSeconds);
     if (reusable) results.set(m.name, cached);
-    if (reusable || (only.length > 0 && !only.includes(m.name))) continue;
+    if (reusable || values['table-only'] || (only.length > 0 && !only.includes(m.name))) continue;
     process.stderr.write(`sweep: ${m.name} ...`);
     const result = await sweepInChild(m, path.join(corpusDir, m.file), options, key);
     const tmp = `${cacheFile}.tmp-${process.pid}`;
