@@ -149,7 +149,8 @@ async function sweepInChild(m: CorpusModel, modelPath: string, options: SweepOpt
       for (const c of columns) cells[c] = run.result.cells[c];
       continue;
     }
-    Object.assign(cells, run.done);
+    // Only the columns this run was asked for: it marks the others 'not run'.
+    for (const c of columns) if (run.done[c]) cells[c] = run.done[c];
     if (run.timedOut || !run.running) {
       // The time limit is per model, and a child that died before its first column would die again.
       for (const c of COLUMNS) cells[c] ??= run.timedOut ? timedOut(run.why) : fail(run.why);
