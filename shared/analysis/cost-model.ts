@@ -103,6 +103,23 @@ function arithmetic(node: NodeProto, input: (i: number) => ValueFacts | undefine
       if (outElems === null || typeof k !== 'number') return { macs: null, flops: null };
       return { macs: outElems * k, flops: 2 * outElems * k + (hasBias ? outElems : 0) };
     }
+    case 'LSTM':
+    case 'GRU':
+    case 'RNN': {
+      // Every time step multiplies the input by W and the hidden state by R, per direction and gate:
+      // MACs = steps x batch x (|W| + |R|), W [dirs, gates*hidden, input], R [dirs, gates*hidden, hidden].
+      const x = input(0)?.shape;
+      const w = product(input(1)?.shape);
+      const r = product(input(2)?.shape);
+      const batchFirst = Number(node.attribute?.find((a) => a.name === 'layout')?.i ?? 0) === 1;
+      const steps = x?.[batchFirst ? 1 : 0];
+      const batch = x?.[batchFirst ? 0 : 1];
+      if (typeof steps !== 'number' || typeof batch !== 'number' || w === null || r === null) return { macs: null, flops: null };
+      const macs = steps * batch * (w + r);
+      // Each gate value also gets its two biases added and its activation; the cell update is a few more ops per unit.
+      const gateValues = steps * batch * ((input(1)?.shape?.[0] as number) * (input(1)?.shape?.[1] as number));
+      return { macs, flops: 2 * macs + 3 * gateValues };
+    }
     case 'MaxPool':
     case 'AveragePool':
     case 'LpPool': {
