@@ -1,17 +1,10 @@
 // The agreement a variant needs with the FP32 model to count as correct, per mode (published in corpus.md).
 
-export interface Threshold {
-  /** Mean over samples of the worst output's cosine similarity. */
-  cosine: number;
-  /** SQNR over every float output value, dB. */
-  sqnrDb: number;
-}
+import { AGREEMENT_THRESHOLDS, type AgreementThreshold } from '../../shared/quantize/agreement-thresholds.js';
 
-export const THRESHOLDS: Record<'fp16' | 'int8-dynamic' | 'int8-static', Threshold> = {
-  fp16: { cosine: 0.999, sqnrDb: 25 },
-  'int8-dynamic': { cosine: 0.98, sqnrDb: 12 },
-  'int8-static': { cosine: 0.95, sqnrDb: 8 },
-};
+/** The engine refuses below these same numbers, so a variant the sweep calls wrong was never written silently. */
+export type Threshold = AgreementThreshold;
+export const THRESHOLDS = AGREEMENT_THRESHOLDS;
 
 /** Detection outputs may differ in count between variants; at least this share of samples must line up. */
 export const MIN_COMPARABLE = 0.9;

@@ -149,6 +149,8 @@ export interface QuantizeResult extends QuantizeSummary {
   skippedSamples: number;
   skippedExamples: string[];
   calibrationReused: boolean;
+  /** How closely the result follows the original on seeded inputs (absent with an accuracy target). */
+  agreement?: { cosine: number; sqnrDb: number; samples: number; on: 'calibration' | 'seeded' };
   seconds: number;
   /** Accuracy-aware quantization: whether the drop was met, and each step's exclusions and top-1. */
   /** chosenStep: the index in steps of the model written (the last when met, else the smallest drop). */

@@ -103,6 +103,8 @@ export const METHOD_ARGS = {
       limit: z.number().int().min(1).max(10_000_000).optional(),
       /** Accuracy-aware INT8: leave the worst layers in float until top-1 on this labelled folder drops at most this much. */
       accuracy: z.object({ evalDatasetId: id, maxDropPoints: z.number().min(0).max(100) }).strict().optional(),
+      /** Write the result even when it follows the original less closely than the mode's threshold. */
+      acceptError: z.boolean().optional(),
       /** Write the result here; without it the result opens as a new unsaved document. */
       output: z.object({ path: z.string().min(1).max(4096), overwrite: z.boolean().optional() }).strict().optional(),
     })

@@ -29,6 +29,7 @@ const OPTIONS = {
   'float16-io': { kind: 'boolean', help: 'fp16: make inputs and outputs float16 too (default keeps float32 with Casts)' },
   'max-drop': { kind: 'number', min: 0, max: 100, placeholder: 'POINTS', help: 'int8-static: leave the worst layers in float until top-1 drops at most this much; exit 3 when no model meets it (the best one is written)' },
   eval: { kind: 'string', placeholder: 'DIR', help: 'labelled folder (one sub-folder per class) for --max-drop' },
+  'accept-error': { kind: 'boolean', help: 'write the result even when it follows the original less closely than the mode needs (cosine/SQNR on seeded inputs)' },
   force: { kind: 'boolean', help: 'overwrite OUT if it exists' },
 } as const satisfies OptionTable;
 
@@ -78,6 +79,7 @@ export async function run(argv: string[], io: Io): Promise<number | void> {
     ...(spec !== undefined ? { spec: spec as PreprocessSpec } : {}),
     ...(options.limit ? { limit: options.limit } : {}),
     ...(options['float16-io'] ? { keepIOTypes: false } : {}),
+    ...(options['accept-error'] ? { acceptError: true } : {}),
     ...(evalData && maxDrop !== undefined ? { accuracy: { evalDatasetId: evalData.datasetId, maxDropPoints: maxDrop } } : {}),
     output: { path: options.output, overwrite: options.force === true },
   });
@@ -103,6 +105,7 @@ export async function run(argv: string[], io: Io): Promise<number | void> {
           sizeBefore: r.sizeBefore,
           sizeAfter: r.sizeAfter,
           warnings: r.warnings,
+          ...(r.agreement ? { agreement: r.agreement } : {}),
           ...(r.accuracy ? { accuracy: r.accuracy } : {}),
         },
         null,

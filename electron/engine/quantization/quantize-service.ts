@@ -17,7 +17,8 @@ import type { Int8Options } from '../../../shared/quantize/quant-options.js';
 import type { QdqPlan } from '../../../shared/quantize/qdq-plan.js';
 import { opsetProblem, requiredOpset } from '../../../shared/quantize/opset-requirement.js';
 import { convertDocument } from '../converting/convert-document.js';
-import { Dataset, modelInputs, readLabelOrder, walkFolder, type DatasetFile } from '../datasets/dataset.js';
+import { agreementProblem, measureAgreement, SAMPLES as AGREEMENT_SAMPLES } from './agreement-check.js';
+import { Dataset, loadSample, modelInputs, readLabelOrder, walkFolder, type DatasetFile } from '../datasets/dataset.js';
 import { decodeImage, IMAGE_EXTENSIONS, tensorPreview } from '../datasets/image-decode.js';
 import { runnableFile, type DocumentStore, type ModelDocument } from '../documents.js';
 import { readExternalTensor } from '../external-data-io.js';
@@ -213,6 +214,11 @@ export class QuantizeService {
       ctx.checkCancelled();
       const bytes = encodeModel(result);
       await requireLoadsInRuntime(bytes, args.mode);
+      // An accuracy target has its own measure; otherwise the variant must follow FP32 on seeded inputs.
+      const calibrationFeeds = dataset && args.mode === 'int8-static' ? await firstFeeds(dataset, doc.model, spec) : undefined;
+      const agreement = evalData ? undefined : await measureAgreement(await runnableFile(doc), bytes, doc.model, result, calibrationFeeds);
+      const disagreement = agreement && !args.acceptError ? agreementProblem(args.mode, agreement) : undefined;
+      if (disagreement) throw new EngineError('BAD_ARGUMENT', disagreement);
       const fileName = `${doc.fileName.replace(/\.onnx$/i, '')}.${SUFFIX[args.mode]}.onnx`;
       let target: string;
       if (args.output) {
@@ -257,6 +263,7 @@ export class QuantizeService {
       return {
         ...outcome.summary,
         ...(upgradeNote ? { warnings: [upgradeNote, ...outcome.summary.warnings] } : {}),
+        ...(agreement ? { agreement } : {}),
         docId: added.docId,
         fileName: added.fileName,
         ...(args.output ? { output: target } : {}),
@@ -297,6 +304,20 @@ export class QuantizeService {
  * Every quantized model is loaded by ONNX Runtime before it is written or opened: one the runtime refuses
  * is a bug here, and the user gets a sentence instead of a file that does not load.
  */
+/** The first calibration samples as feeds: what an INT8 static model is checked on before it is written. */
+async function firstFeeds(dataset: Dataset, model: ModelProto, spec: PreprocessSpec | undefined): Promise<Record<string, ort.Tensor>[]> {
+  const inputs = modelInputs(model);
+  const feeds: Record<string, ort.Tensor>[] = [];
+  for (const sample of dataset.samples(inputs).slice(0, AGREEMENT_SAMPLES)) {
+    try {
+      feeds.push(await loadSample(sample, inputs, spec));
+    } catch {
+      // A file calibration skipped is skipped here too.
+    }
+  }
+  return feeds;
+}
+
 async function requireLoadsInRuntime(bytes: Uint8Array, mode: string): Promise<void> {
   let session: ort.InferenceSession | undefined;
   try {

@@ -1,4 +1,4 @@
-import { readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeModel } from '../../../shared/onnx/encode.js';
@@ -63,5 +63,41 @@ describe('a quantized model is only written if ONNX Runtime loads it', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^onnx-studio: The int8-dynamic model made from this one does not load in ONNX Runtime \(.+\), so nothing was written; please report this with the model\.\n$/);
     expect(readdirSync(dir)).toEqual(['custom-op.onnx']);
+  });
+});
+
+describe('a quantized model is only written if it follows the original', () => {
+  it('refuses, in one sentence, an INT8 model that computes something else, and writes it with --accept-error', async () => {
+    // y = (x . W)[:, 1:], W's first column 1000x the others: the product's one int8 scale rounds every kept column to 0.
+    const dir = tempDir();
+    const { float32Npy } = await import('../../helpers/npy.js');
+    const w = Array.from({ length: 64 }, (_, i) => (i % 8 === 0 ? 1000 : 0.01 * (((i * 7) % 13) - 6)));
+    const file = path.join(dir, 'outlier.onnx');
+    writeFileSync(file, encodeModel(model({
+      node: [node('MatMul', ['x', 'w'], ['h'], 'project'), node('Slice', ['h', 'starts', 'ends', 'axes'], ['y'], 'drop_first')],
+      input: [tensorValue('x', [1, 8])],
+      output: [tensorValue('y', [1, 7])],
+      initializer: [
+        floatTensor('w', [8, 8], w),
+        { name: 'starts', dims: [1], dataType: 7, rawData: new Uint8Array(BigInt64Array.from([1n]).buffer) },
+        { name: 'ends', dims: [1], dataType: 7, rawData: new Uint8Array(BigInt64Array.from([8n]).buffer) },
+        { name: 'axes', dims: [1], dataType: 7, rawData: new Uint8Array(BigInt64Array.from([1n]).buffer) },
+      ],
+    })));
+    const calib = path.join(dir, 'calib');
+    mkdirSync(calib);
+    for (let s = 0; s < 8; s++) writeFileSync(path.join(calib, `${s}.npy`), float32Npy([1, 8], Array.from({ length: 8 }, (_, i) => Math.sin(s * 8 + i))));
+    const out = path.join(dir, 'outlier.int8.onnx');
+    const args = ['quantize', file, '-o', out, '--mode', 'int8-static', '--calib', calib, '--no-per-channel'];
+    const refused = cli(args);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toMatch(/The INT8 static model computes something too different from the original \(cosine -?[\d.]+, SQNR -?[\d.]+ dB on 8 calibration samples; it needs cosine >= 0.95 and SQNR >= 8 dB\), so nothing was written/);
+    expect(readdirSync(dir).sort()).toEqual(['calib', 'outlier.onnx']);
+    const accepted = cli([...args, '--accept-error', '--json']);
+    expect(accepted.code, accepted.stderr).toBe(0);
+    const j = JSON.parse(accepted.stdout);
+    expect(j.agreement.on).toBe('calibration');
+    expect(j.agreement.cosine).toBeLessThan(0.95);
   });
 });
