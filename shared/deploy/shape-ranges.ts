@@ -36,10 +36,11 @@ export function parseShapeRange(text: string): [string, ShapeRange] {
 
 /**
  * The shape range of every input: given ones checked against the model's dims (rank, fixed dims,
- * min <= opt <= max), missing ones filled in where only a batch axis (axis 0) is dynamic. Throws a
- * sentence naming the input when it cannot be done.
+ * min <= opt <= max), missing ones filled in for the batch axis (axis 0) and, where the target does
+ * not need ranges (`otherDims` a size), for other dynamic dims. Throws a sentence naming the input
+ * when it cannot be done.
  */
-export function resolveShapeRanges(inputs: readonly ModelInput[], given: ReadonlyMap<string, ShapeRange>): Map<string, ShapeRange> {
+export function resolveShapeRanges(inputs: readonly ModelInput[], given: ReadonlyMap<string, ShapeRange>, otherDims: 'required' | number = 'required'): Map<string, ShapeRange> {
   for (const name of given.keys()) {
     if (!inputs.some((i) => i.name === name)) throw new Error(`--shapes names '${name}', but the model's inputs are ${inputs.map((i) => `'${i.name}'`).join(', ')}`);
   }
@@ -62,10 +63,11 @@ export function resolveShapeRanges(inputs: readonly ModelInput[], given: Readonl
     }
     const dynamic = shape.map((d, axis) => (typeof d === 'number' ? -1 : axis)).filter((a) => a >= 0);
     if (dynamic.length === 0) continue;
-    if (dynamic.some((a) => a !== 0)) {
+    if (dynamic.some((a) => a !== 0) && otherDims === 'required') {
       throw new Error(`input '${input.name}' has dynamic dims other than the batch (axis ${dynamic.filter((a) => a !== 0).join(', ')}); give its range with --shapes ${input.name}=MIN:OPT:MAX`);
     }
-    const at = (b: number) => shape.map((d) => (typeof d === 'number' ? d : b));
+    // Targets that keep dynamic dims dynamic (Triton, ONNX Runtime) only need a size to check the model at.
+    const at = (b: number) => shape.map((d, axis) => (typeof d === 'number' ? d : axis === 0 ? b : (otherDims as number)));
     out.set(input.name, { min: at(DEFAULT_BATCH.min), opt: at(DEFAULT_BATCH.opt), max: at(DEFAULT_BATCH.max) });
   }
   return out;

@@ -226,7 +226,9 @@ async function buildBundle(access: ExportEngine, request: ExportRequest, work: s
     const at = (b: number) => [typeof batch === 'number' ? batch : b, size[0], size[1], c];
     given.set(rawInput, { min: at(1), opt: at(4), max: at(16) });
   }
-  const shapes = resolveShapeRanges(request.target === 'tensorrt' ? inputs : inputs, given);
+  // TensorRT builds an optimization profile, so it needs every range; the others keep dims dynamic and
+  // only run the check at a size (128, as profiling assumes for a sequence).
+  const shapes = resolveShapeRanges(inputs, given, request.target === 'tensorrt' ? 'required' : 128);
   const optFeeds = randomFeeds(inputs.map((i) => ({ name: i.name, type: i.type, dims: shapes.get(i.name)?.opt ?? (i.shape as number[]) })));
   await runModelFile(chosenFile, optFeeds, 'model at the optimal shapes');
 

@@ -180,6 +180,10 @@ print(json.dumps(out))`,
     const sequence = cli(['export', fixture('transformer-encoder.onnx'), '--target', 'tensorrt', '-o', path.join(tempDir(), 'x8')]);
     expect(sequence.code).toBe(1);
     expect(sequence.stderr).toMatch(/input 'src' has dynamic dims other than the batch \(axis 1\); give its range with --shapes src=MIN:OPT:MAX/);
+    // Triton and ONNX Runtime keep such dims dynamic (-1 in Triton's config), so they export it.
+    const seqTriton = path.join(tempDir(), 'seq-triton');
+    expect(cli(['export', fixture('transformer-encoder.onnx'), '--target', 'triton', '-o', seqTriton, '--name', 'enc']).code).toBe(0);
+    expect(parsePbtxt(readFileSync(path.join(seqTriton, 'enc', 'config.pbtxt'), 'utf8'))).toMatchObject({ max_batch_size: 16, input: [{ name: 'src', dims: [-1, 16] }, { name: 'mask', dims: [-1] }] });
     // An INT8 dynamic model runs ConvInteger, which TensorRT's parser refuses: named, not written.
     const dynInt8 = path.join(tempDir(), 'digits.dyn-int8.onnx');
     expect(cli(['quantize', DIGITS, '-o', dynInt8, '--mode', 'int8-dynamic']).code).toBe(0);
