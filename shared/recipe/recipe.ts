@@ -62,12 +62,30 @@ const COMPARE_STEP = z.object({
   thresholds: THRESHOLDS.optional(),
 }).strict();
 
+/** onnx-simplifier's job: constant folding and graph clean-up, checked in ONNX Runtime (engine `simplifyModel`). */
+const SIMPLIFY_STEP = z.object({
+  id: ref,
+  kind: z.literal('simplify'),
+  model: ref,
+  /** Fixed dims for the inputs, so that shape computations fold. */
+  inputShapes: z.record(z.string().max(1000), z.array(z.number().int().min(1).max(2 ** 31)).max(64)).optional(),
+  skip: z.array(z.string().min(1).max(100)).max(100).optional(),
+}).strict();
+
+/** The opset converter (engine `convertOpset`), checked in ONNX Runtime. */
+const CONVERT_STEP = z.object({
+  id: ref,
+  kind: z.literal('convert'),
+  model: ref,
+  opset: z.number().int().min(7).max(21),
+}).strict();
+
 /** A deployment bundle of a model; where it is written is the replay's choice (a folder, or a download). */
 const EXPORT_STEP = START_EXPORT_ARGS.omit({ docId: true, datasetId: true, destination: true })
   .extend({ id: ref, kind: z.literal('export'), model: ref, data: dataName.optional() })
   .strict();
 
-export const RECIPE_STEP = z.discriminatedUnion('kind', [EDIT_STEP, QUANTIZE_STEP, PROFILE_STEP, COMPARE_STEP, EXPORT_STEP]);
+export const RECIPE_STEP = z.discriminatedUnion('kind', [EDIT_STEP, QUANTIZE_STEP, SIMPLIFY_STEP, CONVERT_STEP, PROFILE_STEP, COMPARE_STEP, EXPORT_STEP]);
 
 export const RECIPE = z.object({
   format: z.literal('onnx-studio.recipe'),
@@ -99,7 +117,7 @@ export function parseRecipe(value: unknown): Recipe {
     const data = step.kind === 'compare' || step.kind === 'quantize' || step.kind === 'export' ? step.data : undefined;
     if (data && !recipe.data[data]) throw new Error(`step '${step.id}' uses data '${data}', which the recipe's data table does not list`);
     if (made.has(step.id)) throw new Error(`two steps have the id '${step.id}'`);
-    if (step.kind === 'edit' || step.kind === 'quantize') made.add(step.id);
+    if (step.kind === 'edit' || step.kind === 'quantize' || step.kind === 'simplify' || step.kind === 'convert') made.add(step.id);
   }
   if (recipe.output && !made.has(recipe.output)) throw new Error(`the output '${recipe.output}' is not a model the recipe makes`);
   return recipe;

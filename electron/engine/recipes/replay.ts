@@ -127,6 +127,18 @@ async function runStep(
       models[step.id] = r.docId;
       return { id: step.id, kind: 'quantize', status: 'done', summary: `${r.mode}: ${r.quantizedNodes} nodes, ${r.sizeAfter.toLocaleString('en-US')} bytes`, docId: r.docId };
     }
+    case 'simplify': {
+      const r = await client.simplifyModel({ docId: need(step.model), ...(step.inputShapes ? { inputShapes: step.inputShapes } : {}), ...(step.skip ? { skip: step.skip } : {}) });
+      models[step.id] = r.model.docId;
+      return { id: step.id, kind: 'simplify', status: 'done', summary: `${r.report.nodesBefore} → ${r.report.nodesAfter} nodes, largest difference ${r.report.maxAbsDiff.toExponential(2)}`, docId: r.model.docId };
+    }
+    case 'convert': {
+      // Like edits, the conversion applies to a copy so the model it starts from stays as it was.
+      const copy = await client.duplicateModel({ docId: need(step.model) });
+      const r = await client.convertOpset({ docId: copy.docId, opset: step.opset });
+      models[step.id] = copy.docId;
+      return { id: step.id, kind: 'convert', status: 'done', summary: `opset ${r.opsetBefore} → ${r.opsetAfter}, ${r.converted.reduce((n, c) => n + c.count, 0)} nodes rewritten`, docId: copy.docId };
+    }
     case 'profile': {
       const r = await finished<ProfileResult>(client, client.startProfile({ docId: need(step.model), backend: step.backend, runs: step.runs, warmup: step.warmup }), 'profile');
       return { id: step.id, kind: 'profile', status: 'done', summary: `p50 ${r.latencyMs.p50.toFixed(2)} ms on ${r.backend}` };

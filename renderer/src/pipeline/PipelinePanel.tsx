@@ -31,6 +31,10 @@ function stepLabel(s: RecipeStep): string {
       return `Edit (${s.commands.length})`;
     case 'quantize':
       return s.mode === 'fp16' ? 'FP16' : s.mode === 'int8-dynamic' ? 'INT8 dynamic' : `INT8 static${s.backend ? ` · ${s.backend}` : ''}`;
+    case 'simplify':
+      return 'Simplify';
+    case 'convert':
+      return `Convert to opset ${s.opset}`;
     case 'profile':
       return `Profile · ${s.backend}`;
     case 'compare':
