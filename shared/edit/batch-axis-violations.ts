@@ -19,6 +19,12 @@ export function batchAxisViolation(model: ModelProto, facts: ReadonlyMap<string,
     const why = violation(nodes[i]!, facts, symbol, old, opsetVersion);
     if (why) return `${nodes[i]!.opType} '${nodeLabel(nodes[i]!, i)}' ${why}`;
   }
+  // A graph output carries the batch as its whole first axis or not at all: [2·batch, 1, 4] keeps
+  // samples apart but is not a batch of the outputs the model had.
+  for (const o of model.graph?.output ?? []) {
+    const shape = facts.get(o.name ?? '')?.shape;
+    if (shape?.some((d, k) => dimUses(d, symbol) && (k > 0 || d !== symbol))) return `output '${o.name}' would have the shape [${shape.join(', ')}], not '${symbol}' first`;
+  }
   return undefined;
 }
 

@@ -26,13 +26,20 @@ interface BakedConstant {
   input: number;
 }
 
-function constantValues(index: GraphIndex, name: string): number[] | undefined {
+/**
+ * The values of a constant input: an initializer, a Constant node, or a value computed from constants
+ * only (torch writes shuffle shapes as Concat of Constants). Inference ran with the input's first axis
+ * symbolic, so a value that is all numbers does not depend on the input.
+ */
+function constantValues(index: GraphIndex, name: string, facts: Facts): number[] | undefined {
   const t = index.initializers.get(name);
   if (t) return smallTensorValues(t, 64);
   const producer = index.producers.get(name)?.[0];
   const node = producer !== undefined ? index.nodes[producer] : undefined;
   const value = node?.opType === 'Constant' ? node.attribute?.find((a) => a.name === 'value')?.t : undefined;
-  return value ? smallTensorValues(value, 64) : undefined;
+  if (value) return smallTensorValues(value, 64);
+  const computed = facts.get(name)?.value;
+  return computed && computed.length <= 64 && computed.every((v) => typeof v === 'number') ? (computed as number[]) : undefined;
 }
 
 /**
@@ -57,7 +64,7 @@ function bakedConstants(model: ModelProto, symbol: string, old: number, known?: 
     if (!shape || shape[0] !== symbol) return;
     const label = nodeLabel(node, i);
     const add = (input: number, rewrite: BakedConstant['rewrite']) => out.push({ node: label, opType: node.opType ?? '', rewrite, nodeIndex: i, input });
-    const valuesAt = (k: number) => (node.input?.[k] ? constantValues(index, node.input[k]!) : undefined);
+    const valuesAt = (k: number) => (node.input?.[k] ? constantValues(index, node.input[k]!, facts) : undefined);
     switch (node.opType) {
       case 'Reshape': {
         const s = valuesAt(1);
@@ -116,17 +123,19 @@ function bakedConstants(model: ModelProto, symbol: string, old: number, known?: 
 }
 
 /**
- * A Reshape whose data carries the symbol somewhere other than as its whole first axis
- * ([197, batch, 768] in an attention block) but whose constant target drops it ([197, 12, 64]): the
+ * A Reshape whose data carries the symbol ([197, batch, 768] in an attention block, [batch, 8, 8, 7, 7, 96]
+ * before Swin's windows) but whose constant target drops it ([197, 12, 64], [64, 49, 96]): the
  * batch must go into one target dim, which then becomes -1. Each dim that can hold it is a candidate;
  * which one keeps samples apart is decided against the rest of the graph (batchAxisViolation).
  */
-function reshapeTakingBatch(index: GraphIndex, facts: ReadonlyMap<string, { shape: (number | string | null)[] | null }>, node: NodeProto, symbol: string, old: number): BakedConstant['rewrite'] | undefined {
+function reshapeTakingBatch(index: GraphIndex, facts: Facts, node: NodeProto, symbol: string, old: number): BakedConstant['rewrite'] | undefined {
   const x = facts.get(node.input?.[0] ?? '')?.shape;
   const y = facts.get(node.output?.[0] ?? '')?.shape;
-  if (!x || x[0] === symbol || !x.some((d) => dimUses(d, symbol)) || y?.some((d) => dimUses(d, symbol))) return undefined;
-  const s = node.input?.[1] ? constantValues(index, node.input[1]) : undefined;
+  if (!x || !x.some((d) => dimUses(d, symbol)) || y?.some((d) => dimUses(d, symbol))) return undefined;
+  const s = node.input?.[1] ? constantValues(index, node.input[1], facts) : undefined;
   if (!s || s.includes(-1) || s.includes(0)) return undefined;
+  // The batch as the whole first axis, kept there: bakedConstants copies it with 0.
+  if (x[0] === symbol && s[0] === old) return undefined;
   const refuse = { refuse: `its target shape [${s.join(', ')}] has no dim that can take '${symbol}'` };
   // Where the batch sits in the data's memory order: after P elements' worth of outer dims. A target
   // dim can take it only at that boundary: as its outer factor (the dims before it multiply to P) or
@@ -158,8 +167,7 @@ function withDim(v: ValueInfoProto, axis: number, value: number | string): Value
 /** value_info and output shapes re-inferred after the change, so none still claims the old size. */
 function refreshShapes(model: ModelProto): ModelProto {
   // Inferred without the declared shapes, which still hold the old size and would win the merge.
-  const bare = (v: ValueInfoProto): ValueInfoProto => (v.type?.tensorType ? { ...v, type: { ...v.type, tensorType: { elemType: v.type.tensorType.elemType ?? 0 } } } : v);
-  const facts = inferShapes({ ...model, graph: { ...model.graph!, valueInfo: [], output: (model.graph!.output ?? []).map(bare) } }).facts;
+  const facts = inferShapes({ ...model, graph: { ...model.graph!, valueInfo: [], output: (model.graph!.output ?? []).map(withoutShape) } }).facts;
   const refresh = (v: ValueInfoProto): ValueInfoProto => {
     const f = v.name ? facts.get(v.name) : undefined;
     const t = v.type?.tensorType;
@@ -359,11 +367,18 @@ function decide(source: ModelProto, p: Params, b: BakedConstant): { choice: Bake
   return { choice: { ...b, rewrite: { refuse: `no target shape keeps samples apart (with '-1' in any dim, ${first})` } } };
 }
 
-/** The model with the edited input's first axis set to the symbol. */
+/**
+ * The model with the edited input's first axis set to the symbol, for inference: without value_info
+ * and output shapes, whose old sizes would win over what inference derives from the symbol.
+ */
 function symbolicInput(model: ModelProto, p: Params): ModelProto {
   const t = target(model, p)!;
   const g = model.graph!;
-  return { ...model, graph: { ...g, input: (g.input ?? []).map((v) => (v === t.v ? withDim(v, 0, p.value) : v)) } };
+  return { ...model, graph: { ...g, valueInfo: [], output: (g.output ?? []).map(withoutShape), input: (g.input ?? []).map((v) => (v === t.v ? withDim(v, 0, p.value) : v)) } };
+}
+
+function withoutShape(v: ValueInfoProto): ValueInfoProto {
+  return v.type?.tensorType ? { ...v, type: { ...v.type, tensorType: { elemType: v.type.tensorType.elemType ?? 0 } } } : v;
 }
 
 function oldBatch(model: ModelProto, p: Params): number {

@@ -81,7 +81,7 @@ describe('dynamic batch axis', () => {
     const engine = client();
     const dir = tempDir();
     const moved = path.join(dir, 'moved.onnx');
-    // [1, 4, 2] -> [2, 1, 4]: the old batch size sits in the middle of the target; no rewrite is safe.
+    // [1, 4, 2] -> [2, 1, 4]: [-1, 1, 4] would keep samples apart but give outputs of 2·batch rows; refused.
     writeFileSync(moved, encodeModel(model({
       node: [node('Reshape', ['x', 'shape'], ['r'], 'fold'), node('Relu', ['r'], ['y'], 'act')],
       input: [tensorValue('x', [1, 4, 2])],
@@ -89,7 +89,7 @@ describe('dynamic batch axis', () => {
       initializer: [{ name: 'shape', dims: [3], dataType: 7, rawData: new Uint8Array(BigInt64Array.from([2n, 1n, 4n]).buffer) }],
     })));
     const info = await engine.openModel({ source: { kind: 'path', path: moved } });
-    await expect(engine.applyEdit({ docId: info.docId, command: 'setDim', params: { tensor: 'x', axis: 0, value: 'batch' } })).rejects.toThrow(/Reshape 'fold' \(its target shape \[2, 1, 4\] holds 1/);
+    await expect(engine.applyEdit({ docId: info.docId, command: 'setDim', params: { tensor: 'x', axis: 0, value: 'batch' } })).rejects.toThrow(/Reshape 'fold' \(no target shape keeps samples apart .*output 'y' would have the shape \[batch\*2, 1, 4\]/);
     // [1, 4, 2] -> [4, 2]: nothing looks baked, but the batch cannot pass; the numerical check refuses.
     const dropped = path.join(dir, 'dropped.onnx');
     writeFileSync(dropped, encodeModel(model({
