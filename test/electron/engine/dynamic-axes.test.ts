@@ -90,7 +90,7 @@ describe('dynamic batch axis', () => {
     })));
     const info = await engine.openModel({ source: { kind: 'path', path: moved } });
     await expect(engine.applyEdit({ docId: info.docId, command: 'setDim', params: { tensor: 'x', axis: 0, value: 'batch' } })).rejects.toThrow(/Reshape 'fold' \(no target shape keeps samples apart .*output 'y' would have the shape \[batch\*2, 1, 4\]/);
-    // [1, 4, 2] -> [4, 2]: nothing looks baked, but the batch cannot pass; the numerical check refuses.
+    // [1, 4, 2] -> [4, 2]: the batch would end up inside the output's first axis; refused before running it.
     const dropped = path.join(dir, 'dropped.onnx');
     writeFileSync(dropped, encodeModel(model({
       node: [node('Reshape', ['x', 'shape'], ['y'], 'squeeze')],
@@ -99,9 +99,20 @@ describe('dynamic batch axis', () => {
       initializer: [{ name: 'shape', dims: [2], dataType: 7, rawData: new Uint8Array(BigInt64Array.from([4n, 2n]).buffer) }],
     })));
     const info2 = await engine.openModel({ source: { kind: 'path', path: dropped } });
-    await expect(engine.applyEdit({ docId: info2.docId, command: 'setDim', params: { tensor: 'x', axis: 0, value: 'batch' } })).rejects.toThrow(/was refused because .*batch 4.*Nothing was changed/);
+    await expect(engine.applyEdit({ docId: info2.docId, command: 'setDim', params: { tensor: 'x', axis: 0, value: 'batch' } })).rejects.toThrow(/Reshape 'squeeze' \(no target shape keeps samples apart .*output 'y' would have the shape \[batch\*4, 2\]/);
     // Refused edits leave the document as it was.
     expect((await engine.getModel({ docId: info2.docId })).version).toBe(0);
+    // x [1, 4] -> Gather(axis 0, [0]): nothing is baked in a shape, but only the first sample comes out;
+    // the numerical check at batches of 4 and 2 refuses it.
+    const first = path.join(dir, 'first.onnx');
+    writeFileSync(first, encodeModel(model({
+      node: [node('Gather', ['x', 'zero'], ['y'], 'pick_first', { attribute: [{ name: 'axis', type: 2, i: 0 }] })],
+      input: [tensorValue('x', [1, 4])],
+      output: [tensorValue('y', [1, 4])],
+      initializer: [{ name: 'zero', dims: [1], dataType: 7, rawData: new Uint8Array(BigInt64Array.from([0n]).buffer) }],
+    })));
+    const info3 = await engine.openModel({ source: { kind: 'path', path: first } });
+    await expect(engine.applyEdit({ docId: info3.docId, command: 'setDim', params: { tensor: 'x', axis: 0, value: 'batch' } })).rejects.toThrow(/was refused because output 'y' has 1 values per sample in a batch of 4 but 4 alone.*Nothing was changed/);
   });
 
   it('makes a class-token model dynamic: the batch-1 token is expanded to the batch, found after the Reshape that hid the batch', async () => {
