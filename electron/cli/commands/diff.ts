@@ -1,8 +1,6 @@
 import path from 'node:path';
 import { diffModels, type ModelDiff } from '../../../shared/diff/model-diff.js';
-import { isExternal } from '../../../shared/onnx/external-data.js';
-import type { ModelProto, TensorProto } from '../../../shared/onnx/types.js';
-import { readExternalTensor } from '../../engine/external-data-io.js';
+import { externalBytes } from '../../engine/diff/diff-documents.js';
 import { readModelFile } from '../../engine/model-reader.js';
 import type { Io } from '../command.js';
 import { formatHelp, parseOptions, type OptionTable } from '../parse-options.js';
@@ -16,13 +14,6 @@ export const help = formatHelp(
   'What changed from model A to model B: nodes matched by name, then by structure (so renamed nodes still match); added, removed and changed nodes (attributes, inputs, initializer values); Q/DQ pairs read as the quantization of the node they wrap.',
   OPTIONS,
 );
-
-/** Reads the external weights of a model up front, so the diff can compare their values. */
-async function externalBytes(model: ModelProto, dir: string): Promise<(t: TensorProto) => Uint8Array | undefined> {
-  const bytes = new Map<TensorProto, Uint8Array>();
-  for (const t of model.graph?.initializer ?? []) if (isExternal(t)) bytes.set(t, await readExternalTensor(dir, t));
-  return (t) => bytes.get(t);
-}
 
 function formatDiff(a: string, b: string, d: ModelDiff): string {
   const lines = [`${path.basename(a)} -> ${path.basename(b)}: ${d.summary}`];
