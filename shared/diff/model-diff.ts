@@ -41,6 +41,8 @@ export interface QuantizedNode {
   /** The types its quantized weights and activations are stored as ('int8', 'uint8'). */
   readonly weightType?: string;
   readonly activationType?: string;
+  /** Biases quantized with them (int32). */
+  readonly biasType?: string;
 }
 
 export interface ModelDiff {
@@ -132,10 +134,20 @@ export interface ModelComparison {
   readonly quantizedAt: ReadonlyMap<number, QuantizedNode>;
 }
 
-/** The type a quantized input was stored as, when all of that kind agree (else a list: 'int8/uint8'). */
-function typesOf(inputs: readonly ResolvedInput[], via: 'weight' | 'activation'): string | undefined {
-  const names = [...new Set(inputs.filter((r) => r.via === via && r.quantizedType !== undefined).map((r) => dataTypeName(r.quantizedType)))];
-  return names.length ? names.join('/') : undefined;
+const INT32 = 6;
+
+/**
+ * The types quantized inputs of one kind are stored as ('int8', or 'int8/uint8' where they differ).
+ * A weight stored as int32 is a bias (its scale is the input's times the weight's), reported apart.
+ */
+function typesOf(inputs: readonly ResolvedInput[], kind: 'weight' | 'bias' | 'activation'): string | undefined {
+  const via = kind === 'activation' ? 'activation' : 'weight';
+  const names = new Set<string>();
+  for (const r of inputs) {
+    if (r.via !== via || r.quantizedType === undefined || (kind === 'bias') !== (r.quantizedType === INT32 && kind !== 'activation')) continue;
+    names.add(dataTypeName(r.quantizedType));
+  }
+  return names.size ? [...names].join('/') : undefined;
 }
 
 /**
@@ -161,6 +173,7 @@ export function compareModels(a: ModelProto, b: ModelProto, options: DiffOptions
     if (!viaA && xb.some((r) => r.via)) {
       const weightType = typesOf(xb, 'weight');
       const activationType = typesOf(xb, 'activation');
+      const biasType = typesOf(xb, 'bias');
       quantizedAt.set(ib, {
         node: B.node(ib).name ?? '',
         opType: op,
@@ -168,6 +181,7 @@ export function compareModels(a: ModelProto, b: ModelProto, options: DiffOptions
         activation: xb.some((r) => r.via === 'activation'),
         ...(weightType ? { weightType } : {}),
         ...(activationType ? { activationType } : {}),
+        ...(biasType ? { biasType } : {}),
       });
     } else notQuantized.set(op, (notQuantized.get(op) ?? 0) + 1);
   }
