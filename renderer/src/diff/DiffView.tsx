@@ -11,13 +11,22 @@ import { changeEntries, quantizedNote, stepEntry } from './change-list.js';
 import { ChangeDetails } from './ChangeDetails.js';
 import { useDiff } from './diff-context.js';
 
+/** More rows than anyone reads, and enough to make the panel slow on a 25,000-node graph. */
+const MAX_LISTED = 2000;
+
 /** The merged graph with its marks, the Changes list to step through and the selected node's details. */
 function DiffBody({ result }: { result: DiffResult }) {
   const client = useApp((s) => s.client);
   const changesOnly = useDiff((s) => s.changesOnly);
   const setChangesOnly = useDiff((s) => s.setChangesOnly);
   // The canvas reads its graph through the store's client: here that graph is the merged one.
-  const store = useMemo(() => createGraphStore({ ...client, getGraphView: async () => result.view }, 'diff'), [client, result]);
+  const store = useMemo(() => {
+    const getGraphView = async ({ graphPath }: { graphPath: string }) => {
+      if (graphPath !== MAIN) throw new Error('The Diff view shows the main graph only; open either model on its own to see its subgraphs.');
+      return result.view;
+    };
+    return createGraphStore({ ...client, getGraphView }, 'diff');
+  }, [client, result]);
   useEffect(() => {
     const marks = new Map(result.marks.map((m, i) => [i, { status: m.status, ...(m.quantized ? { note: quantizedNote(m.quantized) } : {}) }]));
     store.setState({ diffMarks: marks });
@@ -58,7 +67,7 @@ function DiffBody({ result }: { result: DiffResult }) {
             </div>
             <p className="muted">{changes === 0 ? 'No changes: the two models have the same graph.' : `${changes} change${changes === 1 ? '' : 's'}`}</p>
             <ol className="diff-list" aria-label="Changes">
-              {entries.map((e) => (
+              {entries.slice(0, MAX_LISTED).map((e) => (
                 <li key={e.nodeIndex}>
                   <button
                     type="button"
@@ -73,6 +82,7 @@ function DiffBody({ result }: { result: DiffResult }) {
                 </li>
               ))}
             </ol>
+            {entries.length > MAX_LISTED && <p className="muted">The first {MAX_LISTED.toLocaleString('en-US')} of {entries.length.toLocaleString('en-US')} are listed; Next and Previous step through all of them.</p>}
             {mark && <ChangeDetails mark={mark} name={result.view.nodes[selected!]?.name ?? ''} />}
           </aside>
         </div>
