@@ -22,6 +22,18 @@ export interface InputChange {
   readonly index: number;
   readonly a: string;
   readonly b: string;
+  /** Where each side's value comes from ('Conv /conv/Conv', 'initializer', 'graph input'): names alone can stay the same across a rewiring. */
+  readonly fromA?: string;
+  readonly fromB?: string;
+}
+
+/** What produces a value on one side, in words. */
+function origin(side: DiffSide, tensor: string): string | undefined {
+  if (!tensor) return undefined;
+  const p = side.producer(tensor);
+  if (p) return `${side.node(p[0]).opType ?? ''} ${side.node(p[0]).name ?? ''}`.trim();
+  if (side.index.initializers.has(tensor)) return 'initializer';
+  return side.graphInputs.includes(tensor) ? 'graph input' : undefined;
 }
 
 export interface NodeChange {
@@ -87,7 +99,9 @@ function nodeChange(A: DiffSide, ia: number, B: DiffSide, ib: number, bToA: Read
     const a = xa[k];
     const b = xb[k];
     if (!a || !b || !valuesCorrespond(a.tensor, b.tensor, A, B, bToA)) {
-      inputs.push({ index: k, a: a?.tensor ?? '', b: b?.tensor ?? '' });
+      const fromA = origin(A, a?.tensor ?? '');
+      const fromB = origin(B, b?.tensor ?? '');
+      inputs.push({ index: k, a: a?.tensor ?? '', b: b?.tensor ?? '', ...(fromA ? { fromA } : {}), ...(fromB ? { fromB } : {}) });
       continue;
     }
     // A quantized weight is the same weight at lower precision: that is reported as quantization.

@@ -23,7 +23,7 @@ function formatDiff(a: string, b: string, d: ModelDiff): string {
     const what = [
       c.a !== c.b ? `renamed from ${c.a}` : '',
       ...(c.attributes ?? []).map((x) => `${x.name}: ${x.a ?? '(none)'} -> ${x.b ?? '(none)'}`),
-      ...(c.inputs ?? []).map((x) => `input ${x.index}: ${x.a || '(none)'} -> ${x.b || '(none)'}`),
+      ...(c.inputs ?? []).map((x) => `input ${x.index}: ${x.a || '(none)'}${x.fromA ? ` (from ${x.fromA})` : ''} -> ${x.b || '(none)'}${x.fromB ? ` (from ${x.fromB})` : ''}`),
       ...(c.initializers ?? []).map((x) => `${x.name}: ${x.maxAbsDiff === null ? `${x.a ?? '?'} -> ${x.b ?? '?'}` : `values differ by up to ${x.maxAbsDiff}`}`),
     ].filter(Boolean);
     lines.push(`  ~ ${c.opType} ${c.b}: ${what.join('; ')}`);

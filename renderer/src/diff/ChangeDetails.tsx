@@ -57,8 +57,14 @@ export function ChangeDetails({ mark, name }: { mark: DiffNodeMark; name: string
             {c.inputs.map((x) => (
               <tr key={x.index}>
                 <td>{x.index}</td>
-                <td>{x.a || '(none)'}</td>
-                <td>{x.b || '(none)'}</td>
+                <td>
+                  {x.a || '(none)'}
+                  {x.fromA && <span className="muted"> from {x.fromA}</span>}
+                </td>
+                <td>
+                  {x.b || '(none)'}
+                  {x.fromB && <span className="muted"> from {x.fromB}</span>}
+                </td>
               </tr>
             ))}
           </tbody>

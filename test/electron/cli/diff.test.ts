@@ -57,6 +57,15 @@ b = {n.name for n in onnx.load(sys.argv[2]).graph.node}
 print(','.join(n.name for n in onnx.load(sys.argv[1]).graph.node if n.name not in b))
 `;
 const NODE_COUNT = 'import onnx, sys; print(len(onnx.load(sys.argv[1]).graph.node))';
+// The node that produces the Relu's input, as '<opType> <name>'.
+const RELU_SOURCE = `
+import onnx, sys
+g = onnx.load(sys.argv[1]).graph
+producer = {o: n for n in g.node for o in n.output}
+relu = [n for n in g.node if n.op_type == 'Relu'][0]
+p = producer[relu.input[0]]
+print(p.op_type + ' ' + p.name)
+`;
 
 describe('onnx-studio diff', () => {
   it('reports no change between a model and itself', () => {
@@ -116,6 +125,9 @@ describe('onnx-studio diff', () => {
     const d = diffJson(exported, simplified);
     expect(d.added).toEqual([]);
     expect(d.removed.map((n: { name: string }) => n.name).sort()).toEqual(lost.sort());
+    // The Relu now reads the Conv the BatchNormalization was folded into, although the value kept its name.
+    const relu = d.changed.find((c: { opType: string }) => c.opType === 'Relu');
+    expect(relu.inputs).toEqual([{ index: 0, a: expect.any(String), b: expect.any(String), fromA: runPython(RELU_SOURCE, [exported]).trim(), fromB: runPython(RELU_SOURCE, [simplified]).trim() }]);
     // Every node the simplified model kept is matched to the one it came from.
     expect(d.matched).toBe(Number(runPython(NODE_COUNT, [simplified]).trim()));
   });
