@@ -48,9 +48,22 @@ function sameNode(a: NodeProto, b: NodeProto, weightsA: Map<string, TensorProto>
   return (a.input ?? []).every((name) => sameTensor(weightsA.get(name), weightsB.get(name)));
 }
 
+/**
+ * The constant tensors a graph's nodes can read, by name: initializers and Constant nodes' values, so a
+ * Constant folded into an initializer (or back) does not count as a change of the nodes that read it.
+ */
+function constants(graph: GraphProto): Map<string, TensorProto> {
+  const out = new Map((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
+  for (const n of graph.node ?? []) {
+    const value = n.opType === 'Constant' && !n.domain ? n.attribute?.find((a) => a.name === 'value')?.t : undefined;
+    if (value && n.output?.[0]) out.set(n.output[0], value);
+  }
+  return out;
+}
+
 export function nodeChanges(before: GraphProto, after: GraphProto): NodeChanges {
-  const weightsBefore = new Map((before.initializer ?? []).map((t) => [t.name ?? '', t]));
-  const weightsAfter = new Map((after.initializer ?? []).map((t) => [t.name ?? '', t]));
+  const weightsBefore = constants(before);
+  const weightsAfter = constants(after);
   const old = new Map<string, NodeProto>();
   for (const n of before.node ?? []) old.set(identity(n), n);
   const added: string[] = [];

@@ -22,6 +22,8 @@ import { createPipelineStore } from '../pipeline/pipeline-store.js';
 import { createQuantizeStore } from '../quantize/quantize-store.js';
 import { createExportStore } from '../export/export-store.js';
 import { ExportStoreContext, useExport } from '../export/export-context.js';
+import { createTransformStore } from '../transform/transform-store.js';
+import { TransformStoreContext } from '../transform/transform-context.js';
 
 // Loaded when first opened: the chart library stays off the first screen.
 const AnalysisPanel = lazy(() => import('../analysis/AnalysisPanel.js'));
@@ -105,6 +107,8 @@ export function Workspace({ model }: { model: ModelInfo }) {
   const pipeline = useMemo(() => createPipelineStore(), [model.docId]);
   const exporter = useMemo(() => createExportStore(client, host, model.docId, model.fileName.replace(/\.onnx$/i, '').replace(/[^\w.-]/g, '_').slice(0, 100) || 'model'), [client, host, model.docId, model.fileName]);
   const compare = useMemo(() => createCompareStore(client, host, model.docId, (heat) => store.setState({ heat }), refreshModels), [client, host, model.docId, store, refreshModels]);
+  const transform = useMemo(() => createTransformStore(client, model.docId, refreshModels, (marks) => store.setState({ marks })), [client, model.docId, refreshModels, store]);
+  useEffect(() => transform.getState().modelChanged(model.version), [model.version, transform]);
   // The bottom panels share the space: opening one closes the others.
   useEffect(() => {
     // Each store only needs to be read and closed here, so they are seen through that narrow shape.
@@ -163,6 +167,7 @@ export function Workspace({ model }: { model: ModelInfo }) {
       <CompareStoreContext.Provider value={compare}>
       <PipelineStoreContext.Provider value={pipeline}>
       <ExportStoreContext.Provider value={exporter}>
+      <TransformStoreContext.Provider value={transform}>
       <ReactFlowProvider>
         <main className="workspace" aria-label="Model" data-doc-id={model.docId}>
           <header className="toolbar">
@@ -227,6 +232,7 @@ export function Workspace({ model }: { model: ModelInfo }) {
           </div>
         </main>
       </ReactFlowProvider>
+      </TransformStoreContext.Provider>
       </ExportStoreContext.Provider>
       </PipelineStoreContext.Provider>
       </CompareStoreContext.Provider>

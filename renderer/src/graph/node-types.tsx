@@ -42,11 +42,13 @@ const OpNode = memo(function OpNode({ data, selected }: NodeProps<FlowNode>) {
   const rows = detail ? data.item.rows : undefined;
   const heat = useHeat(data.item.nodeIndex);
   const problem = useGraph((s) => (data.nodeName ? s.problems.get(data.nodeName) : undefined));
+  const mark = useGraph((s) => (s.path === MAIN && data.nodeName ? s.marks?.get(data.nodeName) : undefined));
   return (
     <div
-      className={`op-node cat-${data.category}${selected ? ' selected' : ''}${heat !== undefined ? ' heated' : ''}${problem ? ' has-problem' : ''}`}
+      className={`op-node cat-${data.category}${selected ? ' selected' : ''}${heat !== undefined ? ' heated' : ''}${problem ? ' has-problem' : ''}${mark ? ` marked-${mark}` : ''}`}
       data-node-name={data.nodeName}
       data-op-type={data.opType}
+      {...(mark ? { 'data-mark': mark } : {})}
       {...(problem ? { 'data-problem': problem } : {})}
       {...(heat !== undefined ? { 'data-heat': heat.toFixed(2), style: { background: heatColor(heat) } } : {})}
       title={data.detail}
