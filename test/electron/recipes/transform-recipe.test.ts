@@ -10,7 +10,7 @@ import { parseRecipe } from '../../../shared/recipe/recipe.js';
 import { Engine } from '../../../electron/engine/engine.js';
 import { inProcessTransport } from '../../../electron/engine/in-process-transport.js';
 import { cli } from '../../helpers/cli.js';
-import { tempDir } from '../../helpers/paths.js';
+import { DIGITS, tempDir } from '../../helpers/paths.js';
 import { runPython } from '../../helpers/python.js';
 import { torchPatternModel } from '../../helpers/torch-pattern-model.js';
 
@@ -97,6 +97,32 @@ describe('simplify and convert in the recipe', () => {
     const edited = await engine.applyEdit({ docId: input.docId, command: 'setOpset', params: { domain: '', version: 17 } });
     expect(edited.summary.opsets['ai.onnx']).toBe(17);
     expect((await engine.getRecipe({ docId: input.docId })).recipe.steps).toEqual([{ id: 'convert-1', kind: 'convert', model: 'input', opset: 17 }]);
+  });
+
+  it('a conversion kept on request ("Keep anyway") is recorded with force, and the CLI replays it into the same bytes', async () => {
+    // A node of a domain ONNX Runtime does not know: the check cannot run, so only a forced conversion applies.
+    const digits = decodeModel(readFileSync(DIGITS));
+    const extra = { name: 'mystery', opType: 'Frobnicate', domain: 'com.example', input: ['logits'], output: ['frobbed'] };
+    const dir = tempDir();
+    const file = path.join(dir, 'custom-op.onnx');
+    writeFileSync(file, encodeModel({ ...digits, opsetImport: [...digits.opsetImport!, { domain: 'com.example', version: 1 }], graph: { ...digits.graph!, node: [...digits.graph!.node!, extra] } }));
+    const { engine, input } = await session(file);
+    const refused = await engine.waitForJob((await engine.startConvertOpset({ docId: input.docId, opset: 12 })).jobId);
+    expect(refused.status).toBe('failed');
+    expect(refused.error).toMatchObject({ code: 'RUNTIME_ERROR', message: expect.stringMatching(/^The conversion to opset 12 was refused because ONNX Runtime cannot load the original model/) });
+    expect((await engine.getRecipe({ docId: input.docId })).recipe.steps).toEqual([]);
+    const kept = await engine.waitForJob((await engine.startConvertOpset({ docId: input.docId, opset: 12, force: true })).jobId);
+    expect(kept.status, kept.error?.message).toBe('succeeded');
+    const { recipe } = await engine.getRecipe({ docId: input.docId });
+    expect(recipe.steps).toEqual([{ id: 'convert-1', kind: 'convert', model: 'input', opset: 12, force: true }]);
+    const appOut = path.join(dir, 'app.onnx');
+    await engine.waitForJob((await engine.startSaveModel({ docId: input.docId, target: { kind: 'path', path: appOut } })).jobId);
+    writeFileSync(path.join(dir, 'recipe.json'), JSON.stringify(recipe));
+    const out = path.join(dir, 'replayed.onnx');
+    const r = cli(['run', path.join(dir, 'recipe.json'), '--model', file, '-o', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(readFileSync(out).equals(readFileSync(appOut))).toBe(true);
   });
 
   it('a cancelled Simplify job leaves the document as it was and records nothing', async () => {
