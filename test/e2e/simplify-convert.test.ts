@@ -78,6 +78,32 @@ describe('Simplify and Convert opset end to end (Chromium)', () => {
     expect(await report.getAttribute('data-stale')).toBe('true');
   });
 
+  it('simplifies at the dims typed for dynamic inputs, without the passes unticked, as the CLI does with --shape and --skip', async () => {
+    const model = fixture('transformer-encoder.onnx');
+    const expected = cliJson(['simplify', model, '-o', path.join(tempDir(), 'cli-encoder.onnx'), '--shape', 'src=2x5x16', '--shape', 'mask=2x5', '--skip', 'value-info']) as { nodesBefore: number; nodesAfter: number; bytesAfter: number; passes: { name: string; changed: number }[] };
+    await openModelFile(page, model);
+    const form = properties(page).getByRole('form', { name: 'Simplify' });
+    // A dim that is not a whole number is refused in the form, in one sentence.
+    await form.getByRole('textbox', { name: 'Dims for src' }).fill('2 x five x 16');
+    await form.getByRole('button', { name: 'Simplify' }).click();
+    expect(await properties(page).getByRole('alert').textContent()).toBe("The dims for 'src' must be whole numbers of at least 1, such as 1x3x224x224.");
+    await form.getByRole('textbox', { name: 'Dims for src' }).fill('2x5x16');
+    await form.getByRole('textbox', { name: 'Dims for mask' }).fill('2 x 5');
+    await form.getByText(/^Passes/).click();
+    await form.getByRole('checkbox', { name: 'value-info' }).uncheck();
+    await form.getByRole('button', { name: 'Simplify' }).click();
+    const report = properties(page).getByRole('region', { name: 'Simplify report' });
+    await report.waitFor();
+    expect(await figure(report, 'nodes', 1)).toBe(expected.nodesBefore);
+    expect(await figure(report, 'nodes', 2)).toBe(expected.nodesAfter);
+    expect(await figure(report, 'bytes', 2)).toBe(expected.bytesAfter);
+    for (const pass of expected.passes) expect(Number(await report.locator(`[data-pass="${pass.name}"]`).getAttribute('data-value'))).toBe(pass.changed);
+    expect(await report.locator('[data-pass="value-info"]').count()).toBe(0);
+    await expect.poll(() => nodeCount(page)).toBe(expected.nodesAfter);
+    // The result declares the dims it was simplified at.
+    expect(await properties(page).locator('[data-value-name="src"]').textContent()).toContain('2×5×16');
+  });
+
   it('converts the opset with the CLI figures, marks the rewritten nodes, and undo restores the opset', async () => {
     const cliOut = path.join(tempDir(), 'cli-opset9.onnx');
     const expected = cliJson(['convert', MOBILENET, '-o', cliOut, '--opset', '9']) as { opsetBefore: number; opsetAfter: number; converted: { opType: string; count: number }[]; maxAbsDiff: number };
