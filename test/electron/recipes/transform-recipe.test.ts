@@ -10,7 +10,7 @@ import { parseRecipe } from '../../../shared/recipe/recipe.js';
 import { Engine } from '../../../electron/engine/engine.js';
 import { inProcessTransport } from '../../../electron/engine/in-process-transport.js';
 import { cli } from '../../helpers/cli.js';
-import { DIGITS, tempDir } from '../../helpers/paths.js';
+import { DIGITS, fixture, tempDir } from '../../helpers/paths.js';
 import { runPython } from '../../helpers/python.js';
 import { torchPatternModel } from '../../helpers/torch-pattern-model.js';
 
@@ -66,6 +66,29 @@ describe('simplify and convert in the recipe', () => {
     // And what was written is the simplified model at opset 17, by an independent reader.
     const facts = JSON.parse(runPython('import sys, json, onnx\nm = onnx.load(sys.argv[1])\nonnx.checker.check_model(m, full_check=True)\nprint(json.dumps({"opset": [o.version for o in m.opset_import if o.domain in ("", "ai.onnx")][0], "nodes": len(m.graph.node)}))', [out]));
     expect(facts).toEqual({ opset: 17, nodes: simplified.report.nodesAfter });
+  });
+
+  it('records the dims and skipped passes of a Simplify, and the CLI replays them into the same bytes', async () => {
+    const file = fixture('transformer-encoder.onnx');
+    const { engine, input } = await session(file);
+    const args = { inputShapes: { src: [2, 5, 16], mask: [2, 5] }, skip: ['value-info'] };
+    const { report } = await engine.simplifyModel({ docId: input.docId, ...args });
+    expect(report.inputDims).toEqual(args.inputShapes);
+    const { recipe } = await engine.getRecipe({ docId: input.docId });
+    expect(recipe.steps).toEqual([{ id: 'simplify-1', kind: 'simplify', model: 'input', ...args }]);
+    const dir = tempDir();
+    const appOut = path.join(dir, 'app.onnx');
+    await engine.waitForJob((await engine.startSaveModel({ docId: input.docId, target: { kind: 'path', path: appOut } })).jobId);
+    writeFileSync(path.join(dir, 'recipe.json'), JSON.stringify(recipe));
+    const out = path.join(dir, 'replayed.onnx');
+    const r = cli(['run', path.join(dir, 'recipe.json'), '--model', file, '-o', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(readFileSync(out).equals(readFileSync(appOut))).toBe(true);
+    // The CLI's own simplify with the same options writes the same model.
+    const direct = path.join(dir, 'direct.onnx');
+    expect(cli(['simplify', file, '-o', direct, '--shape', 'src=2x5x16', '--shape', 'mask=2x5', '--skip', 'value-info']).code).toBe(0);
+    expect(readFileSync(direct).equals(readFileSync(appOut))).toBe(true);
   });
 
   it('undo takes a recorded simplify or conversion back out of the recipe, even after the recipe was read', async () => {
