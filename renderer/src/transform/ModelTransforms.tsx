@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ModelInfo } from '../../../shared/api/dto.js';
 import { formatBytes } from '../../../shared/model/format.js';
 import { PASS_NAMES } from '../../../shared/simplify/simplify-passes.js';
@@ -120,6 +120,14 @@ export function ModelTransforms({ model }: { model: ModelInfo }) {
   const [opset, setOpset] = useState(String(current ?? ''));
   useEffect(() => setOpset(String(current ?? '')), [current]);
   const [formError, setFormError] = useState<string>();
+  const section = useRef<HTMLElement>(null);
+  const revealing = useTransform((s) => s.revealing);
+  const revealed = useTransform((s) => s.revealed);
+  useEffect(() => {
+    if (!revealing) return;
+    section.current?.scrollIntoView({ block: 'start' });
+    revealed();
+  }, [revealing, revealed]);
 
   const simplify = () => {
     const inputShapes: Record<string, number[]> = {};
@@ -139,7 +147,7 @@ export function ModelTransforms({ model }: { model: ModelInfo }) {
   };
 
   return (
-    <section className="model-transforms" aria-label="Simplify and convert">
+    <section className="model-transforms" aria-label="Simplify and convert" ref={section}>
       <h3>Simplify and convert</h3>
       <form
         aria-label="Simplify"

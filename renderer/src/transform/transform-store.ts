@@ -21,6 +21,10 @@ export interface TransformState {
   /** A result the ONNX Runtime check refused: its one sentence, and the request to repeat with force. */
   refusal?: { message: string; request: TransformRequest };
   error?: string;
+  /** Set by the toolbar's button until the form has scrolled into view. */
+  revealing: boolean;
+  reveal(): void;
+  revealed(): void;
   run(request: TransformRequest): Promise<void>;
   keepAnyway(): Promise<void>;
   cancel(): Promise<void>;
@@ -39,6 +43,15 @@ function markMap(changes: NodeChanges): Map<string, NodeMark> {
 export function createTransformStore(client: EngineClient, docId: string, onApplied: () => Promise<void>, setMarks: (marks: ReadonlyMap<string, NodeMark> | undefined) => void) {
   return createStore<TransformState>()((set, get) => ({
     stale: false,
+    revealing: false,
+
+    reveal() {
+      set({ revealing: true });
+    },
+
+    revealed() {
+      set({ revealing: false });
+    },
 
     async run(request) {
       if (get().running) return;
