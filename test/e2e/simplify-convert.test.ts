@@ -111,10 +111,10 @@ describe('Simplify and Convert opset end to end (Chromium)', () => {
     await openModelFile(page, MOBILENET);
     const before = await nodeCount(page);
     const p = properties(page);
-    // With a node selected, the toolbar's button brings the model's form back.
+    // With a node selected, the header's button brings the model's form back.
     await page.locator('.op-node[data-op-type="Conv"]').first().click();
     await expect.poll(() => p.getByRole('form', { name: 'Convert opset' }).count()).toBe(0);
-    await page.getByRole('toolbar', { name: 'Graph' }).getByRole('button', { name: 'Simplify / Convert' }).click();
+    await page.getByRole('button', { name: 'Simplify / Convert' }).click();
     const form = p.getByRole('form', { name: 'Convert opset' });
     await form.waitFor();
     expect(await opsets(page)).toBe('ai.onnx 14');

@@ -178,6 +178,17 @@ export function Workspace({ model }: { model: ModelInfo }) {
             <span className="muted">{formatBytes(model.sizeBytes)}</span>
             <SearchBox />
             <span className="spacer" />
+            <button
+              type="button"
+              title="Simplify or convert the opset of the model (in the model's Properties)"
+              onClick={() => {
+                // The form lives in the model's Properties, which show when nothing is selected.
+                store.getState().select(null);
+                transform.getState().reveal();
+              }}
+            >
+              Simplify / Convert
+            </button>
             <button type="button" disabled={busy || !model.undoLabel} title={model.undoLabel ? `Undo ${model.undoLabel} (Ctrl+Z)` : 'Nothing to undo'} onClick={() => void undo()}>
               Undo
             </button>

@@ -10,7 +10,6 @@ import { useExport } from '../export/export-context.js';
 import { useGraph, useGraphStore } from './graph-context.js';
 import { groupItemId, opId } from './visible-graph.js';
 import { viewportDuration } from './motion.js';
-import { useTransform } from '../transform/transform-context.js';
 
 /** View options, navigation and export for the graph canvas. */
 export function GraphToolbar({ fileName }: { fileName: string }) {
@@ -19,7 +18,6 @@ export function GraphToolbar({ fileName }: { fileName: string }) {
   const setOption = useGraph((s) => s.setOption);
   const selection = useGraph((s) => s.selection);
   const flow = useReactFlow<FlowNode>();
-  const revealTransforms = useTransform((s) => s.reveal);
   // The bottom panels, each a toggle; opening one closes the others (see Workspace).
   const panels = [
     { label: 'Analysis', open: useAnalysis((s) => s.open), toggle: useAnalysis((s) => s.toggle) },
@@ -69,17 +67,6 @@ export function GraphToolbar({ fileName }: { fileName: string }) {
       </button>
       <button type="button" disabled={!selection || selection.kind === 'value'} onClick={zoomToSelection}>
         Zoom to selection
-      </button>
-      <button
-        type="button"
-        title="Simplify or convert the opset of the model (in the model's Properties)"
-        onClick={() => {
-          // The form lives in the model's Properties, which show when nothing is selected.
-          store.getState().select(null);
-          revealTransforms();
-        }}
-      >
-        Simplify / Convert
       </button>
       {panels.map((p) => (
         <button key={p.label} type="button" aria-pressed={p.open} onClick={p.toggle}>

@@ -21,7 +21,7 @@ export interface TransformState {
   /** A result the ONNX Runtime check refused: its one sentence, and the request to repeat with force. */
   refusal?: { message: string; request: TransformRequest };
   error?: string;
-  /** Set by the toolbar's button until the form has scrolled into view. */
+  /** Set by the header's Simplify / Convert button until the form has scrolled into view. */
   revealing: boolean;
   reveal(): void;
   revealed(): void;
