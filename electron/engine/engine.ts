@@ -39,6 +39,7 @@ import type { RecipeView } from '../../shared/api/dto.js';
 import type { ProfileResult } from '../../shared/profile/profile-types.js';
 import { simplifyDocument } from './simplify/simplify-document.js';
 import { diffDocuments, diffDocumentsView } from './diff/diff-documents.js';
+import { convertSummary, simplifySummary } from './recipes/transform-summary.js';
 
 
 interface SampleEntry {
@@ -434,7 +435,7 @@ export class Engine implements EngineApi {
   }
 
   async convertOpset(args: MethodArgs<'convertOpset'>) {
-    return this.editing.convertOpset(args);
+    return this.convertInPlace(args);
   }
 
   async undoEdit(args: MethodArgs<'undoEdit'>) {
@@ -449,8 +450,41 @@ export class Engine implements EngineApi {
     return this.editing.extract(args);
   }
 
+  /** Simplify in place, its result line kept for the recipe's simplify step. */
+  private async simplifyInPlace(args: MethodArgs<'simplifyModel'>, checkCancelled?: () => void) {
+    const result = await simplifyDocument(this.documents, this.editing, args, checkCancelled);
+    this.recipes.describeLatest(this.documents.get(args.docId), simplifySummary(result.report));
+    return result;
+  }
+
+  private async convertInPlace(args: MethodArgs<'convertOpset'>, checkCancelled?: () => void) {
+    const doc = this.documents.get(args.docId);
+    const version = doc.version;
+    const result = await this.editing.convertOpset(args, checkCancelled);
+    if (doc.version !== version) this.recipes.describeLatest(doc, convertSummary(result));
+    return result;
+  }
+
   async simplifyModel(args: MethodArgs<'simplifyModel'>) {
-    return simplifyDocument(this.documents, args);
+    return this.simplifyInPlace(args);
+  }
+
+  async startSimplify(args: MethodArgs<'startSimplify'>) {
+    this.documents.get(args.docId);
+    const jobId = this.jobs.start('simplify', async (ctx) => {
+      ctx.progress(0, 0, 'simplifying');
+      return this.simplifyInPlace(args, () => ctx.checkCancelled());
+    });
+    return { jobId };
+  }
+
+  async startConvertOpset(args: MethodArgs<'startConvertOpset'>) {
+    this.documents.get(args.docId);
+    const jobId = this.jobs.start('convert', async (ctx) => {
+      ctx.progress(0, 0, 'converting');
+      return this.convertInPlace(args, () => ctx.checkCancelled());
+    });
+    return { jobId };
   }
 
   async diffModels(args: MethodArgs<'diffModels'>) {

@@ -1,3 +1,4 @@
+import type { NodeChanges } from '../simplify/node-changes.js';
 import type { OpVersionSchema } from '../graph/op-registry.js';
 import type { QuantizeSummary } from '../quantize/quant-options.js';
 import type { BackendPreset } from '../quantize/presets.js';
@@ -174,4 +175,6 @@ export interface ConvertOpsetResult {
   maxAbsDiff: number | null;
   maxRelDiff: number | null;
   notes: string[];
+  /** The nodes the conversion rewrote, for marking them on the graph. */
+  changes: NodeChanges;
 }

@@ -7,6 +7,7 @@ import type { TensorStats } from '../model/tensor-stats.js';
 import type { SimplifyReport } from '../simplify/simplify-report.js';
 import type { ModelDiff } from '../diff/model-diff.js';
 import type { DiffView } from '../diff/diff-view.js';
+import type { NodeChanges } from '../simplify/node-changes.js';
 import { PREPROCESS_SPEC, type PreprocessSpec } from '../preprocess/preprocess-spec.js';
 import type { DatasetInfo, PreprocessPreview, QuantizeCatalog } from './dto.js';
 import { START_EXPORT_ARGS } from '../deploy/export-request.js';
@@ -42,6 +43,17 @@ const datasetSource = z.discriminatedUnion('kind', [
     files: z.array(z.object({ blobId: id, path: z.string().min(1).max(4096) }).strict()).min(1).max(100_000),
   }),
 ]);
+
+const SIMPLIFY_ARGS = z
+  .object({
+    docId: id,
+    inputShapes: z.record(z.string().max(1000), z.array(z.number().int().min(1).max(2 ** 31)).max(64)).optional(),
+    skip: z.array(z.string().min(1).max(100)).max(100).optional(),
+    force: z.boolean().optional(),
+  })
+  .strict();
+
+const CONVERT_ARGS = z.object({ docId: id, opset: z.number().int().min(1).max(1000), force: z.boolean().optional() }).strict();
 
 /**
  * The method table: every method of the engine API with its argument schema. Transports accept only
@@ -141,18 +153,15 @@ export const METHOD_ARGS = {
   applyEdit: z.object({ docId: id, command: z.string().min(1).max(100), params: z.unknown() }).strict(),
   undoEdit: z.object({ docId: id }).strict(),
   /** Converts the document's default-domain opset (an undoable edit), checked in ONNX Runtime; force keeps a result that fails the check. */
-  convertOpset: z.object({ docId: id, opset: z.number().int().min(1).max(1000), force: z.boolean().optional() }).strict(),
+  convertOpset: CONVERT_ARGS,
   redoEdit: z.object({ docId: id }).strict(),
   extractSubgraph: z.object({ docId: id, inputs: z.array(z.string().min(1).max(4096)).min(1).max(10_000), outputs: z.array(z.string().min(1).max(4096)).min(1).max(10_000) }).strict(),
-  /** A new document holding the simplified model, checked in ONNX Runtime against this one (refused when it differs, unless forced). */
-  simplifyModel: z
-    .object({
-      docId: id,
-      inputShapes: z.record(z.string().max(1000), z.array(z.number().int().min(1).max(2 ** 31)).max(64)).optional(),
-      skip: z.array(z.string().min(1).max(100)).max(100).optional(),
-      force: z.boolean().optional(),
-    })
-    .strict(),
+  /** Simplifies the document in place (one undoable edit), checked in ONNX Runtime against it (refused when it differs, unless forced). */
+  simplifyModel: SIMPLIFY_ARGS,
+  /** simplifyModel as a job, with progress and cancel (the app's Simplify); the job's result is simplifyModel's. */
+  startSimplify: SIMPLIFY_ARGS,
+  /** convertOpset as a job, with cancel (the app's Convert opset); the job's result is convertOpset's. */
+  startConvertOpset: CONVERT_ARGS,
   /** What changed from one open model to another (the JSON of `onnx-studio diff`). */
   diffModels: z.object({ docIdA: id, docIdB: id }).strict(),
   /** The same diff drawn as one merged graph, for the Diff view. */
@@ -197,7 +206,9 @@ export interface MethodResults {
   convertOpset: ConvertOpsetResult;
   redoEdit: ModelInfo;
   extractSubgraph: ModelInfo;
-  simplifyModel: { model: ModelInfo; report: SimplifyReport };
+  simplifyModel: { model: ModelInfo; report: SimplifyReport; changes: NodeChanges };
+  startSimplify: JobStarted;
+  startConvertOpset: JobStarted;
   diffModels: ModelDiff;
   getDiffView: DiffView;
   getJob: JobInfo;

@@ -70,6 +70,8 @@ const SIMPLIFY_STEP = z.object({
   /** Fixed dims for the inputs, so that shape computations fold. */
   inputShapes: z.record(z.string().max(1000), z.array(z.number().int().min(1).max(2 ** 31)).max(64)).optional(),
   skip: z.array(z.string().min(1).max(100)).max(100).optional(),
+  /** The user kept a result that failed the ONNX Runtime check ("Keep anyway"); a replay keeps it too. */
+  force: z.boolean().optional(),
 }).strict();
 
 /** The opset converter (engine `convertOpset`), checked in ONNX Runtime. */
@@ -78,6 +80,7 @@ const CONVERT_STEP = z.object({
   kind: z.literal('convert'),
   model: ref,
   opset: z.number().int().min(7).max(21),
+  force: z.boolean().optional(),
 }).strict();
 
 /** A deployment bundle of a model; where it is written is the replay's choice (a folder, or a download). */

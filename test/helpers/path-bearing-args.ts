@@ -45,6 +45,8 @@ export function pathCases(docId: string): Record<MethodName, PathCase> {
     startRunRecipe: { base: { docId }, paths: [] },
     convertOpset: { base: { docId, opset: 13 }, paths: [] },
     simplifyModel: { base: { docId }, paths: [] },
+    startSimplify: { base: { docId }, paths: [] },
+    startConvertOpset: { base: { docId, opset: 13 }, paths: [] },
     startExport: { base: { docId, target: 'ort', destination: { kind: 'download' } }, paths: [{ docId, target: 'ort', destination: { kind: 'path', path: '/tmp/bundle' } }, { docId, target: 'triton', destination: { kind: 'path', path: 'relative/bundle', overwrite: true } }] },
     getOpCatalogue: { base: { docId }, paths: [] },
     applyEdit: { base: edit({ graphPath: 'main', name: 'fc.bias', dataType: 1, dims: [10], values: [0] }), paths: [edit({ graphPath: 'main', name: 'fc.bias', dataType: 1, dims: [], file: { kind: 'path', path: SECRET } })] },

@@ -73,7 +73,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   });
   let output: string | undefined;
   if (options.output) {
-    const ref = recipe.output ?? recipe.steps.filter((s) => s.kind === 'edit' || s.kind === 'quantize').at(-1)?.id ?? 'input';
+    const ref = recipe.output ?? recipe.steps.filter((s) => s.kind === 'edit' || s.kind === 'quantize' || s.kind === 'simplify' || s.kind === 'convert').at(-1)?.id ?? 'input';
     output = path.resolve(options.output);
     const { jobId } = await engine.startSaveModel({ docId: report.models[ref]!, target: { kind: 'path', path: output, overwrite: options.force === true } });
     await jobResult(engine, jobId, 'save of the output');

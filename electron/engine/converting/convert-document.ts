@@ -13,7 +13,7 @@ import { runnableFile, type ModelDocument } from '../documents.js';
 import { opRegistry } from '../op-metadata.js';
 import { checkOutputs, randomFeeds } from './output-check.js';
 
-export type ConvertOutcome = Omit<ConvertOpsetResult, 'model'> & { model: ModelProto };
+export type ConvertOutcome = Omit<ConvertOpsetResult, 'model' | 'changes'> & { model: ModelProto };
 
 /**
  * Converts a document's model to another default-domain opset and checks the result in ONNX Runtime

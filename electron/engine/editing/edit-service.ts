@@ -15,6 +15,7 @@ import { opRegistry } from '../op-metadata.js';
 import { checkBatchIndependence } from './batch-check.js';
 import { assertLocalFileAccess } from '../call-context.js';
 import { convertDocument } from '../converting/convert-document.js';
+import { nodeChanges } from '../../../shared/simplify/node-changes.js';
 
 /** The history label setOpset gives the same edit. */
 const runCommandLabel = (params: { domain: string; version: number }) => (EDIT_COMMANDS.setOpset as unknown as { label(p: typeof params): string }).label(params);
@@ -88,18 +89,32 @@ export class EditService {
     return { ...modelInfo(doc), notes };
   }
 
-  /** Converts the default-domain opset as an undoable edit (recorded as setOpset, which replays the same conversion). */
-  async convertOpset(args: MethodArgs<'convertOpset'>): Promise<ConvertOpsetResult> {
+  /**
+   * Takes a whole-model transform (simplify, opset conversion) as one undoable edit. The model must
+   * still be the one the transform started from: an edit made meanwhile would otherwise be lost.
+   */
+  async commitTransform(doc: ModelDocument, from: ModelProto, model: ModelProto, entry: { label: string; command: string; params: unknown }): Promise<void> {
+    if (doc.model !== from) throw new EngineError('BAD_ARGUMENT', `The model changed while '${entry.label}' ran, so its result was not applied; run it again.`);
+    await this.commit(doc, model);
+    doc.history.push({ ...entry, before: from, after: model });
+  }
+
+  /**
+   * Converts the default-domain opset as an undoable edit, recorded as setOpset (which replays the same
+   * conversion; a forced one says so in its parameters). `checkCancelled` stops it before it is applied.
+   */
+  async convertOpset(args: MethodArgs<'convertOpset'>, checkCancelled?: () => void): Promise<ConvertOpsetResult> {
     const doc = this.documents.get(args.docId);
+    const from = doc.model;
     const outcome = await convertDocument(doc, args.opset, args.force === true);
     const { model, ...report } = outcome;
-    if (model !== doc.model) {
-      const before = doc.model;
-      await this.commit(doc, model);
-      const params = { domain: '', version: args.opset };
-      doc.history.push({ label: runCommandLabel(params), command: 'setOpset', params, before, after: model });
+    const changes = nodeChanges(from.graph ?? {}, model.graph ?? {});
+    if (model !== from) {
+      checkCancelled?.();
+      const params = { domain: '', version: args.opset, ...(args.force ? { force: true } : {}) };
+      await this.commitTransform(doc, from, model, { label: runCommandLabel({ domain: '', version: args.opset }), command: 'setOpset', params });
     }
-    return { ...report, model: modelInfo(doc) };
+    return { ...report, changes, model: modelInfo(doc) };
   }
 
   async undo(docId: string): Promise<ModelInfo> {

@@ -4,6 +4,7 @@ import { EngineError } from '../../../shared/api/errors.js';
 import { parseRecipe, RECIPE_STEP, type Recipe, type RecipeStep } from '../../../shared/recipe/recipe.js';
 import type { Dataset } from '../datasets/dataset.js';
 import type { DocumentStore, ModelDocument } from '../documents.js';
+import { transformStep } from './transform-step.js';
 
 /** A step to record: any kind, its id given by the recorder unless set. */
 export type NewStep = { [K in RecipeStep['kind']]: Omit<Extract<RecipeStep, { kind: K }>, 'id'> & { id?: string } }[RecipeStep['kind']];
@@ -13,6 +14,23 @@ export interface StepResult {
   status: 'done' | 'failed';
   summary: string;
   docId?: string;
+}
+
+/** A step made from a run of a document's history: entries [start, end), the last one's parameters as its identity. */
+interface Segment {
+  stepId: string;
+  start: number;
+  end: number;
+  lastParams: unknown;
+  /** The document's model reference before the step. */
+  before: string;
+}
+
+interface DocRef {
+  root: string;
+  ref: string;
+  flushed: number;
+  segments: Segment[];
 }
 
 interface Family {
@@ -36,7 +54,9 @@ interface Family {
 export class RecipeRecorder {
   private readonly families = new Map<string, Family>();
   /** docId -> family root and the model reference its current state has; edits counted already. */
-  private readonly refs = new Map<string, { root: string; ref: string; flushed: number }>();
+  private readonly refs = new Map<string, DocRef>();
+  /** Result lines for transforms, by their history entry's parameters (set when the transform ran). */
+  private readonly summaries = new WeakMap<object, string>();
 
   /** While a recipe replays, its own calls are not recorded again. */
   private suspended = 0;
@@ -55,7 +75,7 @@ export class RecipeRecorder {
   private familyOf(doc: ModelDocument): Family {
     let r = this.refs.get(doc.docId);
     if (!r) {
-      r = { root: doc.docId, ref: 'input', flushed: 0 };
+      r = { root: doc.docId, ref: 'input', flushed: 0, segments: [] };
       this.refs.set(doc.docId, r);
     }
     let f = this.families.get(r.root);
@@ -72,15 +92,51 @@ export class RecipeRecorder {
     const family = this.familyOf(doc);
     const r = this.refs.get(doc.docId)!;
     const log = doc.history.log();
-    if (log.length > r.flushed) {
-      const id = `edit-${family.next++}`;
-      family.steps.push({ id, kind: 'edit', model: r.ref, commands: log.slice(r.flushed).map((e) => ({ command: e.command, params: e.params, label: e.label })) });
+    this.dropUndone(family, r, log);
+    // Plain edits gather into edit steps; a transform (simplify, opset conversion) is a step of its own.
+    while (r.flushed < log.length) {
+      const start = r.flushed;
+      const transform = transformStep(log[start]!);
+      let end = start + 1;
+      if (!transform) while (end < log.length && !transformStep(log[end]!)) end++;
+      const id = `${transform ? transform.kind : 'edit'}-${family.next++}`;
+      const n = end - start;
+      const summary = (transform && this.summaries.get(log[start]!.params as object)) ?? (transform ? log[start]!.label : `${n} edit${n === 1 ? '' : 's'}`);
+      family.steps.push(transform ? ({ id, model: r.ref, ...transform } as RecipeStep) : { id, kind: 'edit', model: r.ref, commands: log.slice(start, end).map((e) => ({ command: e.command, params: e.params, label: e.label })) });
       family.docs.set(id, doc.docId);
-      family.results.set(id, { status: 'done', summary: `${log.length - r.flushed} edit${log.length - r.flushed === 1 ? '' : 's'}`, docId: doc.docId });
+      family.results.set(id, { status: 'done', summary, docId: doc.docId });
+      r.segments.push({ stepId: id, start, end, lastParams: log[end - 1]!.params, before: r.ref });
       r.ref = id;
-      r.flushed = log.length;
+      r.flushed = end;
     }
     return r.ref;
+  }
+
+  /**
+   * Undo takes back steps already recorded: a step whose last history entry is no longer applied (undone,
+   * or undone and replaced by another edit) leaves the recipe, so the recipe stays what the document is.
+   * A step a later step reads (a profile of that model) stays: it is what that step ran on.
+   */
+  private dropUndone(family: Family, r: DocRef, log: { params: unknown }[]): void {
+    for (let seg = r.segments.at(-1); seg; seg = r.segments.at(-1)) {
+      if (seg.end <= log.length && log[seg.end - 1]!.params === seg.lastParams) return;
+      const id = seg.stepId;
+      const readers = family.steps.filter((s) => (s.kind === 'compare' ? [s.reference, ...s.variants] : [s.model]).includes(id));
+      if (readers.length > 0) return;
+      r.segments.pop();
+      family.steps = family.steps.filter((s) => s.id !== id);
+      family.results.delete(id);
+      family.docs.delete(id);
+      if (family.output === id) delete family.output;
+      r.ref = seg.before;
+      r.flushed = seg.start;
+    }
+  }
+
+  /** The result line of the transform just applied to `doc` (its latest history entry), for the pipeline view. */
+  describeLatest(doc: ModelDocument, summary: string): void {
+    const params = doc.history.log().at(-1)?.params;
+    if (params && typeof params === 'object') this.summaries.set(params, summary);
   }
 
   /** A data folder in the recipe's table, named after the folder. */
@@ -104,7 +160,7 @@ export class RecipeRecorder {
     family.results.set(id, result);
     if (step.kind === 'quantize' && result.docId) {
       family.docs.set(id, result.docId);
-      this.refs.set(result.docId, { root: family.root, ref: id, flushed: 0 });
+      this.refs.set(result.docId, { root: family.root, ref: id, flushed: 0, segments: [] });
       family.output = id;
     }
     return id;
@@ -176,7 +232,7 @@ export class RecipeRecorder {
     family.results.set(stepId, result);
     if (result.docId) {
       family.docs.set(stepId, result.docId);
-      this.refs.set(result.docId, { root: rootId, ref: stepId, flushed: 0 });
+      this.refs.set(result.docId, { root: rootId, ref: stepId, flushed: 0, segments: [] });
     }
   }
 }

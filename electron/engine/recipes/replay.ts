@@ -4,6 +4,7 @@ import type { ExportResult } from '../../../shared/deploy/export-types.js';
 import { EngineError } from '../../../shared/api/errors.js';
 import type { CompareResult } from '../../../shared/metrics/compare-types.js';
 import type { ProfileResult } from '../../../shared/profile/profile-types.js';
+import { convertSummary, simplifySummary } from './transform-summary.js';
 import { thresholdFailures, type Recipe, type RecipeStep } from '../../../shared/recipe/recipe.js';
 
 export interface ReplayedStep {
@@ -128,16 +129,18 @@ async function runStep(
       return { id: step.id, kind: 'quantize', status: 'done', summary: `${r.mode}: ${r.quantizedNodes} nodes, ${r.sizeAfter.toLocaleString('en-US')} bytes`, docId: r.docId };
     }
     case 'simplify': {
-      const r = await client.simplifyModel({ docId: need(step.model), ...(step.inputShapes ? { inputShapes: step.inputShapes } : {}), ...(step.skip ? { skip: step.skip } : {}) });
-      models[step.id] = r.model.docId;
-      return { id: step.id, kind: 'simplify', status: 'done', summary: `${r.report.nodesBefore} → ${r.report.nodesAfter} nodes, largest difference ${r.report.maxAbsDiff.toExponential(2)}`, docId: r.model.docId };
+      // Simplify edits its document in place: like edits, it applies to a copy.
+      const copy = await client.duplicateModel({ docId: need(step.model) });
+      const r = await client.simplifyModel({ docId: copy.docId, ...(step.inputShapes ? { inputShapes: step.inputShapes } : {}), ...(step.skip ? { skip: step.skip } : {}), ...(step.force ? { force: true } : {}) });
+      models[step.id] = copy.docId;
+      return { id: step.id, kind: 'simplify', status: 'done', summary: simplifySummary(r.report), docId: copy.docId };
     }
     case 'convert': {
       // Like edits, the conversion applies to a copy so the model it starts from stays as it was.
       const copy = await client.duplicateModel({ docId: need(step.model) });
-      const r = await client.convertOpset({ docId: copy.docId, opset: step.opset });
+      const r = await client.convertOpset({ docId: copy.docId, opset: step.opset, ...(step.force ? { force: true } : {}) });
       models[step.id] = copy.docId;
-      return { id: step.id, kind: 'convert', status: 'done', summary: `opset ${r.opsetBefore} → ${r.opsetAfter}, ${r.converted.reduce((n, c) => n + c.count, 0)} nodes rewritten`, docId: copy.docId };
+      return { id: step.id, kind: 'convert', status: 'done', summary: convertSummary(r), docId: copy.docId };
     }
     case 'profile': {
       const r = await finished<ProfileResult>(client, client.startProfile({ docId: need(step.model), backend: step.backend, runs: step.runs, warmup: step.warmup }), 'profile');

@@ -1,35 +1,37 @@
 import type { ModelInfo } from '../../../shared/api/dto.js';
 import type { MethodArgs } from '../../../shared/api/methods.js';
-import { validateModel } from '../../../shared/graph/validate.js';
+import { nodeChanges, type NodeChanges } from '../../../shared/simplify/node-changes.js';
 import type { SimplifyReport } from '../../../shared/simplify/simplify-report.js';
 import { modelInfo, runnableFile, type DocumentStore } from '../documents.js';
-import { opRegistry } from '../op-metadata.js';
+import type { EditService } from '../editing/edit-service.js';
 import { simplifyModel } from './simplify-model.js';
 
+export type SimplifyResult = { model: ModelInfo; report: SimplifyReport; changes: NodeChanges };
+
+/** The history command of a simplify; the recipe recorder turns it into a simplify step. */
+export const SIMPLIFY_COMMAND = 'simplify';
+
 /**
- * The engine method: simplifies an open document into a new, unsaved document (the original stays
- * as it was, so the user can compare the two and keep either).
+ * The engine method: simplifies an open document in place, as one undoable edit (undo brings the
+ * original back, as for any edit). The history entry carries the settings, so the recipe can replay it.
+ * `checkCancelled` (a job's) stops the run before anything is applied.
  */
-export async function simplifyDocument(documents: DocumentStore, args: MethodArgs<'simplifyModel'>): Promise<{ model: ModelInfo; report: SimplifyReport }> {
+export async function simplifyDocument(documents: DocumentStore, editing: EditService, args: MethodArgs<'simplifyModel'>, checkCancelled?: () => void): Promise<SimplifyResult> {
   const doc = documents.get(args.docId);
-  const { model, report } = await simplifyModel(doc.model, {
+  const from = doc.model;
+  const { model, report } = await simplifyModel(from, {
     ...(args.inputShapes ? { inputShapes: args.inputShapes } : {}),
     ...(args.skip ? { skip: args.skip } : {}),
     force: args.force === true,
     original: await runnableFile(doc),
+    ...(checkCancelled ? { checkCancelled } : {}),
   });
-  const added = documents.add({
-    model,
-    // The folded initializers own their bytes; the rest are still views into the original's.
-    bytes: doc.bytes,
-    fileName: `${doc.fileName.replace(/\.onnx$/i, '')}.simplified.onnx`,
-    sourceFile: doc.sourceFile,
-    ...(doc.sourceDir ? { sourceDir: doc.sourceDir } : {}),
-    sizeBytes: report.bytesAfter,
-    problems: validateModel(model, opRegistry()),
-  });
-  // Not the source file's model: anything that runs it writes it out first.
-  added.version = 1;
-  added.dirty = true;
-  return { model: modelInfo(added), report };
+  checkCancelled?.();
+  const params = {
+    ...(args.inputShapes && Object.keys(args.inputShapes).length > 0 ? { inputShapes: args.inputShapes } : {}),
+    ...(args.skip && args.skip.length > 0 ? { skip: args.skip } : {}),
+    ...(args.force ? { force: true } : {}),
+  };
+  await editing.commitTransform(doc, from, model, { label: 'Simplify', command: SIMPLIFY_COMMAND, params });
+  return { model: modelInfo(doc), report, changes: nodeChanges(from.graph ?? {}, model.graph ?? {}) };
 }

@@ -10,6 +10,7 @@ import { sortNodes } from '../../../shared/simplify/sort-nodes.js';
 import { fixInputDims } from '../../../shared/simplify/fix-input-dims.js';
 import { runToFixedPoint } from '../../../shared/simplify/run-passes.js';
 import type { SimplifyReport } from '../../../shared/simplify/simplify-report.js';
+import type { SimplifyPass } from '../../../shared/simplify/simplify-pass.js';
 import { FINAL_PASSES, GRAPH_PASSES, PASS_NAMES } from '../../../shared/simplify/simplify-passes.js';
 import { checkTransform, RELATIVE_TOLERANCE } from '../transform-check.js';
 import { constantFolding } from './constant-folding.js';
@@ -23,6 +24,8 @@ export interface SimplifyOptions {
   force?: boolean;
   /** What ONNX Runtime loads as the original for the check: a file path or the model's bytes. */
   original?: string | Uint8Array;
+  /** Throws to stop the run (a cancelled job); called before each pass and before the check. */
+  checkCancelled?: () => void;
 }
 
 
@@ -43,12 +46,24 @@ export async function simplifyModel(model: ModelProto, options: SimplifyOptions 
   const inputShapes: Record<string, Dim[]> = { ...(options.inputShapes ?? {}) };
   const fixed = fixInputDims(model, inputShapes);
   if (typeof fixed === 'string') throw new EngineError('BAD_ARGUMENT', fixed);
-  const passes = [...GRAPH_PASSES, constantFolding].filter((p) => !skip.has(p.name));
-  const finals = FINAL_PASSES.filter((p) => !skip.has(p.name));
+  const stopIfCancelled = options.checkCancelled;
+  const cancellable = (pass: SimplifyPass): SimplifyPass =>
+    stopIfCancelled
+      ? {
+          name: pass.name,
+          run: (m, ctx) => {
+            stopIfCancelled();
+            return pass.run(m, ctx);
+          },
+        }
+      : pass;
+  const passes = [...GRAPH_PASSES, constantFolding].filter((p) => !skip.has(p.name)).map(cancellable);
+  const finals = FINAL_PASSES.filter((p) => !skip.has(p.name)).map(cancellable);
   const outcome = await runToFixedPoint(fixed, passes, finals, { inputShapes });
   outcome.model = sortNodes(declareInitializerInputs(outcome.model));
   const original = options.original ?? encodeModel(model);
   const simplifiedBytes = encodeModel(outcome.model);
+  options.checkCancelled?.();
   const checkStarted = performance.now();
   const check = await checkTransform(original, model, simplifiedBytes, inputShapes);
   const checkSeconds = Math.round((performance.now() - checkStarted) / 10) / 100;

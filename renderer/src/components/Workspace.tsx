@@ -23,6 +23,8 @@ import { createQuantizeStore } from '../quantize/quantize-store.js';
 import { createExportStore } from '../export/export-store.js';
 import { ExportStoreContext, useExport } from '../export/export-context.js';
 import { DiffWith } from '../diff/DiffWith.js';
+import { createTransformStore } from '../transform/transform-store.js';
+import { TransformStoreContext } from '../transform/transform-context.js';
 
 // Loaded when first opened: the chart library stays off the first screen.
 const AnalysisPanel = lazy(() => import('../analysis/AnalysisPanel.js'));
@@ -106,6 +108,8 @@ export function Workspace({ model }: { model: ModelInfo }) {
   const pipeline = useMemo(() => createPipelineStore(), [model.docId]);
   const exporter = useMemo(() => createExportStore(client, host, model.docId, model.fileName.replace(/\.onnx$/i, '').replace(/[^\w.-]/g, '_').slice(0, 100) || 'model'), [client, host, model.docId, model.fileName]);
   const compare = useMemo(() => createCompareStore(client, host, model.docId, (heat) => store.setState({ heat }), refreshModels), [client, host, model.docId, store, refreshModels]);
+  const transform = useMemo(() => createTransformStore(client, model.docId, refreshModels, (marks) => store.setState({ marks })), [client, model.docId, refreshModels, store]);
+  useEffect(() => transform.getState().modelChanged(model.version), [model.version, transform]);
   // The bottom panels share the space: opening one closes the others.
   useEffect(() => {
     // Each store only needs to be read and closed here, so they are seen through that narrow shape.
@@ -164,6 +168,7 @@ export function Workspace({ model }: { model: ModelInfo }) {
       <CompareStoreContext.Provider value={compare}>
       <PipelineStoreContext.Provider value={pipeline}>
       <ExportStoreContext.Provider value={exporter}>
+      <TransformStoreContext.Provider value={transform}>
       <ReactFlowProvider>
         <main className="workspace" aria-label="Model" data-doc-id={model.docId}>
           <header className="toolbar">
@@ -175,6 +180,17 @@ export function Workspace({ model }: { model: ModelInfo }) {
             <SearchBox />
             <span className="spacer" />
             <DiffWith model={model} />
+            <button
+              type="button"
+              title="Simplify or convert the opset of the model (in the model's Properties)"
+              onClick={() => {
+                // The form lives in the model's Properties, which show when nothing is selected.
+                store.getState().select(null);
+                transform.getState().reveal();
+              }}
+            >
+              Simplify / Convert
+            </button>
             <button type="button" disabled={busy || !model.undoLabel} title={model.undoLabel ? `Undo ${model.undoLabel} (Ctrl+Z)` : 'Nothing to undo'} onClick={() => void undo()}>
               Undo
             </button>
@@ -229,6 +245,7 @@ export function Workspace({ model }: { model: ModelInfo }) {
           </div>
         </main>
       </ReactFlowProvider>
+      </TransformStoreContext.Provider>
       </ExportStoreContext.Provider>
       </PipelineStoreContext.Provider>
       </CompareStoreContext.Provider>

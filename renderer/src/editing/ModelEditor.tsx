@@ -4,13 +4,12 @@ import { TensorNames } from './TensorNames.js';
 import type { ModelInfo } from '../../../shared/api/dto.js';
 import { useApp } from '../store/store-context.js';
 
-/** Model-level edits: opset imports, metadata, removing what nothing uses, extracting a part as a new model. */
+/** Model-level edits (the opset is converted in Simplify and convert): metadata, removing what nothing uses, extracting a part as a new model. */
 export function ModelEditor({ model }: { model: ModelInfo }) {
   const edit = useApp((s) => s.edit);
   const client = useApp((s) => s.client);
   const refreshModels = useApp((s) => s.refreshModels);
   const activate = useApp((s) => s.activate);
-  const [opset, setOpset] = useState(String(model.summary.opsets['ai.onnx'] ?? ''));
   const [meta, setMeta] = useState({ key: '', value: '' });
   const [extract, setExtract] = useState({ inputs: '', outputs: '' });
   const [input, setInput] = useState({ name: '', elemType: '1', dims: '' });
@@ -20,20 +19,6 @@ export function ModelEditor({ model }: { model: ModelInfo }) {
   const names = (text: string) => text.split(',').map((s) => s.trim()).filter(Boolean);
   return (
     <section className="model-editor" aria-label="Edit model">
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (/^\d+$/.test(opset)) void edit('setOpset', { domain: '', version: Number(opset) });
-        }}
-      >
-        <label>
-          ai.onnx opset <input aria-label="Opset version" value={opset} onChange={(e) => setOpset(e.target.value)} size={4} />
-        </label>
-        {/* The engine rewrites changed operators and checks the result in ONNX Runtime before it takes the edit. */}
-        <button type="submit" title="Rewrite the model for this opset; refused when a node has no equivalent or the outputs change">
-          Convert
-        </button>
-      </form>
       <form
         onSubmit={(e) => {
           e.preventDefault();

@@ -35,6 +35,8 @@ export interface GraphState {
   diffMarks?: ReadonlyMap<number, { status: string; note?: string }>;
   /** Validation problems of the shown graph by node name (the first message), marked on the nodes. */
   problems: ReadonlyMap<string, string>;
+  /** Nodes of the main graph the last Simplify or Convert added or changed, by node name; undefined = none. */
+  marks?: ReadonlyMap<string, 'added' | 'changed'>;
   openGraph(path: GraphPath): Promise<void>;
   /** Reloads the current graph after an edit, keeping open groups and the selection where they still exist. */
   refresh(): Promise<void>;

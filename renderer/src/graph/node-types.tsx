@@ -3,6 +3,7 @@ import { memo, type MouseEvent } from 'react';
 import { MAIN } from '../../../shared/graph/graph-path.js';
 import type { FlowNode } from './flow-elements.js';
 import { useGraph } from './graph-context.js';
+import { markedGroups } from './marked-groups.js';
 
 function handles(direction: 'TB' | 'LR') {
   const [target, source] = direction === 'TB' ? [Position.Top, Position.Bottom] : [Position.Left, Position.Right];
@@ -43,12 +44,14 @@ const OpNode = memo(function OpNode({ data, selected }: NodeProps<FlowNode>) {
   const heat = useHeat(data.item.nodeIndex);
   const problem = useGraph((s) => (data.nodeName ? s.problems.get(data.nodeName) : undefined));
   const diffMark = useGraph((s) => (data.item.nodeIndex !== undefined ? s.diffMarks?.get(data.item.nodeIndex) : undefined));
+  const mark = useGraph((s) => (s.path === MAIN && data.nodeName ? s.marks?.get(data.nodeName) : undefined));
   return (
     <div
-      className={`op-node cat-${data.category}${selected ? ' selected' : ''}${heat !== undefined ? ' heated' : ''}${problem ? ' has-problem' : ''}${diffMark ? ` diff-${diffMark.status}` : ''}`}
+      className={`op-node cat-${data.category}${selected ? ' selected' : ''}${heat !== undefined ? ' heated' : ''}${problem ? ' has-problem' : ''}${diffMark ? ` diff-${diffMark.status}` : ''}${mark ? ` marked-${mark}` : ''}`}
       data-node-name={data.nodeName}
       data-op-type={data.opType}
       {...(diffMark ? { 'data-diff-status': diffMark.status } : {})}
+      {...(mark ? { 'data-mark': mark } : {})}
       {...(problem ? { 'data-problem': problem } : {})}
       {...(heat !== undefined ? { 'data-heat': heat.toFixed(2), style: { background: heatColor(heat) } } : {})}
       title={data.detail}
@@ -78,16 +81,18 @@ const OpNode = memo(function OpNode({ data, selected }: NodeProps<FlowNode>) {
 const GroupNode = memo(function GroupNode({ data, selected }: NodeProps<FlowNode>) {
   const toggle = useGraph((s) => s.toggleGroup);
   const detail = useDetail();
+  const marked = useGraph((s) => (s.path === MAIN && s.marks && s.shown ? markedGroups(s.shown.tree, s.shown.view, s.marks).get(data.item.groupId!) : undefined));
+  const markProps = marked ? { 'data-marked-nodes': marked } : {};
   if (!detail) {
     return (
-      <div className={`group-node coarse${selected ? ' selected' : ''}`} data-group-id={data.nodeName} data-op-type="Group" onClick={toggleHandler(toggle, data.item.groupId!)} aria-label={`Expand ${data.title}`} role="button">
+      <div className={`group-node coarse${selected ? ' selected' : ''}${marked ? ' has-marks' : ''}`} data-group-id={data.nodeName} data-op-type="Group" {...markProps} onClick={toggleHandler(toggle, data.item.groupId!)} aria-label={`Expand ${data.title}`} role="button">
         {handles(data.direction)}
         {data.title}
       </div>
     );
   }
   return (
-    <div className={`group-node${selected ? ' selected' : ''}`} data-group-id={data.nodeName} data-op-type="Group" onDoubleClick={() => void toggle(data.item.groupId!)}>
+    <div className={`group-node${selected ? ' selected' : ''}${marked ? ' has-marks' : ''}`} data-group-id={data.nodeName} data-op-type="Group" {...markProps} onDoubleClick={() => void toggle(data.item.groupId!)}>
       {handles(data.direction)}
       <div className="group-title">
         <button type="button" className="group-toggle" aria-label={`Expand ${data.title}`} onClick={toggleHandler(toggle, data.item.groupId!)}>
@@ -95,7 +100,10 @@ const GroupNode = memo(function GroupNode({ data, selected }: NodeProps<FlowNode
         </button>
         <span>{data.title}</span>
       </div>
-      <div className="group-detail">{data.detail}</div>
+      <div className="group-detail">
+        {data.detail}
+        {marked ? `, ${marked} changed` : ''}
+      </div>
     </div>
   );
 });

@@ -9,6 +9,7 @@ import { NodeEditor } from '../editing/NodeEditor.js';
 import { ValueEditor } from '../editing/ValueEditor.js';
 import { DimsEditor } from '../editing/DimsEditor.js';
 import { ModelEditor } from '../editing/ModelEditor.js';
+import { ModelTransforms } from '../transform/ModelTransforms.js';
 import { InsertNodeForm } from '../editing/InsertNodeForm.js';
 import { InitializerEditor } from '../editing/InitializerEditor.js';
 import { useEngine } from './use-engine.js';
@@ -275,6 +276,7 @@ function ModelProperties({ model }: { model: ModelInfo }) {
       </dl>
       <SummaryValues title="Inputs" values={summary.graph.inputs} editable />
       <SummaryValues title="Outputs" values={summary.graph.outputs} editable />
+      <ModelTransforms model={model} />
       <details className="editing">
         <summary>Edit model</summary>
         <ModelEditor model={model} />

@@ -9,20 +9,23 @@ import { tempDir } from '../../helpers/paths.js';
 import { torchPatternModel } from '../../helpers/torch-pattern-model.js';
 
 describe('engine simplifyModel', () => {
-  it('opens the simplified model as a new unsaved document and leaves the original as it was', async () => {
+  it('simplifies the open document in place as one undoable edit: undo brings the original back', async () => {
     const file = path.join(tempDir('simplify-engine-'), 'export.onnx');
     writeFileSync(file, encodeModel(torchPatternModel()));
     const engine = createEngineClient(inProcessTransport(new Engine({ mode: 'cli' })));
     const original = await engine.openModel({ source: { kind: 'path', path: file } });
     const { model, report } = await engine.simplifyModel({ docId: original.docId });
-    expect(model.docId).not.toBe(original.docId);
-    expect(model.fileName).toBe('export.simplified.onnx');
+    expect(model.docId).toBe(original.docId);
     expect(model.summary.graph.nodeCount).toBe(6);
     expect(report.nodesAfter).toBe(6);
-    expect((await engine.getModel({ docId: original.docId })).summary.graph.nodeCount).toBe(24);
-    // The new document runs like any edited one: profiling writes it out first.
+    expect(model.dirty).toBe(true);
+    expect(model.undoLabel).toBe('Simplify');
+    // The edited document runs like any edited one: profiling writes it out first.
     const job = await engine.waitForJob((await engine.startProfile({ docId: model.docId, runs: 2, warmup: 0 })).jobId);
     expect(job.status).toBe('succeeded');
+    const undone = await engine.undoEdit({ docId: original.docId });
+    expect(undone.summary.graph.nodeCount).toBe(24);
+    expect(undone.redoLabel).toBe('Simplify');
   });
 
   it('validates its arguments before the engine sees them', async () => {
