@@ -18,7 +18,7 @@ export type { DeployTarget, ExportResult } from '../../../shared/deploy/export-t
 import type { ModelProto } from '../../../shared/onnx/types.js';
 import type { PreprocessSpec } from '../../../shared/preprocess/preprocess-spec.js';
 import { readModelFile } from '../model-reader.js';
-import { outputDifference, preprocessPixels, randomFeeds, runModelFile, type Feeds } from './bundle-check.js';
+import { outputDifference, preprocessPixels, randomFeeds, runModelFile, runModelFiles, type Feeds } from './bundle-check.js';
 import { bundleReadme } from './bundle-readme.js';
 import { activationScales } from './activation-scales.js';
 import { quantPresets } from '../quantization/quantize-run.js';
@@ -80,9 +80,11 @@ async function writeFile(dir: string, rel: string, data: string | Uint8Array, ro
 
 /** Checks `candidate` computes what `reference` computes on the same feeds (relative 1e-4), or throws. */
 async function checkSame(reference: string, refFeeds: Feeds, candidate: string, feeds: Feeds, what: string): Promise<number> {
-  const a = await runModelFile(reference, refFeeds, 'reference model');
-  const b = await runModelFile(candidate, feeds, what);
-  const { maxAbsDiff, scale } = outputDifference(a, b);
+  const [a, b] = await runModelFiles([
+    { file: reference, feeds: refFeeds, label: 'reference model' },
+    { file: candidate, feeds, label: what },
+  ]);
+  const { maxAbsDiff, scale } = outputDifference(a!, b!);
   if (!(maxAbsDiff <= RELATIVE_TOLERANCE * Math.max(1, scale))) {
     throw new EngineError('INTERNAL', `The ${what} differs from the model it came from by ${maxAbsDiff.toPrecision(3)} (largest output ${scale.toPrecision(3)}); nothing was written.`);
   }
