@@ -2,6 +2,7 @@ import { inferShapes } from '../analysis/shape-inference.js';
 import { buildGraphIndex } from '../graph/graph-index.js';
 import { normalizeDomain } from '../graph/op-registry.js';
 import { floatArray } from '../model/tensor-values.js';
+import { syncInitializerInputs } from './initializer-inputs.js';
 import type { AttributeProto, ModelProto, NodeProto, TensorProto } from '../onnx/types.js';
 import { NameAllocator, nodeLabel } from './graph-names.js';
 import { QUANT_ELEM_TYPE, type QuantSpec } from './quant-params.js';
@@ -144,7 +145,7 @@ export function rewriteDynamic(model: ModelProto, rules: QuantRules, options: In
 
   const initializer = [...(graph.initializer ?? []).filter((t) => !dropped.has(t.name ?? '')), ...added];
   return {
-    model: { ...model, graph: { ...graph, node: out, initializer } },
+    model: syncInitializerInputs(model, { ...model, graph: { ...graph, node: out, initializer } }),
     summary: { mode: 'int8-dynamic', quantizedNodes: quantizedNames.length, quantizedNodeNames: quantizedNames, excludedNodes: excluded, warnings: [] },
   };
 }

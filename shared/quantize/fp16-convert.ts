@@ -4,6 +4,7 @@ import { normalizeDomain, type OpRegistry, type OpVersionSchema } from '../graph
 import { floatArray } from '../model/tensor-values.js';
 import type { ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../onnx/types.js';
 import { toFloat16Bytes } from './float16.js';
+import { syncInitializerInputs } from './initializer-inputs.js';
 import { fp16RuntimeHazard } from './fp16-runtime-hazards.js';
 import { NameAllocator, nodeLabel } from './graph-names.js';
 import type { ExcludedNode, Fp16Options, QuantizeSummary } from './quant-options.js';
@@ -192,7 +193,7 @@ export function convertToFp16(model: ModelProto, registry: OpRegistry, options: 
 
   if (clampedTensors.length > 0) warnings.push(`Values beyond float16's range (±65504) were clamped in: ${clampedTensors.join(', ')}.`);
   return {
-    model: { ...model, graph: { ...graph, input: newInputs, output: outputs, node: nodesOut, initializer: initializers, valueInfo } },
+    model: syncInitializerInputs(model, { ...model, graph: { ...graph, input: newInputs, output: outputs, node: nodesOut, initializer: initializers, valueInfo } }),
     summary: {
       mode: 'fp16',
       quantizedNodes: converted,

@@ -1,3 +1,4 @@
+import { syncInitializerInputs } from './initializer-inputs.js';
 import type { ModelProto, NodeProto, TensorProto } from '../onnx/types.js';
 import { floatArray } from '../model/tensor-values.js';
 import type { Range } from './calibration-methods.js';
@@ -187,7 +188,7 @@ export function rewriteQdq(model: ModelProto, plan: QdqPlan, ranges: ReadonlyMap
     graph: { ...graph, node: ordered, initializer: [...keptInitializers, ...newInitializers] },
   };
   return {
-    model: out,
+    model: syncInitializerInputs(model, out),
     summary: {
       mode: 'int8-static',
       quantizedNodes: quantizedNodeNames.length,
