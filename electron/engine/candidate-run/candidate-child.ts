@@ -19,10 +19,10 @@ async function serve(request: ChildRequest): Promise<ChildReply> {
   const sessions: (ort.InferenceSession | undefined)[] = [];
   const loadErrors: (string | null)[] = [];
   try {
-    for (const [model, file] of request.models.entries()) {
+    for (const [model, { file, saveOptimizedTo }] of request.models.entries()) {
       announce({ model, action: 'loading' });
       try {
-        sessions.push(await ort.InferenceSession.create(file, options));
+        sessions.push(await ort.InferenceSession.create(file, saveOptimizedTo ? { ...options, optimizedModelFilePath: saveOptimizedTo } : options));
         loadErrors.push(null);
       } catch (e) {
         sessions.push(undefined);

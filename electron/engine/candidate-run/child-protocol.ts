@@ -10,8 +10,8 @@ export interface WireTensor {
 export type WireFeeds = Record<string, WireTensor>;
 
 export interface ChildRequest {
-  /** Model files, loaded one after the other in this order. */
-  models: string[];
+  /** Model files, loaded one after the other in this order; `saveOptimizedTo` writes ONNX Runtime's optimized graph there. */
+  models: { file: string; saveOptimizedTo?: string }[];
   /** Per case, the feeds of each model (same order as `models`); a case stops at its first failing run. */
   cases: WireFeeds[][];
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';

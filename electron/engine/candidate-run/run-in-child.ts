@@ -15,6 +15,8 @@ export interface ChildModel {
   source: RunnableModel;
   /** How sentences name it: "original model", "FP16 model". */
   label: string;
+  /** Where ONNX Runtime writes the graph it optimized while loading (offline optimization). */
+  saveOptimizedTo?: string;
 }
 
 export type ModelRun = { outputs: Feeds } | { error: string };
@@ -61,16 +63,17 @@ export async function runModelsInChild(models: readonly ChildModel[], cases: rea
   const script = childScript();
   let scratch: string | undefined;
   try {
-    const files: string[] = [];
+    const files: ChildRequest['models'] = [];
     for (const [i, m] of models.entries()) {
+      const saved = m.saveOptimizedTo ? { saveOptimizedTo: m.saveOptimizedTo } : {};
       if ('path' in m.source) {
-        files.push(m.source.path);
+        files.push({ file: m.source.path, ...saved });
         continue;
       }
       scratch ??= await fs.mkdtemp(path.join(os.tmpdir(), 'onnx-studio-check-'));
       const file = path.join(scratch, `model-${i}.onnx`);
       await fs.writeFile(file, m.source.bytes);
-      files.push(file);
+      files.push({ file, ...saved });
     }
     const request: ChildRequest = { models: files, cases: cases.map((c) => c.map(feedsToWire)), ...options };
     const reply = await new Promise<ChildReply | { crash: string }>((resolve, reject) => {

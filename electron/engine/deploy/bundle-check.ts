@@ -42,6 +42,14 @@ export async function runModelFiles(models: ReadonlyArray<{ file: string; feeds:
   });
 }
 
+/** Lets ONNX Runtime optimize a model file at `level` and save the result, in a child process (its optimizers can crash). */
+export async function optimizeOffline(file: string, target: string, level: 'disabled' | 'basic' | 'extended' | 'all'): Promise<void> {
+  const label = `model being optimized offline at level '${level}'`;
+  const runs = await runModelsInChild([{ source: { path: file }, label, saveOptimizedTo: target }], [], { graphOptimizationLevel: level });
+  if (runs.crash) throw new Error(`${runs.crash}; nothing was written`);
+  if (runs.loadErrors[0]) throw new Error(`ONNX Runtime cannot optimize the bundle's model at level '${level}' (${runs.loadErrors[0]})`);
+}
+
 /** Runs a model file in ONNX Runtime; throws a sentence naming the file when it cannot. */
 export async function runModelFile(file: string, feeds: Feeds, label: string): Promise<Record<string, ort.Tensor>> {
   return (await runModelFiles([{ file, feeds, label }]))[0]!;

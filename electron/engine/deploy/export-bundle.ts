@@ -1,6 +1,5 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import * as ort from 'onnxruntime-node';
 import type { EngineClient } from '../../../shared/api/client.js';
 import { EngineError, isErrorCode } from '../../../shared/api/errors.js';
 import type { QuantizeResult } from '../../../shared/api/dto.js';
@@ -18,7 +17,7 @@ export type { DeployTarget, ExportResult } from '../../../shared/deploy/export-t
 import type { ModelProto } from '../../../shared/onnx/types.js';
 import type { PreprocessSpec } from '../../../shared/preprocess/preprocess-spec.js';
 import { readModelFile } from '../model-reader.js';
-import { outputDifference, preprocessPixels, randomFeeds, runModelFile, runModelFiles, type Feeds } from './bundle-check.js';
+import { outputDifference, preprocessPixels, optimizeOffline, randomFeeds, runModelFile, runModelFiles, type Feeds } from './bundle-check.js';
 import { bundleReadme } from './bundle-readme.js';
 import { activationScales } from './activation-scales.js';
 import { quantPresets } from '../quantization/quantize-run.js';
@@ -260,8 +259,7 @@ async function buildBundle(access: ExportEngine, request: ExportRequest, work: s
   } else {
     const level = request.optimization ?? 'basic';
     const optimized = path.join(scratch, 'optimized.onnx');
-    const session = await ort.InferenceSession.create(chosenFile, { graphOptimizationLevel: level, optimizedModelFilePath: optimized, logSeverityLevel: 3 });
-    await session.release();
+    await optimizeOffline(chosenFile, optimized, level);
     maxAbsDiff = Math.max(maxAbsDiff, await checkSame(chosenFile, optFeeds, optimized, optFeeds, `model optimized offline at level '${level}'`));
     await writeFile(work, 'model.onnx', await fs.readFile(optimized), `model optimized offline by ONNX Runtime (${level})`, files);
     const sessionJson = { model: 'model.onnx', executionProviders: ['cpu'], graphOptimizationLevel: 'disabled', optimizedOffline: level, intraOpNumThreads: 0, interOpNumThreads: 1 };
