@@ -14,7 +14,9 @@ const REASON = 'ONNX Runtime fuses a MatMul with a Transpose that moves the batc
  * Why a node that has a float16 form must still stay in float32 because ONNX Runtime crashes on it, or
  * undefined. ONNX Runtime 1.30's CPU optimizer (level "all") dies with SIGSEGV while loading a model
  * where a rank-3 Transpose moving the batch axis feeds a MatMul in float16, even with a Cast to float32
- * between them; with both in float32 it loads and runs. So both stay in float32.
+ * between them; with both in float32 it loads and runs. So both stay in float32. (The same file loads
+ * when ONNX Runtime's MatmulTransposeFusion is disabled, which names the optimizer at fault; Python's
+ * onnxruntime 1.30 crashes on it too.)
  */
 export function fp16RuntimeHazard(node: NodeProto, index: GraphIndex): string | undefined {
   const producer = (name: string) => index.nodes[index.producers.get(name)?.[0] ?? -1];
