@@ -1,12 +1,12 @@
 import * as ort from 'onnxruntime-node';
-import { EngineError, firstLine } from '../../shared/api/errors.js';
+import { EngineError } from '../../shared/api/errors.js';
 import type { Dim } from '../../shared/model/tensor-info.js';
 import { seededRandom } from '../../shared/model/seeded-random.js';
 import { encodeModel } from '../../shared/onnx/encode.js';
 import type { ModelProto } from '../../shared/onnx/types.js';
 import { modelInputs } from './datasets/dataset.js';
 import { floatValues } from './evaluation/compare-run.js';
-import { QUIET } from './profiling/backends.js';
+import { runModelsInChild } from './candidate-run/run-in-child.js';
 
 /** Above this largest difference relative to an output's largest magnitude, a transformed model is refused. */
 export const RELATIVE_TOLERANCE = 1e-4;
@@ -43,33 +43,14 @@ function randomTensor(elemType: number, dims: number[], next: () => number): ort
   }
 }
 
-async function load(model: ModelProto | Uint8Array | string, label: string): Promise<ort.InferenceSession> {
-  try {
-    // Optimizations off: the check compares the graphs as written, and ONNX Runtime's optimizers take
-    // minutes on some 25,000-node graphs where loading as written takes seconds.
-    const options = { ...QUIET, graphOptimizationLevel: 'disabled' as const };
-    if (typeof model === 'string') return await ort.InferenceSession.create(model, options);
-    return await ort.InferenceSession.create(model instanceof Uint8Array ? model : encodeModel(model), options);
-  } catch (e) {
-    throw new EngineError('RUNTIME_ERROR', `ONNX Runtime cannot load the ${label} model (${firstLine(e instanceof Error ? e.message : String(e))}).`);
-  }
-}
+type Outputs = Record<string, ort.Tensor>;
 
 /** Every output's largest difference between two runs on the same feeds. */
-async function compareRuns(a: ort.InferenceSession, b: ort.InferenceSession, feeds: Record<string, ort.Tensor>): Promise<OutputDifference[]> {
-  const run = async (s: ort.InferenceSession, label: string) => {
-    try {
-      return await s.run(feeds);
-    } catch (e) {
-      throw new EngineError('RUNTIME_ERROR', `ONNX Runtime fails running the ${label} model (${firstLine(e instanceof Error ? e.message : String(e))}).`);
-    }
-  };
-  const ra = await run(a, 'original');
-  const rb = await run(b, 'simplified');
+function compareRuns(outputNames: readonly string[], ra: Outputs, rb: Outputs): OutputDifference[] {
   const outputs: OutputDifference[] = [];
-  for (const name of a.outputNames) {
-    const ta = ra[name] as ort.Tensor;
-    const tb = rb[name] as ort.Tensor | undefined;
+  for (const name of outputNames) {
+    const ta = ra[name]!;
+    const tb = rb[name];
     if (!tb) throw new EngineError('INTERNAL', `The simplified model lost the output '${name}'.`);
     const x = floatValues(ta);
     const y = floatValues(tb);
@@ -106,7 +87,8 @@ function worstOf(lists: OutputDifference[][]): OutputDifference[] {
  * given dims; other dynamic dims at 1) and measures the largest difference of every output. When the
  * model still has dynamic dims, both also run with those dims at 2, so a transform that baked in a size
  * (a folded Shape) is caught; that second run counts only when the original itself runs at those dims.
- * The transform passes when each output differs by at most 1e-4 of its scale.
+ * The transform passes when each output differs by at most 1e-4 of its scale. Both run in a child
+ * process, so a transformed model that crashes ONNX Runtime is refused instead of ending the engine.
  */
 export async function checkTransform(original: ModelProto | Uint8Array | string, originalModel: ModelProto, transformed: ModelProto | Uint8Array, inputShapes: Readonly<Record<string, Dim[]>> = {}, seed = 1): Promise<TransformCheck> {
   const inputs = modelInputs(originalModel);
@@ -121,26 +103,28 @@ export async function checkTransform(original: ModelProto | Uint8Array | string,
   };
   const inputDims = dimsAt(1);
   const hasDynamic = inputs.some((input) => input.dims.some((d, k) => d === undefined && typeof inputShapes[input.name]?.[k] !== 'number'));
-  // Both load at once: session creation runs on ONNX Runtime's threads, and big graphs take seconds each.
-  const [loadedA, loadedB] = await Promise.allSettled([load(original, 'original'), load(transformed, 'simplified')]);
-  const a = loadedA.status === 'fulfilled' ? loadedA.value : undefined;
-  const b = loadedB.status === 'fulfilled' ? loadedB.value : undefined;
-  try {
-    if (loadedA.status === 'rejected') throw loadedA.reason;
-    if (loadedB.status === 'rejected') throw loadedB.reason;
-    if (!a || !b) throw new EngineError('INTERNAL', 'ONNX Runtime loaded neither model.');
-    const runs = [await compareRuns(a, b, feedsFor(inputDims))];
-    if (hasDynamic) {
-      const feeds = feedsFor(dimsAt(2));
-      const originalRuns = await a.run(feeds).then(() => true, () => false);
-      if (originalRuns) runs.push(await compareRuns(a, b, feeds));
-    }
-    const outputs = worstOf(runs);
-    const maxAbsDiff = Math.max(0, ...outputs.map((o) => o.maxAbsDiff));
-    const relativeDiff = Math.max(0, ...outputs.map((o) => o.relativeDiff));
-    return { maxAbsDiff, relativeDiff, outputs, inputDims, passed: relativeDiff <= RELATIVE_TOLERANCE };
-  } finally {
-    await a?.release();
-    await b?.release();
+  const cases = [feedsFor(inputDims)];
+  if (hasDynamic) cases.push(feedsFor(dimsAt(2)));
+  const source = (m: ModelProto | Uint8Array | string) => (typeof m === 'string' ? { path: m } : { bytes: m instanceof Uint8Array ? m : encodeModel(m) });
+  const labels = ['original model', 'simplified model'];
+  // Optimizations off: the check compares the graphs as written, and ONNX Runtime's optimizers take
+  // minutes on some 25,000-node graphs where loading as written takes seconds.
+  const runs = await runModelsInChild([{ source: source(original), label: labels[0]! }, { source: source(transformed), label: labels[1]! }], cases.map((f) => [f, f]), { graphOptimizationLevel: 'disabled' });
+  if (runs.crash) throw new EngineError('RUNTIME_ERROR', `${runs.crash}; nothing was written.`);
+  for (const [i, problem] of runs.loadErrors.entries()) {
+    if (problem !== null) throw new EngineError('RUNTIME_ERROR', `ONNX Runtime cannot load the ${labels[i]} (${problem}).`);
   }
+  const compared: OutputDifference[][] = [];
+  for (const [k, [ra, rb]] of runs.cases.entries()) {
+    // The run with dynamic dims at 2 counts only when the original itself runs at those dims.
+    if (k > 0 && (!ra || 'error' in ra)) continue;
+    for (const [i, run] of [ra, rb].entries()) {
+      if (!run || 'error' in run) throw new EngineError('RUNTIME_ERROR', `ONNX Runtime fails running the ${labels[i]} (${run && 'error' in run ? run.error : 'not run'}).`);
+    }
+    compared.push(compareRuns(runs.outputNames[0]!, (ra as { outputs: Outputs }).outputs, (rb as { outputs: Outputs }).outputs));
+  }
+  const outputs = worstOf(compared);
+  const maxAbsDiff = Math.max(0, ...outputs.map((o) => o.maxAbsDiff));
+  const relativeDiff = Math.max(0, ...outputs.map((o) => o.relativeDiff));
+  return { maxAbsDiff, relativeDiff, outputs, inputDims, passed: relativeDiff <= RELATIVE_TOLERANCE };
 }

@@ -1,7 +1,8 @@
 import { inferShapes } from '../analysis/shape-inference.js';
-import { buildGraphIndex } from '../graph/graph-index.js';
+import { buildGraphIndex, implicitInputs } from '../graph/graph-index.js';
 import { normalizeDomain } from '../graph/op-registry.js';
 import { floatArray } from '../model/tensor-values.js';
+import { syncInitializerInputs } from './initializer-inputs.js';
 import type { AttributeProto, ModelProto, NodeProto, TensorProto } from '../onnx/types.js';
 import { NameAllocator, nodeLabel } from './graph-names.js';
 import { QUANT_ELEM_TYPE, type QuantSpec } from './quant-params.js';
@@ -42,7 +43,8 @@ export function rewriteDynamic(model: ModelProto, rules: QuantRules, options: In
   const added: TensorProto[] = [];
   const out: NodeProto[] = [];
   const readCount = new Map<string, number>();
-  for (const n of index.nodes) for (const v of n.input ?? []) readCount.set(v, (readCount.get(v) ?? 0) + 1);
+  // Reads from inside If/Loop bodies count, or a weight a body also uses would be dropped.
+  for (const n of index.nodes) for (const v of [...(n.input ?? []), ...implicitInputs(n)]) readCount.set(v, (readCount.get(v) ?? 0) + 1);
   const dropped = new Set<string>();
 
   const emit = (opType: string, input: string[], outputName: string | undefined, hint: string, attribute?: AttributeProto[]): string => {
@@ -144,7 +146,7 @@ export function rewriteDynamic(model: ModelProto, rules: QuantRules, options: In
 
   const initializer = [...(graph.initializer ?? []).filter((t) => !dropped.has(t.name ?? '')), ...added];
   return {
-    model: { ...model, graph: { ...graph, node: out, initializer } },
+    model: syncInitializerInputs(model, { ...model, graph: { ...graph, node: out, initializer } }),
     summary: { mode: 'int8-dynamic', quantizedNodes: quantizedNames.length, quantizedNodeNames: quantizedNames, excludedNodes: excluded, warnings: [] },
   };
 }

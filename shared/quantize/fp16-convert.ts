@@ -4,6 +4,8 @@ import { normalizeDomain, type OpRegistry, type OpVersionSchema } from '../graph
 import { floatArray } from '../model/tensor-values.js';
 import type { ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../onnx/types.js';
 import { toFloat16Bytes } from './float16.js';
+import { syncInitializerInputs } from './initializer-inputs.js';
+import { fp16RuntimeHazard } from './fp16-runtime-hazards.js';
 import { NameAllocator, nodeLabel } from './graph-names.js';
 import type { ExcludedNode, Fp16Options, QuantizeSummary } from './quant-options.js';
 
@@ -25,13 +27,14 @@ function paramAt(params: OpVersionSchema['inputs'], k: number) {
   return params[k] ?? (last?.option === 'variadic' ? last : undefined);
 }
 
-function decide(node: NodeProto, index: number, registry: OpRegistry, opset: number, blockOps: Set<string>, blockNodes: Set<string>, keptReasons: Record<string, string>, isFloat: (n: string) => boolean): NodeDecision {
+function decide(node: NodeProto, index: number, registry: OpRegistry, opset: number, blockOps: Set<string>, blockNodes: Set<string>, keptReasons: Record<string, string>, isFloat: (n: string) => boolean, hazard: string | undefined): NodeDecision {
   const inputs = node.input ?? [];
   const floatInputs = inputs.map((n) => (n && isFloat(n) ? ('f32' as Precision) : undefined));
   const blocked = (reason: string): NodeDecision => ({ blocked: true, reason, wanted: floatInputs, f16Outputs: new Set() });
   const opType = node.opType ?? '';
   if (blockNodes.has(nodeLabel(node, index))) return blocked('excluded by you');
   if (blockOps.has(opType)) return blocked(keptReasons[opType] ? `kept in float32 by default: ${keptReasons[opType]}` : `you kept ${opType} ops in float32`);
+  if (hazard) return blocked(`kept in float32: ${hazard}`);
   if (normalizeDomain(node.domain) !== '') return blocked(`custom-domain op (${node.domain}); its float16 support is unknown`);
   const found = registry.lookup('', opType, opset);
   if (found.kind !== 'found') return blocked('its schema is unknown, so its float16 support is too');
@@ -89,7 +92,7 @@ export function convertToFp16(model: ModelProto, registry: OpRegistry, options: 
   const blockNodes = new Set(options.excludeNodes);
   const { order } = topologicalOrder(index);
   const nodes = index.nodes;
-  const decisions = nodes.map((n, i) => decide(n, i, registry, opset, blockOps, blockNodes, keptReasons, isFloat));
+  const decisions = nodes.map((n, i) => decide(n, i, registry, opset, blockOps, blockNodes, keptReasons, isFloat, fp16RuntimeHazard(n, index)));
 
   const precision = new Map<string, Precision>();
   const warnings: string[] = [];
@@ -190,7 +193,7 @@ export function convertToFp16(model: ModelProto, registry: OpRegistry, options: 
 
   if (clampedTensors.length > 0) warnings.push(`Values beyond float16's range (±65504) were clamped in: ${clampedTensors.join(', ')}.`);
   return {
-    model: { ...model, graph: { ...graph, input: newInputs, output: outputs, node: nodesOut, initializer: initializers, valueInfo } },
+    model: syncInitializerInputs(model, { ...model, graph: { ...graph, input: newInputs, output: outputs, node: nodesOut, initializer: initializers, valueInfo } }),
     summary: {
       mode: 'fp16',
       quantizedNodes: converted,

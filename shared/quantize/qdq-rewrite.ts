@@ -1,3 +1,5 @@
+import { implicitInputs } from '../graph/graph-index.js';
+import { syncInitializerInputs } from './initializer-inputs.js';
 import type { ModelProto, NodeProto, TensorProto } from '../onnx/types.js';
 import { floatArray } from '../model/tensor-values.js';
 import type { Range } from './calibration-methods.js';
@@ -175,9 +177,10 @@ export function rewriteQdq(model: ModelProto, plan: QdqPlan, ranges: ReadonlyMap
   const ordered: NodeProto[] = [...weightNodes, ...pairsFirst];
   rewired.forEach((n, i) => ordered.push(n, ...(pairsAfter.get(i) ?? [])));
 
-  // Float weights nothing reads any more are dropped; the rest (read by float nodes) stay.
+  // Float weights nothing reads any more are dropped; the rest (read by float nodes, or from inside an
+  // If/Loop body, which names outer-scope values without listing them as node inputs) stay.
   const read = new Set<string>();
-  for (const n of ordered) for (const v of n.input ?? []) read.add(v);
+  for (const n of ordered) for (const v of [...(n.input ?? []), ...implicitInputs(n)]) read.add(v);
   for (const o of graphOutputs) read.add(o);
   const keptInitializers = (graph.initializer ?? []).filter((t) => read.has(t.name ?? ''));
 
@@ -187,7 +190,7 @@ export function rewriteQdq(model: ModelProto, plan: QdqPlan, ranges: ReadonlyMap
     graph: { ...graph, node: ordered, initializer: [...keptInitializers, ...newInitializers] },
   };
   return {
-    model: out,
+    model: syncInitializerInputs(model, out),
     summary: {
       mode: 'int8-static',
       quantizedNodes: quantizedNodeNames.length,

@@ -88,7 +88,12 @@ export async function run(argv: string[], io: Io): Promise<number | void> {
     if (showProgress && p.total > 0) process.stderr.write(`\r${p.phase} ${p.done}/${p.total}${p.etaSeconds !== undefined ? `, ${p.etaSeconds} s left` : ''}   `);
   });
   if (showProgress) process.stderr.write('\n');
-  if (job.status !== 'succeeded') throw new EngineError(isErrorCode(job.error?.code) ? job.error.code : 'IO_ERROR', job.error?.message ?? 'The quantization did not finish.');
+  if (job.status !== 'succeeded') {
+    const refusal = new EngineError(isErrorCode(job.error?.code) ? job.error.code : 'IO_ERROR', job.error?.message ?? 'The quantization did not finish.');
+    // Scripts reading --json get an answer on stdout too; the sentence still goes to stderr, exit 1.
+    if (options.json) io.out(JSON.stringify({ mode, output: null, error: { code: refusal.code, message: refusal.message } }, null, 2));
+    throw refusal;
+  }
   const r = job.result as QuantizeResult;
   const seconds = Math.round((performance.now() - started) / 10) / 100;
   if (options.json) {

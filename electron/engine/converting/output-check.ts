@@ -4,12 +4,12 @@ import { toFloat16Bits } from '../../../shared/quantize/float16.js';
 import { modelInputs, type ModelInput } from '../datasets/dataset.js';
 import type { ModelProto } from '../../../shared/onnx/types.js';
 import { floatValues } from '../evaluation/compare-run.js';
-import { QUIET } from '../profiling/backends.js';
+import { runModelsInChild, type RunnableModel } from '../candidate-run/run-in-child.js';
 
 /** A converted model is refused when an output moves by more than this, relative to the output's largest value. */
 export const RELATIVE_TOLERANCE = 1e-4;
 
-export type RunnableModel = { path: string } | { bytes: Uint8Array };
+export type { RunnableModel };
 
 export interface OutputCheck {
   /** Largest absolute difference over all outputs (null when the models could not both be run). */
@@ -50,14 +50,6 @@ export function randomFeeds(model: ModelProto, seed = 1): Record<string, ort.Ten
   return Object.fromEntries(modelInputs(model).map((input) => [input.name, randomFeed(input, next)]));
 }
 
-async function load(model: RunnableModel): Promise<ort.InferenceSession> {
-  return 'path' in model ? ort.InferenceSession.create(model.path, QUIET) : ort.InferenceSession.create(model.bytes, QUIET);
-}
-
-function firstLine(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0]!.trim();
-}
-
 /** Largest |a-b| and its size relative to max|a|; NaN on one side only counts as an infinite difference. */
 function difference(a: ArrayLike<number>, b: ArrayLike<number>): { abs: number; rel: number } {
   let abs = 0;
@@ -83,55 +75,32 @@ function difference(a: ArrayLike<number>, b: ArrayLike<number>): { abs: number; 
  * be compared. The caller refuses the conversion when `problem` is set.
  */
 export async function checkOutputs(original: RunnableModel, converted: RunnableModel, feeds: Record<string, ort.Tensor>): Promise<OutputCheck> {
-  let before: ort.InferenceSession;
-  try {
-    before = await load(original);
-  } catch (e) {
-    return { maxAbsDiff: null, maxRelDiff: null, problem: `ONNX Runtime cannot load the original model (${firstLine(e)}), so the conversion cannot be checked` };
-  }
-  try {
-    let after: ort.InferenceSession;
-    try {
-      after = await load(converted);
-    } catch (e) {
-      return { maxAbsDiff: null, maxRelDiff: null, problem: `ONNX Runtime cannot load the converted model (${firstLine(e)})` };
+  const failed = (problem: string): OutputCheck => ({ maxAbsDiff: null, maxRelDiff: null, problem });
+  const runs = await runModelsInChild([{ source: original, label: 'original model' }, { source: converted, label: 'converted model' }], [[feeds, feeds]]);
+  if (runs.crash) return failed(runs.crash);
+  const [loadBefore, loadAfter] = runs.loadErrors;
+  if (loadBefore) return failed(`ONNX Runtime cannot load the original model (${loadBefore}), so the conversion cannot be checked`);
+  if (loadAfter) return failed(`ONNX Runtime cannot load the converted model (${loadAfter})`);
+  const [before, after] = runs.cases[0]!;
+  if (!before || 'error' in before) return failed(`ONNX Runtime cannot run the original model on random inputs (${before && 'error' in before ? before.error : 'not run'}), so the conversion cannot be checked`);
+  if (!after || 'error' in after) return failed(`ONNX Runtime cannot run the converted model (${after && 'error' in after ? after.error : 'not run'})`);
+  let maxAbsDiff = 0;
+  let maxRelDiff = 0;
+  for (const name of runs.outputNames[0]!) {
+    const a = before.outputs[name];
+    const b = after.outputs[name];
+    if (!a || !b) return failed(`the converted model does not produce the output '${name}'`);
+    if (a.dims.join('x') !== b.dims.join('x')) return failed(`output '${name}' changes shape from [${a.dims.join(', ')}] to [${b.dims.join(', ')}]`);
+    if (a.type === 'string' || b.type === 'string') {
+      if ((a.data as string[]).some((s, i) => s !== (b.data as string[])[i])) return failed(`output '${name}' holds different strings`);
+      continue;
     }
-    try {
-      let expected: ort.InferenceSession.OnnxValueMapType;
-      try {
-        expected = await before.run(feeds);
-      } catch (e) {
-        return { maxAbsDiff: null, maxRelDiff: null, problem: `ONNX Runtime cannot run the original model on random inputs (${firstLine(e)}), so the conversion cannot be checked` };
-      }
-      let actual: ort.InferenceSession.OnnxValueMapType;
-      try {
-        actual = await after.run(feeds);
-      } catch (e) {
-        return { maxAbsDiff: null, maxRelDiff: null, problem: `ONNX Runtime cannot run the converted model (${firstLine(e)})` };
-      }
-      let maxAbsDiff = 0;
-      let maxRelDiff = 0;
-      for (const name of before.outputNames) {
-        const a = expected[name] as ort.Tensor | undefined;
-        const b = actual[name] as ort.Tensor | undefined;
-        if (!a || !b) return { maxAbsDiff: null, maxRelDiff: null, problem: `the converted model does not produce the output '${name}'` };
-        if (a.dims.join('x') !== b.dims.join('x')) return { maxAbsDiff: null, maxRelDiff: null, problem: `output '${name}' changes shape from [${a.dims.join(', ')}] to [${b.dims.join(', ')}]` };
-        if (a.type === 'string' || b.type === 'string') {
-          if ((a.data as string[]).some((s, i) => s !== (b.data as string[])[i])) return { maxAbsDiff: null, maxRelDiff: null, problem: `output '${name}' holds different strings` };
-          continue;
-        }
-        const d = difference(floatValues(a), floatValues(b));
-        maxAbsDiff = Math.max(maxAbsDiff, d.abs);
-        maxRelDiff = Math.max(maxRelDiff, d.rel);
-      }
-      if (maxRelDiff > RELATIVE_TOLERANCE) {
-        return { maxAbsDiff, maxRelDiff, problem: `its outputs differ from the original's by up to ${maxAbsDiff.toPrecision(3)} (${maxRelDiff.toPrecision(3)} relative, more than the ${RELATIVE_TOLERANCE} allowed)` };
-      }
-      return { maxAbsDiff, maxRelDiff };
-    } finally {
-      await after.release();
-    }
-  } finally {
-    await before.release();
+    const d = difference(floatValues(a), floatValues(b));
+    maxAbsDiff = Math.max(maxAbsDiff, d.abs);
+    maxRelDiff = Math.max(maxRelDiff, d.rel);
   }
+  if (maxRelDiff > RELATIVE_TOLERANCE) {
+    return { maxAbsDiff, maxRelDiff, problem: `its outputs differ from the original's by up to ${maxAbsDiff.toPrecision(3)} (${maxRelDiff.toPrecision(3)} relative, more than the ${RELATIVE_TOLERANCE} allowed)` };
+  }
+  return { maxAbsDiff, maxRelDiff };
 }

@@ -1,15 +1,11 @@
 import * as ort from 'onnxruntime-node';
 import { seededRandom } from '../../../shared/model/seeded-random.js';
 import type { PreprocessSpec } from '../../../shared/preprocess/preprocess-spec.js';
-import { QUIET } from '../profiling/backends.js';
+import { runModelsInChild } from '../candidate-run/run-in-child.js';
 
 export type Feeds = Record<string, ort.Tensor>;
 
 const ORT_TYPES: Record<string, ort.Tensor.Type> = { float32: 'float32', float16: 'float16', int64: 'int64', int32: 'int32', uint8: 'uint8', int8: 'int8', bool: 'bool', float64: 'float64' };
-
-function firstLine(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
-}
 
 /** Seeded random feeds at the given dims, in each input's own type. */
 export function randomFeeds(inputs: ReadonlyArray<{ name: string; type: string; dims: number[] }>, seed = 11): Feeds {
@@ -29,21 +25,34 @@ export function randomFeeds(inputs: ReadonlyArray<{ name: string; type: string; 
   return feeds;
 }
 
+/**
+ * Runs model files in ONNX Runtime, each on its own feeds, in one child process (so a crash refuses the
+ * export instead of ending the engine); throws a sentence naming the file that failed.
+ */
+export async function runModelFiles(models: ReadonlyArray<{ file: string; feeds: Feeds; label: string }>): Promise<Record<string, ort.Tensor>[]> {
+  const runs = await runModelsInChild(models.map((m) => ({ source: { path: m.file }, label: `bundle's ${m.label}` })), [models.map((m) => m.feeds)]);
+  if (runs.crash) throw new Error(`${runs.crash}; nothing was written`);
+  for (const [i, problem] of runs.loadErrors.entries()) {
+    if (problem !== null) throw new Error(`ONNX Runtime cannot load the bundle's ${models[i]!.label} (${problem})`);
+  }
+  return models.map((m, i) => {
+    const run = runs.cases[0]![i];
+    if (!run || 'error' in run) throw new Error(`ONNX Runtime cannot run the bundle's ${m.label} (${run && 'error' in run ? run.error : 'not run'})`);
+    return run.outputs;
+  });
+}
+
+/** Lets ONNX Runtime optimize a model file at `level` and save the result, in a child process (its optimizers can crash). */
+export async function optimizeOffline(file: string, target: string, level: 'disabled' | 'basic' | 'extended' | 'all'): Promise<void> {
+  const label = `model being optimized offline at level '${level}'`;
+  const runs = await runModelsInChild([{ source: { path: file }, label, saveOptimizedTo: target }], [], { graphOptimizationLevel: level });
+  if (runs.crash) throw new Error(`${runs.crash}; nothing was written`);
+  if (runs.loadErrors[0]) throw new Error(`ONNX Runtime cannot optimize the bundle's model at level '${level}' (${runs.loadErrors[0]})`);
+}
+
 /** Runs a model file in ONNX Runtime; throws a sentence naming the file when it cannot. */
-export async function runModelFile(file: string, feeds: Feeds, label: string, options: ort.InferenceSession.SessionOptions = {}): Promise<Record<string, ort.Tensor>> {
-  let session: ort.InferenceSession;
-  try {
-    session = await ort.InferenceSession.create(file, { ...QUIET, ...options });
-  } catch (e) {
-    throw new Error(`ONNX Runtime cannot load the bundle's ${label} (${firstLine(e)})`);
-  }
-  try {
-    return await session.run(feeds);
-  } catch (e) {
-    throw new Error(`ONNX Runtime cannot run the bundle's ${label} (${firstLine(e)})`);
-  } finally {
-    await session.release();
-  }
+export async function runModelFile(file: string, feeds: Feeds, label: string): Promise<Record<string, ort.Tensor>> {
+  return (await runModelFiles([{ file, feeds, label }]))[0]!;
 }
 
 /** The app's preprocessing of raw uint8 NHWC pixels already at the spec's size (no resize needed). */

@@ -1,6 +1,5 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import * as ort from 'onnxruntime-node';
 import type { EngineClient } from '../../../shared/api/client.js';
 import { EngineError, isErrorCode } from '../../../shared/api/errors.js';
 import type { QuantizeResult } from '../../../shared/api/dto.js';
@@ -18,7 +17,7 @@ export type { DeployTarget, ExportResult } from '../../../shared/deploy/export-t
 import type { ModelProto } from '../../../shared/onnx/types.js';
 import type { PreprocessSpec } from '../../../shared/preprocess/preprocess-spec.js';
 import { readModelFile } from '../model-reader.js';
-import { outputDifference, preprocessPixels, randomFeeds, runModelFile, type Feeds } from './bundle-check.js';
+import { outputDifference, preprocessPixels, optimizeOffline, randomFeeds, runModelFile, runModelFiles, type Feeds } from './bundle-check.js';
 import { bundleReadme } from './bundle-readme.js';
 import { activationScales } from './activation-scales.js';
 import { quantPresets } from '../quantization/quantize-run.js';
@@ -80,9 +79,11 @@ async function writeFile(dir: string, rel: string, data: string | Uint8Array, ro
 
 /** Checks `candidate` computes what `reference` computes on the same feeds (relative 1e-4), or throws. */
 async function checkSame(reference: string, refFeeds: Feeds, candidate: string, feeds: Feeds, what: string): Promise<number> {
-  const a = await runModelFile(reference, refFeeds, 'reference model');
-  const b = await runModelFile(candidate, feeds, what);
-  const { maxAbsDiff, scale } = outputDifference(a, b);
+  const [a, b] = await runModelFiles([
+    { file: reference, feeds: refFeeds, label: 'reference model' },
+    { file: candidate, feeds, label: what },
+  ]);
+  const { maxAbsDiff, scale } = outputDifference(a!, b!);
   if (!(maxAbsDiff <= RELATIVE_TOLERANCE * Math.max(1, scale))) {
     throw new EngineError('INTERNAL', `The ${what} differs from the model it came from by ${maxAbsDiff.toPrecision(3)} (largest output ${scale.toPrecision(3)}); nothing was written.`);
   }
@@ -258,8 +259,7 @@ async function buildBundle(access: ExportEngine, request: ExportRequest, work: s
   } else {
     const level = request.optimization ?? 'basic';
     const optimized = path.join(scratch, 'optimized.onnx');
-    const session = await ort.InferenceSession.create(chosenFile, { graphOptimizationLevel: level, optimizedModelFilePath: optimized, logSeverityLevel: 3 });
-    await session.release();
+    await optimizeOffline(chosenFile, optimized, level);
     maxAbsDiff = Math.max(maxAbsDiff, await checkSame(chosenFile, optFeeds, optimized, optFeeds, `model optimized offline at level '${level}'`));
     await writeFile(work, 'model.onnx', await fs.readFile(optimized), `model optimized offline by ONNX Runtime (${level})`, files);
     const sessionJson = { model: 'model.onnx', executionProviders: ['cpu'], graphOptimizationLevel: 'disabled', optimizedOffline: level, intraOpNumThreads: 0, interOpNumThreads: 1 };

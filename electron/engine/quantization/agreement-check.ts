@@ -1,10 +1,11 @@
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
+import { EngineError } from '../../../shared/api/errors.js';
 import type { ModelProto } from '../../../shared/onnx/types.js';
 import { AGREEMENT_THRESHOLDS } from '../../../shared/quantize/agreement-thresholds.js';
 import type { QuantizeMode } from '../../../shared/quantize/quant-options.js';
 import { randomFeeds } from '../converting/output-check.js';
+import { runModelsInChild } from '../candidate-run/run-in-child.js';
 import { floatValues } from '../evaluation/compare-run.js';
-import { QUIET } from '../profiling/backends.js';
 
 export interface Agreement {
   /** Mean over the samples of the worst output's cosine similarity to FP32. */
@@ -40,56 +41,67 @@ function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
  * How closely `variant` follows `reference`: on the given samples (a calibrated model is only meant for
  * data like its calibration data), or on seeded inputs at the model's dims (symbolic dims 1). What the
  * corpus sweep measures, on fewer samples, so a variant that computes something else is caught before
- * it is written.
+ * it is written. Both run in a child process, so a variant that crashes ONNX Runtime is refused in one
+ * sentence instead of taking the engine down.
  */
-export async function measureAgreement(reference: Uint8Array | string, variant: Uint8Array, model: ModelProto, variantModel: ModelProto, data?: readonly Feeds[]): Promise<Agreement> {
-  const a = await (typeof reference === 'string' ? ort.InferenceSession.create(reference, QUIET) : ort.InferenceSession.create(reference, QUIET));
-  try {
-    const b = await ort.InferenceSession.create(variant, QUIET);
-    try {
-      let cosineSum = 0;
-      let signal = 0;
-      let noise = 0;
-      const samples = data && data.length > 0 ? data.length : SAMPLES;
-      for (let s = 0; s < samples; s++) {
-        // Seeded inputs are drawn per model from the same sequence, so a float16-input variant gets the
-        // same values rounded to its type.
-        const feeds = data && data.length > 0 ? data[s]! : randomFeeds(model, 9000 + s);
-        const variantFeeds = data && data.length > 0 ? feeds : randomFeeds(variantModel, 9000 + s);
-        const [ra, rb] = [await a.run(feeds), await b.run(variantFeeds)];
-        let worst = 1;
-        for (const name of a.outputNames) {
-          const x = ra[name] as ort.Tensor;
-          const y = rb[name] as ort.Tensor | undefined;
-          if (!y || x.type === 'string' || x.type === 'bool' || x.type === 'int64' || x.type === 'int32') continue;
-          const [fx, fy] = [floatValues(x), floatValues(y)];
-          if (fx.length !== fy.length) {
-            worst = 0;
-            continue;
-          }
-          worst = Math.min(worst, cosine(fx, fy));
-          for (let i = 0; i < fx.length; i++) {
-            signal += fx[i]! * fx[i]!;
-            noise += (fx[i]! - fy[i]!) ** 2;
-          }
-        }
-        cosineSum += worst;
-      }
-      const sqnrDb = noise === 0 ? Infinity : 10 * Math.log10(signal / noise);
-      return { cosine: cosineSum / samples, sqnrDb, samples, ...(data && data.length > 0 ? { on: 'calibration' as const } : { on: 'seeded' as const }) };
-    } finally {
-      await b.release();
-    }
-  } finally {
-    await a.release();
+export async function measureAgreement(reference: Uint8Array | string, variant: Uint8Array, model: ModelProto, variantModel: ModelProto, data?: readonly Feeds[], label = 'quantized model'): Promise<Agreement> {
+  const samples = data && data.length > 0 ? data.length : SAMPLES;
+  const cases: Feeds[][] = [];
+  for (let s = 0; s < samples; s++) {
+    // Seeded inputs are drawn per model from the same sequence, so a float16-input variant gets the
+    // same values rounded to its type.
+    const feeds = data && data.length > 0 ? data[s]! : randomFeeds(model, 9000 + s);
+    cases.push([feeds, data && data.length > 0 ? feeds : randomFeeds(variantModel, 9000 + s)]);
   }
+  const models = [
+    { source: typeof reference === 'string' ? { path: reference } : { bytes: reference }, label: 'original model' },
+    { source: { bytes: variant }, label },
+  ];
+  const runs = await runModelsInChild(models, cases);
+  if (runs.crash) throw new EngineError('RUNTIME_ERROR', `${runs.crash}; nothing was written.`);
+  for (const [i, problem] of runs.loadErrors.entries()) {
+    if (problem !== null) throw new EngineError('RUNTIME_ERROR', `ONNX Runtime cannot load the ${models[i]!.label} (${problem}), so nothing was written.`);
+  }
+  let cosineSum = 0;
+  let signal = 0;
+  let noise = 0;
+  for (const [s, [ra, rb]] of runs.cases.entries()) {
+    for (const [i, run] of [ra, rb].entries()) {
+      if (!run || 'error' in run) throw new EngineError('RUNTIME_ERROR', `ONNX Runtime cannot run the ${models[i]!.label} on ${data && data.length > 0 ? 'calibration sample' : 'seeded input'} ${s + 1} (${run && 'error' in run ? run.error : 'not run'}), so nothing was written.`);
+    }
+    const [oa, ob] = [(ra as { outputs: Feeds }).outputs, (rb as { outputs: Feeds }).outputs];
+    let worst = 1;
+    for (const name of runs.outputNames[0]!) {
+      const x = oa[name]!;
+      const y = ob[name];
+      if (!y || x.type === 'string' || x.type === 'bool' || x.type === 'int64' || x.type === 'int32') continue;
+      const [fx, fy] = [floatValues(x), floatValues(y)];
+      if (fx.length !== fy.length) {
+        worst = 0;
+        continue;
+      }
+      worst = Math.min(worst, cosine(fx, fy));
+      for (let i = 0; i < fx.length; i++) {
+        signal += fx[i]! * fx[i]!;
+        noise += (fx[i]! - fy[i]!) ** 2;
+      }
+    }
+    cosineSum += worst;
+  }
+  const sqnrDb = noise === 0 ? Infinity : 10 * Math.log10(signal / noise);
+  return { cosine: cosineSum / samples, sqnrDb, samples, ...(data && data.length > 0 ? { on: 'calibration' as const } : { on: 'seeded' as const }) };
+}
+
+/** How sentences name a variant of this mode. */
+export function modeLabel(mode: QuantizeMode): string {
+  return mode === 'fp16' ? 'FP16' : mode === 'int8-dynamic' ? 'INT8 dynamic' : 'INT8 static';
 }
 
 /** The sentence that refuses a variant below the mode's threshold, or undefined when it agrees. */
 export function agreementProblem(mode: QuantizeMode, a: Agreement): string | undefined {
   const t = AGREEMENT_THRESHOLDS[mode];
   if (a.cosine >= t.cosine && a.sqnrDb >= t.sqnrDb) return undefined;
-  const label = mode === 'fp16' ? 'FP16' : mode === 'int8-dynamic' ? 'INT8 dynamic' : 'INT8 static';
+  const label = modeLabel(mode);
   const fix = mode === 'int8-static' ? 'leave the most sensitive layers in float (--max-drop with --eval, or --exclude), try another --method,' : mode === 'int8-dynamic' ? 'exclude the layers that lose most (--exclude),' : 'keep more ops in float32 (--exclude-op),';
   return `The ${label} model computes something too different from the original (cosine ${a.cosine.toFixed(4)}, SQNR ${a.sqnrDb.toFixed(1)} dB on ${a.samples} ${a.on === 'calibration' ? 'calibration samples' : 'seeded inputs'}; it needs cosine >= ${t.cosine} and SQNR >= ${t.sqnrDb} dB), so nothing was written: ${fix} or pass --accept-error to write it anyway.`;
 }

@@ -17,7 +17,7 @@ import type { Int8Options } from '../../../shared/quantize/quant-options.js';
 import type { QdqPlan } from '../../../shared/quantize/qdq-plan.js';
 import { opsetProblem, requiredOpset } from '../../../shared/quantize/opset-requirement.js';
 import { convertDocument } from '../converting/convert-document.js';
-import { agreementProblem, measureAgreement, SAMPLES as AGREEMENT_SAMPLES } from './agreement-check.js';
+import { agreementProblem, measureAgreement, modeLabel, SAMPLES as AGREEMENT_SAMPLES } from './agreement-check.js';
 import { Dataset, loadSample, modelInputs, readLabelOrder, walkFolder, type DatasetFile } from '../datasets/dataset.js';
 import { decodeImage, IMAGE_EXTENSIONS, tensorPreview } from '../datasets/image-decode.js';
 import { runnableFile, type DocumentStore, type ModelDocument } from '../documents.js';
@@ -216,7 +216,7 @@ export class QuantizeService {
       await requireLoadsInRuntime(bytes, args.mode);
       // An accuracy target has its own measure; otherwise the variant must follow FP32 on seeded inputs.
       const calibrationFeeds = dataset && args.mode === 'int8-static' ? await firstFeeds(dataset, doc.model, spec) : undefined;
-      const agreement = evalData ? undefined : await measureAgreement(await runnableFile(doc), bytes, doc.model, result, calibrationFeeds);
+      const agreement = evalData ? undefined : await measureAgreement(await runnableFile(doc), bytes, doc.model, result, calibrationFeeds, `${modeLabel(args.mode)} model`);
       const disagreement = agreement && !args.acceptError ? agreementProblem(args.mode, agreement) : undefined;
       if (disagreement) throw new EngineError('BAD_ARGUMENT', disagreement);
       const fileName = `${doc.fileName.replace(/\.onnx$/i, '')}.${SUFFIX[args.mode]}.onnx`;
