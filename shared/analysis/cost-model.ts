@@ -15,6 +15,7 @@ export interface NodeCost {
   flops: number | null;
   params: number;
   weightBytes: number;
+  /** One per output the node produces; an optional output left out (named '') is no value and has none. */
   outputShapes: (Dim[] | null)[];
   outputBytes: number | null;
   /** Bytes read (inputs, weights included) plus bytes written. */
@@ -198,7 +199,7 @@ export function analyzeModel(model: ModelProto, options: InferenceOptions = {}):
       weightBytes += bytesOf(facts.get(i)) ?? 0;
     }
     const { macs, flops } = arithmetic(node, input, output, attrInts);
-    const outputShapes = (node.output ?? []).map((o) => facts.get(o)?.shape ?? null);
+    const outputShapes = (node.output ?? []).filter(Boolean).map((o) => facts.get(o)?.shape ?? null);
     const outputSizes = (node.output ?? []).filter(Boolean).map((o) => bytesOf(facts.get(o)));
     const outputBytes = outputSizes.every((b) => b !== null) ? outputSizes.reduce<number>((a, b) => a + b!, 0) : null;
     const inputSizes = (node.input ?? []).filter(Boolean).map((i) => bytesOf(facts.get(i)));

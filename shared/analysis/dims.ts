@@ -76,6 +76,18 @@ export function broadcast(a: readonly Dim[], b: readonly Dim[]): Dim[] | null {
   return out;
 }
 
+/**
+ * A named dim for a size only the data decides (how many elements NonZero finds, how many boxes
+ * NonMaxSuppression keeps, a TopK whose K is computed from data), as onnx's shape inference names its
+ * unk__N dims: known to be one fixed size per run, so it counts as a known shape. The name is built from
+ * the node's name, so every use of the same value reads the same symbol, and holds no operator
+ * characters, so dim arithmetic never mistakes it for an expression or a difference.
+ */
+export function dataDependentDim(nodeName: string | undefined, opType: string | undefined, what: string): Dim {
+  const base = (nodeName || opType || 'node').replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '') || 'node';
+  return symbol(`${base}_${what}`);
+}
+
 /** Normalizes a possibly negative axis for a rank; undefined when out of range. */
 export function axisOf(axis: number, rank: number): number | undefined {
   const a = axis < 0 ? axis + rank : axis;
