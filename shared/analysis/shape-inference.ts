@@ -23,6 +23,8 @@ export interface InferenceResult {
   unsupported: Record<string, number>;
   /** Nodes whose rule failed on their inputs (e.g. shapes that do not match), named with the reason. */
   failed: { node: string; message: string }[];
+  /** The largest size each bounded data-dependent dim can take, by symbol (top-level graph only). */
+  bounds: Map<string, number>;
 }
 
 export interface InferenceOptions {
@@ -192,7 +194,8 @@ export function inferShapes(
   const facts = new Map<string, ValueFacts>(outer);
   const unsupported: Record<string, number> = {};
   const failed: InferenceResult['failed'] = [];
-  if (!graph) return { facts, unsupported, failed };
+  const bounds = new Map<string, number>();
+  if (!graph) return { facts, unsupported, failed, bounds };
   const opsets = new Map((model.opsetImport ?? []).map((o) => [normalizeDomain(o.domain), Number(o.version ?? 0)]));
   for (const t of graph.initializer ?? []) if (t.name) facts.set(t.name, tensorFacts(t));
   for (const v of graph.input ?? []) {
@@ -236,6 +239,9 @@ export function inferShapes(
           const s = attr(name)?.s;
           return s ? new TextDecoder().decode(s) : fallback;
         },
+        bound: (dim, max) => {
+          if (typeof dim === 'string' && Number.isFinite(max) && max >= 0) bounds.set(dim, Math.min(max, bounds.get(dim) ?? Infinity));
+        },
       };
       try {
         outputs = rule(ctx);
@@ -249,5 +255,5 @@ export function inferShapes(
       if (merged) facts.set(name, merged);
     });
   }
-  return { facts, unsupported, failed };
+  return { facts, unsupported, failed, bounds };
 }

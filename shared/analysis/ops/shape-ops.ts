@@ -206,7 +206,10 @@ function symbolicSliceLength(ctx: InferContext, axis: number, dim: Dim, start: D
   if (step === 1 && start === 0 && (end === dim || (typeof end === 'number' && end >= BIG))) return dim;
   if (start !== null && start === end) return 0;
   if (dim === null || start === null || end === null || step === null) return null;
-  return dataDependentDim(ctx.node.name, ctx.node.opType, `dim${axis}`);
+  const named = dataDependentDim(ctx.node.name, ctx.node.opType, `dim${axis}`);
+  // torchvision keeps the first post_nms_top_n boxes this way: at most `end` of them.
+  if (step === 1 && typeof start === 'number' && typeof end === 'number' && start >= 0 && end >= start) ctx.bound(named, end - start);
+  return named;
 }
 
 const slice: InferFn = (ctx) => {
@@ -347,7 +350,11 @@ const range: InferFn = (ctx) => {
 
 const nonZero: InferFn = (ctx) => {
   const x = ctx.input(0);
-  return x ? [{ elemType: INT64, shape: [x.shape ? x.shape.length : null, dataDependentDim(ctx.node.name, ctx.node.opType, 'count')] }] : [];
+  if (!x) return [];
+  const count = dataDependentDim(ctx.node.name, ctx.node.opType, 'count');
+  const elements = x.shape ? elementCountOf(x.shape) : undefined;
+  if (elements !== undefined) ctx.bound(count, elements);
+  return [{ elemType: INT64, shape: [x.shape ? x.shape.length : null, count] }];
 };
 
 

@@ -183,7 +183,49 @@ function ifWithBranchThatCannotRun(): ModelProto {
   );
 }
 
+/** torchvision's RPN keeps at most post_nms_top_n boxes (Slice 0:5 of what NonZero found) and its box head runs on them. */
+function boundedHead(): ModelProto {
+  return model(
+    {
+      node: [
+        node('Greater', ['x', 'zero'], ['mask']),
+        node('NonZero', ['mask'], ['where']),
+        node('Squeeze', ['where', 'axes0'], ['found']),
+        node('Slice', ['found', 'start0', 'end5'], ['kept'], 'keep_top'),
+        node('Gather', ['table', 'kept'], ['rows'], 'gather_rows', { attribute: [int('axis', 0)] }),
+        node('MatMul', ['rows', 'w'], ['head'], 'head'),
+      ],
+      input: [tensorValue('x', [10])],
+      output: [floatOutput('head', 2)],
+      initializer: [
+        floatScalar('zero', 0),
+        int64('axes0', [1], [0]),
+        int64('start0', [1], [0]),
+        int64('end5', [1], [5]),
+        floatTensor('table', [10, 4], Array.from({ length: 40 }, (_, i) => i / 40)),
+        floatTensor('w', [4, 8], Array.from({ length: 32 }, (_, i) => i / 32)),
+      ],
+    },
+    13,
+  );
+}
+
 describe('data-dependent dims in shape inference', () => {
+  it('costs a head on a data-dependent count at the bound a Slice gives it, the size ONNX Runtime reaches when enough is found', async () => {
+    const m = boundedHead();
+    const analysis = analyzeModel(m);
+    const head = analysis.nodes.find((n) => n.name === 'head')!;
+    expect(head.macs).toBeNull();
+    // Eight of ten positive: the Slice keeps 5, so the MatMul is [5,4] x [4,8].
+    const many = await runtimeShapes(m, ['kept', 'head'], { x: new ort.Tensor('float32', Float32Array.from([1, 2, -1, 3, 4, 5, -2, 6, 7, 8]), [10]) });
+    expect(many.get('head')).toEqual([5, 8]);
+    expect(analysis.totals.macsAtBounds).toBe(5 * 4 * 8);
+    // Two positive: fewer rows, so the bound is the worst case, not the count of every run.
+    const few = await runtimeShapes(m, ['head'], { x: new ort.Tensor('float32', Float32Array.from([1, -1, -1, -1, -1, -1, -1, -1, -1, 2]), [10]) });
+    expect(few.get('head')![0]).toBeLessThan(5);
+  });
+
+
   it('names the sizes NonZero and a data-computed TopK K give, and folds K = min(k, anchors) to its number, as ONNX Runtime runs them', async () => {
     const m = detectorTail();
     const { facts, failed } = inferShapes(m);
