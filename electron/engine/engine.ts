@@ -38,6 +38,7 @@ import { runExport } from './deploy/export-job.js';
 import type { RecipeView } from '../../shared/api/dto.js';
 import type { ProfileResult } from '../../shared/profile/profile-types.js';
 import { simplifyDocument } from './simplify/simplify-document.js';
+import { diffDocuments, diffDocumentsView } from './diff/diff-documents.js';
 
 
 interface SampleEntry {
@@ -450,6 +451,14 @@ export class Engine implements EngineApi {
 
   async simplifyModel(args: MethodArgs<'simplifyModel'>) {
     return simplifyDocument(this.documents, args);
+  }
+
+  async diffModels(args: MethodArgs<'diffModels'>) {
+    return diffDocuments(this.documents, args);
+  }
+
+  async getDiffView(args: MethodArgs<'getDiffView'>) {
+    return diffDocumentsView(this.documents, args);
   }
 
   async getJob(args: MethodArgs<'getJob'>) {

@@ -5,6 +5,8 @@ import type { OpVersionSchema } from '../graph/op-registry.js';
 import type { RecipeView } from './dto.js';
 import type { TensorStats } from '../model/tensor-stats.js';
 import type { SimplifyReport } from '../simplify/simplify-report.js';
+import type { ModelDiff } from '../diff/model-diff.js';
+import type { DiffView } from '../diff/diff-view.js';
 import { PREPROCESS_SPEC, type PreprocessSpec } from '../preprocess/preprocess-spec.js';
 import type { DatasetInfo, PreprocessPreview, QuantizeCatalog } from './dto.js';
 import { START_EXPORT_ARGS } from '../deploy/export-request.js';
@@ -151,6 +153,10 @@ export const METHOD_ARGS = {
       force: z.boolean().optional(),
     })
     .strict(),
+  /** What changed from one open model to another (the JSON of `onnx-studio diff`). */
+  diffModels: z.object({ docIdA: id, docIdB: id }).strict(),
+  /** The same diff drawn as one merged graph, for the Diff view. */
+  getDiffView: z.object({ docIdA: id, docIdB: id }).strict(),
   getJob: z.object({ jobId: id }).strict(),
   cancelJob: z.object({ jobId: id }).strict(),
 } as const;
@@ -192,6 +198,8 @@ export interface MethodResults {
   redoEdit: ModelInfo;
   extractSubgraph: ModelInfo;
   simplifyModel: { model: ModelInfo; report: SimplifyReport };
+  diffModels: ModelDiff;
+  getDiffView: DiffView;
   getJob: JobInfo;
   cancelJob: JobInfo;
 }

@@ -15,6 +15,8 @@ export interface DiffSide {
   /** Value -> [core node, output position] producing it. */
   readonly producer: (tensor: string) => readonly [number, number] | undefined;
   readonly graphInputs: readonly string[];
+  /** Any value seen through Q/DQ (a graph output that a DequantizeLinear produces, say). */
+  readonly resolve: (tensor: string) => ResolvedInput;
   /** Raw bytes of an initializer stored outside the file, when the caller can read them. */
   readonly raw?: (t: TensorProto) => Uint8Array | undefined;
   node(i: number): NodeProto;
@@ -52,6 +54,7 @@ export function diffSide(graph: GraphProto, raw?: (t: TensorProto) => Uint8Array
     readers,
     producer: (t) => produced.get(t),
     graphInputs,
+    resolve: fold.resolve,
     ...(raw ? { raw } : {}),
     node: (i) => index.nodes[i]!,
   };

@@ -1,4 +1,5 @@
 import type { GraphIndex } from '../graph/graph-index.js';
+import type { NodeProto } from '../onnx/types.js';
 
 /** What a node input really reads once QuantizeLinear -> DequantizeLinear pairs are seen through. */
 export interface ResolvedInput {
@@ -6,6 +7,8 @@ export interface ResolvedInput {
   readonly tensor: string;
   /** How the input was quantized, when it was. */
   readonly via?: 'activation' | 'weight';
+  /** The ONNX data type it was quantized to (a weight's stored type, an activation's zero point type). */
+  readonly quantizedType?: number;
 }
 
 /**
@@ -18,6 +21,16 @@ export interface QdqFolding {
   /** Indices of the Q/DQ nodes that are annotations, not graph nodes. */
   readonly folded: ReadonlySet<number>;
   resolve(tensor: string): ResolvedInput;
+}
+
+const UINT8 = 2;
+
+/** What a QuantizeLinear produces: its zero point's type, else its output_dtype attribute, else uint8 (the ONNX default). */
+function activationType(index: GraphIndex, q: NodeProto): number {
+  const zeroPoint = q.input?.[2] ? index.initializers.get(q.input[2]) : undefined;
+  if (zeroPoint?.dataType) return zeroPoint.dataType;
+  const declared = q.attribute?.find((a) => a.name === 'output_dtype')?.i;
+  return declared ? Number(declared) : UINT8;
 }
 
 export function foldQdq(index: GraphIndex): QdqFolding {
@@ -34,14 +47,14 @@ export function foldQdq(index: GraphIndex): QdqFolding {
     const source = node.input?.[0] ?? '';
     if (index.initializers.has(source)) {
       folded.add(i);
-      stand.set(node.output[0], { tensor: source, via: 'weight' });
+      stand.set(node.output[0], { tensor: source, via: 'weight', quantizedType: index.initializers.get(source)!.dataType ?? 0 });
       return;
     }
     const q = producerOf(source);
     const qNode = q === undefined ? undefined : nodes[q];
     if (!qNode || qNode.opType !== 'QuantizeLinear' || (qNode.domain ?? '') !== '') return;
     folded.add(i);
-    stand.set(node.output[0], { tensor: qNode.input?.[0] ?? '', via: 'activation' });
+    stand.set(node.output[0], { tensor: qNode.input?.[0] ?? '', via: 'activation', quantizedType: activationType(index, qNode) });
     // The QuantizeLinear is an annotation only when every reader of its output is a folded DQ.
     const readers = index.consumers.get(source) ?? [];
     if (readers.every((r) => nodes[r]!.opType === 'DequantizeLinear')) folded.add(q!);
@@ -52,7 +65,9 @@ export function foldQdq(index: GraphIndex): QdqFolding {
     for (let hops = 0; hops < 8; hops++) {
       const next = stand.get(current.tensor);
       if (!next) break;
-      current = { tensor: next.tensor, via: current.via ?? next.via };
+      const via = current.via ?? next.via;
+      const quantizedType = current.quantizedType ?? next.quantizedType;
+      current = { tensor: next.tensor, ...(via ? { via } : {}), ...(quantizedType !== undefined ? { quantizedType } : {}) };
     }
     return current;
   };

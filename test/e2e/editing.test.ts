@@ -61,7 +61,7 @@ describe('editing end to end (Chromium)', () => {
     const dims = p.getByRole('textbox', { name: 'Set dims of image' });
     await dims.fill('batch x 1 x 28 x 28');
     await p.locator('[data-value-name="image"]').getByRole('button', { name: 'Set' }).click();
-    await expect.poll(() => page.locator('.message.notice').textContent()).toMatch(/batch of 4/);
+    await expect.poll(() => page.locator('.message.notice').textContent()).toMatch(/batches of 4 and 2/);
     await expect.poll(() => p.locator('[data-value-name="logits"]').textContent()).toMatch(/batch/);
   });
 });

@@ -22,7 +22,7 @@ describe('a recipe recorded in the app replays from the CLI (Chromium)', () => {
     const properties = page.getByRole('complementary', { name: 'Properties' });
     await properties.getByRole('textbox', { name: 'Set dims of image' }).fill('batch x 1 x 28 x 28');
     await properties.locator('[data-value-name="image"]').getByRole('button', { name: 'Set' }).click();
-    await expect.poll(() => page.locator('.message.notice').textContent()).toMatch(/batch of 4/);
+    await expect.poll(() => page.locator('.message.notice').textContent()).toMatch(/batches of 4 and 2/);
 
     await page.getByRole('button', { name: 'Quantize', exact: true }).click();
     const q = panel(page, 'Quantize');

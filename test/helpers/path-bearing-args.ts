@@ -51,6 +51,8 @@ export function pathCases(docId: string): Record<MethodName, PathCase> {
     undoEdit: { base: { docId }, paths: [] },
     redoEdit: { base: { docId }, paths: [] },
     extractSubgraph: { base: { docId, inputs: ['image'], outputs: ['logits'] }, paths: [] },
+    diffModels: { base: { docIdA: docId, docIdB: docId }, paths: [] },
+    getDiffView: { base: { docIdA: docId, docIdB: docId }, paths: [] },
     getJob: { base: { jobId: ID }, paths: [] },
     cancelJob: { base: { jobId: ID }, paths: [] },
   };

@@ -1,8 +1,6 @@
 import path from 'node:path';
 import { diffModels, type ModelDiff } from '../../../shared/diff/model-diff.js';
-import { isExternal } from '../../../shared/onnx/external-data.js';
-import type { ModelProto, TensorProto } from '../../../shared/onnx/types.js';
-import { readExternalTensor } from '../../engine/external-data-io.js';
+import { externalBytes } from '../../engine/diff/diff-documents.js';
 import { readModelFile } from '../../engine/model-reader.js';
 import type { Io } from '../command.js';
 import { formatHelp, parseOptions, type OptionTable } from '../parse-options.js';
@@ -17,13 +15,6 @@ export const help = formatHelp(
   OPTIONS,
 );
 
-/** Reads the external weights of a model up front, so the diff can compare their values. */
-async function externalBytes(model: ModelProto, dir: string): Promise<(t: TensorProto) => Uint8Array | undefined> {
-  const bytes = new Map<TensorProto, Uint8Array>();
-  for (const t of model.graph?.initializer ?? []) if (isExternal(t)) bytes.set(t, await readExternalTensor(dir, t));
-  return (t) => bytes.get(t);
-}
-
 function formatDiff(a: string, b: string, d: ModelDiff): string {
   const lines = [`${path.basename(a)} -> ${path.basename(b)}: ${d.summary}`];
   for (const n of d.removed) lines.push(`  - ${n.opType} ${n.name}`);
@@ -32,7 +23,7 @@ function formatDiff(a: string, b: string, d: ModelDiff): string {
     const what = [
       c.a !== c.b ? `renamed from ${c.a}` : '',
       ...(c.attributes ?? []).map((x) => `${x.name}: ${x.a ?? '(none)'} -> ${x.b ?? '(none)'}`),
-      ...(c.inputs ?? []).map((x) => `input ${x.index}: ${x.a || '(none)'} -> ${x.b || '(none)'}`),
+      ...(c.inputs ?? []).map((x) => `input ${x.index}: ${x.a || '(none)'}${x.fromA ? ` (from ${x.fromA})` : ''} -> ${x.b || '(none)'}${x.fromB ? ` (from ${x.fromB})` : ''}`),
       ...(c.initializers ?? []).map((x) => `${x.name}: ${x.maxAbsDiff === null ? `${x.a ?? '?'} -> ${x.b ?? '?'}` : `values differ by up to ${x.maxAbsDiff}`}`),
     ].filter(Boolean);
     lines.push(`  ~ ${c.opType} ${c.b}: ${what.join('; ')}`);

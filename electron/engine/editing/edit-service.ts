@@ -79,7 +79,7 @@ export class EditService {
         const before = new Set((doc.model.graph?.initializer ?? []).map((t) => t.name));
         const rewritten = (result.model.graph?.initializer ?? []).filter((t) => !before.has(t.name)).map((t) => t.name);
         if (rewritten.length > 0) notes.push(`Rewrote constants that fixed the old size: ${rewritten.join(', ')}.`);
-        notes.push('Checked: each sample of a batch of 4 comes out as it does alone.');
+        notes.push('Checked: each sample of batches of 4 and 2 comes out as it does alone.');
       }
     }
     const before = doc.model;

@@ -1,4 +1,8 @@
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
+import { useStore } from 'zustand';
+import { DiffStoreContext } from '../diff/diff-context.js';
+import { createDiffStore } from '../diff/diff-store.js';
+import { DiffView } from '../diff/DiffView.js';
 import { useApp } from '../store/store-context.js';
 import { Messages } from './Messages.js';
 import { Workspace } from './Workspace.js';
@@ -11,6 +15,9 @@ export function App({ desktop }: { desktop: boolean }) {
   const ready = useApp((s) => s.ready);
   const model = useApp((s) => s.models.find((m) => m.docId === s.activeDocId));
   const openFile = useApp((s) => s.openFile);
+  const client = useApp((s) => s.client);
+  const diff = useMemo(() => createDiffStore(client), [client]);
+  const diffOpen = useStore(diff, (s) => s.sides !== undefined);
   useEffect(() => {
     void boot();
   }, [boot]);
@@ -39,11 +46,13 @@ export function App({ desktop }: { desktop: boolean }) {
     };
   }, [openFile]);
   return (
-    <div className="app" data-ready={ready ? 'true' : 'false'}>
-      <TaskProgress />
-      <Messages />
-      {ready && <DocumentTabs />}
-      {ready && (model ? <Workspace key={model.docId} model={model} /> : <Welcome desktop={desktop} />)}
-    </div>
+    <DiffStoreContext.Provider value={diff}>
+      <div className="app" data-ready={ready ? 'true' : 'false'}>
+        <TaskProgress />
+        <Messages />
+        {ready && !diffOpen && <DocumentTabs />}
+        {ready && (diffOpen ? <DiffView /> : model ? <Workspace key={model.docId} model={model} /> : <Welcome desktop={desktop} />)}
+      </div>
+    </DiffStoreContext.Provider>
   );
 }

@@ -22,6 +22,7 @@ import { createPipelineStore } from '../pipeline/pipeline-store.js';
 import { createQuantizeStore } from '../quantize/quantize-store.js';
 import { createExportStore } from '../export/export-store.js';
 import { ExportStoreContext, useExport } from '../export/export-context.js';
+import { DiffWith } from '../diff/DiffWith.js';
 
 // Loaded when first opened: the chart library stays off the first screen.
 const AnalysisPanel = lazy(() => import('../analysis/AnalysisPanel.js'));
@@ -173,6 +174,7 @@ export function Workspace({ model }: { model: ModelInfo }) {
             <span className="muted">{formatBytes(model.sizeBytes)}</span>
             <SearchBox />
             <span className="spacer" />
+            <DiffWith model={model} />
             <button type="button" disabled={busy || !model.undoLabel} title={model.undoLabel ? `Undo ${model.undoLabel} (Ctrl+Z)` : 'Nothing to undo'} onClick={() => void undo()}>
               Undo
             </button>

@@ -31,6 +31,8 @@ export interface GraphState {
   focus?: string;
   /** Heat per node index of the main graph (0..1), from the Analysis or Profile panel; undefined = off. */
   heat?: ReadonlyMap<number, number>;
+  /** The Diff view's mark per node index of its merged graph (status, annotation); undefined elsewhere. */
+  diffMarks?: ReadonlyMap<number, { status: string; note?: string }>;
   /** Validation problems of the shown graph by node name (the first message), marked on the nodes. */
   problems: ReadonlyMap<string, string>;
   openGraph(path: GraphPath): Promise<void>;

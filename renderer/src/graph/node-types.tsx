@@ -42,17 +42,20 @@ const OpNode = memo(function OpNode({ data, selected }: NodeProps<FlowNode>) {
   const rows = detail ? data.item.rows : undefined;
   const heat = useHeat(data.item.nodeIndex);
   const problem = useGraph((s) => (data.nodeName ? s.problems.get(data.nodeName) : undefined));
+  const diffMark = useGraph((s) => (data.item.nodeIndex !== undefined ? s.diffMarks?.get(data.item.nodeIndex) : undefined));
   return (
     <div
-      className={`op-node cat-${data.category}${selected ? ' selected' : ''}${heat !== undefined ? ' heated' : ''}${problem ? ' has-problem' : ''}`}
+      className={`op-node cat-${data.category}${selected ? ' selected' : ''}${heat !== undefined ? ' heated' : ''}${problem ? ' has-problem' : ''}${diffMark ? ` diff-${diffMark.status}` : ''}`}
       data-node-name={data.nodeName}
       data-op-type={data.opType}
+      {...(diffMark ? { 'data-diff-status': diffMark.status } : {})}
       {...(problem ? { 'data-problem': problem } : {})}
       {...(heat !== undefined ? { 'data-heat': heat.toFixed(2), style: { background: heatColor(heat) } } : {})}
       title={data.detail}
     >
       {handles(data.direction)}
       <div className="op-title">{data.title}</div>
+      {diffMark?.note && <div className="diff-note">{diffMark.note}</div>}
       {rows && rows.weights.length + rows.attributes.length > 0 && (
         <div className="op-rows">
           {rows.weights.map((w) => (

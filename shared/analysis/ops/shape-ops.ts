@@ -1,3 +1,4 @@
+import { monomialDim, parseMonomial } from '../dim-monomial.js';
 import { axisOf, broadcast, dataDependentDim, dimAdd, dimDiv, dimMul, dimsProduct, type Dim } from '../dims.js';
 import type { InferContext, InferFn } from '../inference-types.js';
 import { concatValues, elementCountOf, FOLD_LIMIT, foldElementwise, takeAlongAxis, transposeValues, valuesOf, withValue } from '../folding.js';
@@ -55,6 +56,25 @@ const constantOfShape: InferFn = (ctx) => {
   return [withValue(elemType, dims, count !== undefined && count <= FOLD_LIMIT ? new Array<Dim>(count).fill(fill) : undefined)];
 };
 
+/**
+ * The product of `input` divided by the product of `others` when every dim is a monomial and the
+ * symbols of `others` all cancel: [197, batch, 768] -> [197, -1, 64] gives 'batch*12'.
+ */
+function monomialQuotient(input: Dim[], others: Dim[]): Dim | undefined {
+  const top = input.map(parseMonomial);
+  const bottom = others.map(parseMonomial);
+  if (top.some((m) => !m) || bottom.some((m) => !m)) return undefined;
+  const symbols = top.flatMap((m) => m!.symbols);
+  for (const s of bottom.flatMap((m) => m!.symbols)) {
+    const k = symbols.indexOf(s);
+    if (k < 0) return undefined;
+    symbols.splice(k, 1);
+  }
+  const divisor = bottom.reduce((a, m) => a * m!.coefficient, 1);
+  if (divisor === 0) return undefined;
+  return monomialDim({ coefficient: top.reduce((a, m) => a * m!.coefficient, 1) / divisor, symbols: symbols.sort() });
+}
+
 function resolveReshape(input: Dim[], target: Dim[], allowZero: boolean): Dim[] {
   const out = target.map((d, i) => (d === 0 && !allowZero ? (input[i] ?? null) : d));
   const inferred = out.indexOf(-1);
@@ -63,6 +83,7 @@ function resolveReshape(input: Dim[], target: Dim[], allowZero: boolean): Dim[] 
   const total = dimsProduct(input);
   const known = dimsProduct(others);
   if (typeof total === 'number' && typeof known === 'number') out[inferred] = known === 0 ? 0 : total / known;
+  else if (monomialQuotient(input, others) !== undefined) out[inferred] = monomialQuotient(input, others)!;
   else {
     // Cancel a symbol that appears once on each side: [batch, 3, 224, 224] -> [batch, -1] gives 150528.
     const symbolsIn = input.filter((d) => typeof d !== 'number');

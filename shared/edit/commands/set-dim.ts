@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { dimUses, parseMonomial } from '../../analysis/dim-monomial.js';
+import { batchAxisViolation } from '../batch-axis-violations.js';
 import { inferShapes } from '../../analysis/shape-inference.js';
-import { buildGraphIndex, type GraphIndex } from '../../graph/graph-index.js';
+import { buildGraphIndex, implicitInputs, type GraphIndex } from '../../graph/graph-index.js';
 import { smallTensorValues } from '../../model/tensor-values.js';
 import type { GraphProto, ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../../onnx/types.js';
 import { NameAllocator, nodeLabel } from '../../quantize/graph-names.js';
@@ -19,18 +21,25 @@ interface BakedConstant {
    * The input's new values; or `broadcastFrom`: the input (a batch-1 tensor such as ViT's class token)
    * is expanded to the batch of that value at run time; or why it cannot be rewritten.
    */
-  rewrite: number[] | { broadcastFrom: string } | { refuse: string };
+  rewrite: number[] | { broadcastFrom: string } | { refuse: string } | { candidates: number[][] };
   nodeIndex: number;
   input: number;
 }
 
-function constantValues(index: GraphIndex, name: string): number[] | undefined {
+/**
+ * The values of a constant input: an initializer, a Constant node, or a value computed from constants
+ * only (torch writes shuffle shapes as Concat of Constants). Inference ran with the input's first axis
+ * symbolic, so a value that is all numbers does not depend on the input.
+ */
+function constantValues(index: GraphIndex, name: string, facts: Facts): number[] | undefined {
   const t = index.initializers.get(name);
   if (t) return smallTensorValues(t, 64);
   const producer = index.producers.get(name)?.[0];
   const node = producer !== undefined ? index.nodes[producer] : undefined;
   const value = node?.opType === 'Constant' ? node.attribute?.find((a) => a.name === 'value')?.t : undefined;
-  return value ? smallTensorValues(value, 64) : undefined;
+  if (value) return smallTensorValues(value, 64);
+  const computed = facts.get(name)?.value;
+  return computed && computed.length <= 64 && computed.every((v) => typeof v === 'number') ? (computed as number[]) : undefined;
 }
 
 /**
@@ -39,18 +48,23 @@ function constantValues(index: GraphIndex, name: string): number[] | undefined {
  * (rewritten to 1, "keep this dim"), Slice ends that took the whole axis (rewritten to the maximum); other
  * uses (Resize sizes, a Reshape moving the batch elsewhere) are refused with the node named.
  */
-function bakedConstants(model: ModelProto, symbol: string, old: number): BakedConstant[] {
+function bakedConstants(model: ModelProto, symbol: string, old: number, known?: Facts): BakedConstant[] {
   const graph = model.graph!;
   const index = buildGraphIndex(graph);
-  const facts = inferShapes(model).facts;
+  const facts = known ?? inferShapes(model).facts;
   const out: BakedConstant[] = [];
   index.nodes.forEach((node, i) => {
+    const reshape = node.opType === 'Reshape' ? reshapeTakingBatch(index, facts, node, symbol, old) : undefined;
+    if (reshape) {
+      out.push({ node: nodeLabel(node, i), opType: 'Reshape', rewrite: reshape, nodeIndex: i, input: 1 });
+      return;
+    }
     const data = node.opType === 'Concat' ? node.input?.find((x) => facts.get(x)?.shape?.[0] === symbol) : node.input?.[0];
     const shape = data ? facts.get(data)?.shape : undefined;
     if (!shape || shape[0] !== symbol) return;
     const label = nodeLabel(node, i);
     const add = (input: number, rewrite: BakedConstant['rewrite']) => out.push({ node: label, opType: node.opType ?? '', rewrite, nodeIndex: i, input });
-    const valuesAt = (k: number) => (node.input?.[k] ? constantValues(index, node.input[k]!) : undefined);
+    const valuesAt = (k: number) => (node.input?.[k] ? constantValues(index, node.input[k]!, facts) : undefined);
     switch (node.opType) {
       case 'Reshape': {
         const s = valuesAt(1);
@@ -108,6 +122,41 @@ function bakedConstants(model: ModelProto, symbol: string, old: number): BakedCo
   return out;
 }
 
+/**
+ * A Reshape whose data carries the symbol ([197, batch, 768] in an attention block, [batch, 8, 8, 7, 7, 96]
+ * before Swin's windows) but whose constant target drops it ([197, 12, 64], [64, 49, 96]): the
+ * batch must go into one target dim, which then becomes -1. Each dim that can hold it is a candidate;
+ * which one keeps samples apart is decided against the rest of the graph (batchAxisViolation).
+ */
+function reshapeTakingBatch(index: GraphIndex, facts: Facts, node: NodeProto, symbol: string, old: number): BakedConstant['rewrite'] | undefined {
+  const x = facts.get(node.input?.[0] ?? '')?.shape;
+  const y = facts.get(node.output?.[0] ?? '')?.shape;
+  if (!x || !x.some((d) => dimUses(d, symbol)) || y?.some((d) => dimUses(d, symbol))) return undefined;
+  const s = node.input?.[1] ? constantValues(index, node.input[1], facts) : undefined;
+  if (!s || s.includes(-1) || s.includes(0)) return undefined;
+  // The batch as the whole first axis, kept there: bakedConstants copies it with 0.
+  if (x[0] === symbol && s[0] === old) return undefined;
+  const refuse = { refuse: `its target shape [${s.join(', ')}] has no dim that can take '${symbol}'` };
+  // Where the batch sits in the data's memory order: after P elements' worth of outer dims. A target
+  // dim can take it only at that boundary: as its outer factor (the dims before it multiply to P) or
+  // as its inner factor (the dims up to it multiply to P). 'batch*12' may hold the batch outside or
+  // inside the 12, so both boundaries are tried.
+  const axes = x.flatMap((d, k) => (dimUses(d, symbol) ? [k] : []));
+  const m = parseMonomial(x[axes[0]!]!);
+  const outer = x.slice(0, axes[0]);
+  if (axes.length !== 1 || !m || m.symbols.length !== 1 || m.symbols[0] !== symbol || !outer.every((d) => typeof d === 'number')) return refuse;
+  const pre = (outer as number[]).reduce((a, b) => a * b, 1);
+  const boundaries = m.coefficient === 1 ? [pre] : [pre, pre * m.coefficient];
+  const prefix = (j: number) => s.slice(0, j).reduce((a, b) => a * b, 1);
+  const takes = (j: number) => s[j]! > 0 && s[j]! % old === 0;
+  const outerFactor = s.flatMap((_, j) => (boundaries.includes(prefix(j)) && takes(j) ? [j] : []));
+  const innerFactor = s.flatMap((_, j) => (boundaries.includes(prefix(j + 1)) && takes(j) ? [j] : []));
+  // A dim that is exactly the old batch size is the batch's own slot; then outer, then inner factors.
+  const order = [...new Set([...outerFactor.filter((j) => s[j] === old), ...outerFactor, ...innerFactor])];
+  const candidates = order.map((j) => s.map((w, k) => (k === j ? -1 : w)));
+  return candidates.length > 0 ? { candidates } : refuse;
+}
+
 function withDim(v: ValueInfoProto, axis: number, value: number | string): ValueInfoProto {
   const t = v.type!.tensorType!;
   const dim = [...(t.shape?.dim ?? [])];
@@ -118,8 +167,7 @@ function withDim(v: ValueInfoProto, axis: number, value: number | string): Value
 /** value_info and output shapes re-inferred after the change, so none still claims the old size. */
 function refreshShapes(model: ModelProto): ModelProto {
   // Inferred without the declared shapes, which still hold the old size and would win the merge.
-  const bare = (v: ValueInfoProto): ValueInfoProto => (v.type?.tensorType ? { ...v, type: { ...v.type, tensorType: { elemType: v.type.tensorType.elemType ?? 0 } } } : v);
-  const facts = inferShapes({ ...model, graph: { ...model.graph!, valueInfo: [], output: (model.graph!.output ?? []).map(bare) } }).facts;
+  const facts = inferShapes({ ...model, graph: { ...model.graph!, valueInfo: [], output: (model.graph!.output ?? []).map(withoutShape) } }).facts;
   const refresh = (v: ValueInfoProto): ValueInfoProto => {
     const f = v.name ? facts.get(v.name) : undefined;
     const t = v.type?.tensorType;
@@ -220,31 +268,129 @@ export const setDim: EditCommand<Params> = {
 };
 
 /**
+ * The rewrites planned for a model and parameters, kept for the model object: an edit is checked and
+ * then applied to the same model, and planning a ViT takes seconds.
+ */
+const planned = new WeakMap<ModelProto, Map<string, Plan>>();
+
+/** Rewrites in rounds (node indices refer to the model as the earlier rounds left it), and what none could rewrite. */
+interface Plan {
+  rounds: BakedConstant[][];
+  refused: BakedConstant[];
+}
+
+/**
  * Rewrites baked constants round by round: the rewrite of one (a Reshape target) lets the symbol reach
  * the next (a class token's Concat) that shape inference could not see before. Stops when a round finds
- * nothing new to rewrite; `refused` is what no round could rewrite.
+ * nothing new to rewrite; `refused` is what no round could rewrite. `edited` has the same nodes as
+ * `original`, so the rounds planned on one apply to the other.
  */
 function rewriteUntilStable(original: ModelProto, edited: ModelProto, p: Params): { model: ModelProto; refused: BakedConstant[] } {
-  let model = edited;
+  const key = JSON.stringify(p);
+  let cache = planned.get(original);
+  if (!cache) planned.set(original, (cache = new Map()));
+  const plan = cache.get(key) ?? planRounds(original, p);
+  cache.set(key, plan);
+  const replaced = new Set<string>();
+  const model = plan.rounds.reduce((m, round) => {
+    for (const b of round) if (Array.isArray(b.rewrite)) replaced.add(m.graph!.node![b.nodeIndex]!.input![b.input]!);
+    return applyRewrites(m, round);
+  }, edited);
+  return { model: dropUnread(model, replaced), refused: plan.refused };
+}
+
+/** The constants that rewrites replaced, removed where nothing reads them any more (initializers and Constant nodes). */
+function dropUnread(model: ModelProto, replaced: ReadonlySet<string>): ModelProto {
+  const g = model.graph!;
+  const read = new Set<string>([...(g.node ?? []).flatMap((n) => [...(n.input ?? []), ...implicitInputs(n)]), ...(g.output ?? []).map((o) => o.name ?? '')]);
+  const unread = (name: string | undefined) => !!name && replaced.has(name) && !read.has(name);
+  return {
+    ...model,
+    graph: {
+      ...g,
+      node: (g.node ?? []).filter((n) => !(n.opType === 'Constant' && unread(n.output?.[0]))),
+      initializer: (g.initializer ?? []).filter((t) => !unread(t.name)),
+      input: (g.input ?? []).filter((v) => !unread(v.name)),
+    },
+  };
+}
+
+function planRounds(original: ModelProto, p: Params): Plan {
+  const rounds: BakedConstant[][] = [];
   let source = original;
-  for (let round = 0; round < 8; round++) {
-    const found = plan(source, p);
-    const doable = found.filter((b) => !('refuse' in b.rewrite));
+  let facts: Facts | undefined;
+  // One Reshape with a choice is decided per round (its choice changes what the next one sees), so the
+  // bound is the node count, not a small number of rounds.
+  for (let round = 0; round <= (original.graph?.node?.length ?? 0); round++) {
+    const found = findBaked(source, p, facts);
     const refused = found.filter((b) => 'refuse' in b.rewrite);
-    if (doable.length === 0 || refused.length > 0) return { model, refused };
-    model = applyRewrites(model, doable);
-    source = applyRewrites(source, doable);
+    if (refused.length > 0) return { rounds, refused };
+    const plain = found.filter((b) => !('candidates' in b.rewrite));
+    if (plain.length > 0) {
+      // Plain rewrites may insert nodes, which moves the indices of the others: they go first, alone.
+      rounds.push(plain);
+      source = applyRewrites(source, plain);
+      facts = undefined;
+      continue;
+    }
+    if (found.length === 0) return { rounds, refused };
+    // Reshapes with a choice found together (an attention block's queries, keys and values) are decided
+    // one after another, each seeing the choices before it.
+    for (const pending of found) {
+      const decided = decide(source, p, pending);
+      if ('refuse' in decided.choice.rewrite) return { rounds, refused: [decided.choice] };
+      rounds.push([decided.choice]);
+      source = applyRewrites(source, [decided.choice]);
+      facts = decided.facts;
+    }
   }
-  return { model, refused: [] };
+  return { rounds, refused: [] };
+}
+
+type Facts = ReturnType<typeof inferShapes>['facts'];
+
+/**
+ * The first candidate target of a Reshape after which no operator mixes samples, with the facts of the
+ * model it makes (the next round starts from them); refused when none is.
+ */
+function decide(source: ModelProto, p: Params, b: BakedConstant): { choice: BakedConstant; facts?: Facts } {
+  const candidates = (b.rewrite as { candidates: number[][] }).candidates;
+  let first: string | undefined;
+  for (const c of candidates) {
+    const trial = { ...b, rewrite: c };
+    const symbolic = symbolicInput(applyRewrites(source, [trial]), p);
+    const facts = inferShapes(symbolic).facts;
+    const why = batchAxisViolation(symbolic, facts, String(p.value), oldBatch(source, p));
+    if (!why) return { choice: trial, facts };
+    first ??= why;
+  }
+  return { choice: { ...b, rewrite: { refuse: `no target shape keeps samples apart (with '-1' in any dim, ${first})` } } };
+}
+
+/**
+ * The model with the edited input's first axis set to the symbol, for inference: without value_info
+ * and output shapes, whose old sizes would win over what inference derives from the symbol.
+ */
+function symbolicInput(model: ModelProto, p: Params): ModelProto {
+  const t = target(model, p)!;
+  const g = model.graph!;
+  return { ...model, graph: { ...g, valueInfo: [], output: (g.output ?? []).map(withoutShape), input: (g.input ?? []).map((v) => (v === t.v ? withDim(v, 0, p.value) : v)) } };
+}
+
+function withoutShape(v: ValueInfoProto): ValueInfoProto {
+  return v.type?.tensorType ? { ...v, type: { ...v.type, tensorType: { elemType: v.type.tensorType.elemType ?? 0 } } } : v;
+}
+
+function oldBatch(model: ModelProto, p: Params): number {
+  const d = target(model, p)?.v.type?.tensorType?.shape?.dim?.[0];
+  return d?.dimValue !== undefined ? Number(d.dimValue) : 1;
 }
 
 /** The baked constants found when the input's first axis becomes the symbol. */
-function plan(model: ModelProto, p: Params): BakedConstant[] {
+function findBaked(model: ModelProto, p: Params, facts?: Facts): BakedConstant[] {
   const t = target(model, p)!;
   const oldDim = t.v.type?.tensorType?.shape?.dim?.[0];
   const old = oldDim?.dimValue !== undefined ? Number(oldDim.dimValue) : undefined;
   if (old === undefined) return [];
-  const g = model.graph!;
-  const symbolic: ModelProto = { ...model, graph: { ...g, input: (g.input ?? []).map((v) => (v === t.v ? withDim(v, 0, p.value) : v)) } };
-  return bakedConstants(symbolic, String(p.value), old);
+  return bakedConstants(symbolicInput(model, p), String(p.value), old, facts);
 }

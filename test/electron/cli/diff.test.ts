@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DIGITS, fixture, SHAPES, tempDir } from '../../helpers/paths.js';
@@ -47,6 +48,24 @@ onnx.save(m, sys.argv[2])
 print(','.join(renamed) + '|' + pool.name)
 `;
 import { cli } from '../../helpers/cli.js';
+import { encodeModel } from '../../../shared/onnx/encode.js';
+import { torchPatternModel } from '../../helpers/torch-pattern-model.js';
+
+const NAMES_LOST = `
+import onnx, sys
+b = {n.name for n in onnx.load(sys.argv[2]).graph.node}
+print(','.join(n.name for n in onnx.load(sys.argv[1]).graph.node if n.name not in b))
+`;
+const NODE_COUNT = 'import onnx, sys; print(len(onnx.load(sys.argv[1]).graph.node))';
+// The node that produces the Relu's input, as '<opType> <name>'.
+const RELU_SOURCE = `
+import onnx, sys
+g = onnx.load(sys.argv[1]).graph
+producer = {o: n for n in g.node for o in n.output}
+relu = [n for n in g.node if n.op_type == 'Relu'][0]
+p = producer[relu.input[0]]
+print(p.op_type + ' ' + p.name)
+`;
 
 describe('onnx-studio diff', () => {
   it('reports no change between a model and itself', () => {
@@ -92,6 +111,25 @@ describe('onnx-studio diff', () => {
       const d = diffJson(int8, DIGITS);
       expect(d).toMatchObject({ added: [], removed: [], changed: [] });
     });
+  });
+
+  it('reports exactly the nodes a simplified variant lost as removed, and none added', () => {
+    const dir = tempDir();
+    const exported = path.join(dir, 'export.onnx');
+    const simplified = path.join(dir, 'export.simplified.onnx');
+    writeFileSync(exported, encodeModel(torchPatternModel()));
+    expect(cli(['simplify', exported, '-o', simplified]).code).toBe(0);
+    // The oracle: python3-onnx lists the node names of the export that the simplified file no longer has.
+    const lost = runPython(NAMES_LOST, [exported, simplified]).trim().split(',');
+    expect(lost.length).toBeGreaterThan(10);
+    const d = diffJson(exported, simplified);
+    expect(d.added).toEqual([]);
+    expect(d.removed.map((n: { name: string }) => n.name).sort()).toEqual(lost.sort());
+    // The Relu now reads the Conv the BatchNormalization was folded into, although the value kept its name.
+    const relu = d.changed.find((c: { opType: string }) => c.opType === 'Relu');
+    expect(relu.inputs).toEqual([{ index: 0, a: expect.any(String), b: expect.any(String), fromA: runPython(RELU_SOURCE, [exported]).trim(), fromB: runPython(RELU_SOURCE, [simplified]).trim() }]);
+    // Every node the simplified model kept is matched to the one it came from.
+    expect(d.matched).toBe(Number(runPython(NODE_COUNT, [simplified]).trim()));
   });
 
   it('names what is wrong with its arguments in one line', () => {
