@@ -43,6 +43,7 @@ export function formatAnalysis(fileName: string, a: Analysis): string {
   const lines = [
     `${fileName}: ${formatSi(t.macs)}MACs, ${formatSi(t.flops)}FLOPs, ${t.params.toLocaleString('en-US')} parameters (${formatBytes(t.weightBytes)})`,
     `Activations: ${formatBytes(t.activationBytes)} in total, peak ${formatBytes(t.peakActivationBytes)}${t.peakNode ? ` after ${t.peakNode}` : ''}`,
+    ...(t.macsAtBounds !== undefined ? [`At most ${formatSi(t.macsAtBounds)}MACs when every data-dependent dim (boxes kept, elements found) takes its largest size`] : []),
     'Heaviest layers (by FLOPs):',
     ...heaviest.map((n) => `  ${n.name}  ${n.opType}  ${formatSi(n.flops ?? 0)}FLOPs  ${n.outputShapes.map((s) => formatShape(s)).join(' ')}`),
   ];

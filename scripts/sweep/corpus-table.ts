@@ -5,6 +5,8 @@ import { MAC_TOLERANCE } from './analyze-step.js';
 import { COLUMNS, COLUMN_TITLES, type ModelResult } from './model-result.js';
 import { BATCH_MAX_RELATIVE_ERROR, MIN_COMPARABLE, THRESHOLDS } from './thresholds.js';
 import { READABLE_NODE_HEIGHT } from './viewer-step.js';
+import { CONVERT_MAX_MACS_AT_13 } from './convert-step.js';
+import { REWRITE_MAX_RELATIVE_ERROR, REWRITE_SAMPLES } from './exact-agreement.js';
 
 export interface TableInfo {
   codeVersion: string;
@@ -60,7 +62,9 @@ export function corpusTable(models: CorpusModel[], results: Map<string, ModelRes
     `  one \`[data-node-name]\` box lies inside the canvas and is at least ${READABLE_NODE_HEIGHT} px tall once the canvas states \`data-node-count\`.`,
     `- analyze: \`analyze --shape\` at the listed static input dims; every node output shape must be known (symbolic`,
     `  data-dependent dims are reported, unknown ones fail) and total MACs within ${MAC_TOLERANCE.default * 100}% (${MAC_TOLERANCE.attention * 100}% for attention models)`,
-    '  of the independent count (scripts/corpus_macs.py: torch forward hooks and matmul wrappers, or python3-onnx',
+    '  of the independent count, or, where data-dependent dims carry MACs, with each such dim at its bound (a detector keeping',
+    "  all its proposals, as the counter's one torch run on random weights does) within that of it",
+    '  (scripts/corpus_macs.py: torch forward hooks and matmul wrappers, or python3-onnx',
     "  shape inference for files without a torch source); torchvision's published GMACs are shown where the input size matches.",
     `- FP16 / INT8 dynamic / INT8 static: \`quantize --mode ...\` (static calibrated on 16 seeded tensors at the input size);`,
     '  the written file must pass `onnx.checker.check_model(full_check=True)`, load in onnxruntime-node and agree with',
@@ -70,6 +74,12 @@ export function corpusTable(models: CorpusModel[], results: Map<string, ModelRes
     `  informative, not a gate); detection outputs must have FP32's shapes on ${MIN_COMPARABLE * 100}% of inputs.`,
     `- dynamic batch: \`edit --set-dim NAME:AXIS=batch\` on each input's size-1 axis; the written file must pass the checker and`,
     `  compute at batch 2 what FP32 computes for each sample alone (relative max error <= ${BATCH_MAX_RELATIVE_ERROR}), or the edit refuses naming the node.`,
+    `- simplify: \`simplify --shape ...\` at the listed static input dims; nodes before -> after. The written file must pass`,
+    `  \`onnx.checker.check_model(full_check=True)\` and compute in onnxruntime-node what the original computes on ${REWRITE_SAMPLES} seeded`,
+    `  inputs (worst output within ${REWRITE_MAX_RELATIVE_ERROR} of its largest magnitude), judged here independently of the tool's own check.`,
+    `- convert opset: \`convert --opset N\`; a model below opset 13 goes to 13 and to 17 and each result back to its own opset, one`,
+    `  at 13 to 16 goes to 17 and back when it has at most ${CONVERT_MAX_MACS_AT_13 / 1e9} GMACs; every file written is judged as for simplify.`,
+    `  **refused** lists the conversions the ops do not allow, with the tool's sentence.`,
     '- profile: `profile --runs 5 --warmup 1` with every input fed from a seeded .npy file (multi-input models included).',
     '',
     `Summary: ${summary([...results.values()].filter((r) => models.some((m) => m.name === r.name && !m.error)))}.`,

@@ -3,13 +3,15 @@
 // each model runs in its own process under a time limit. Usage:
 //   npm run sweep -- [--corpus DIR] [--only NAME]... [--limit-s SECONDS] [--threads N] [--samples N] [--out FILE]
 //                    [--table-only]   (writes the table from the cached rows, sweeping nothing)
+//                    [--columns NAME,...]   (sweeps only these columns of the --only models; their rows are
+//                                            written to --out and not cached, so a full sweep redoes them)
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { fail, timedOut, type Cell } from './cell.js';
+import { fail, notApplicable, timedOut, type Cell } from './cell.js';
 import { readManifest, type CorpusModel } from './corpus-manifest.js';
 import { corpusTable } from './corpus-table.js';
 import { COLUMNS, type Column, type ModelResult } from './model-result.js';
@@ -17,7 +19,7 @@ import { runProcess } from './run-process.js';
 import type { SweepOptions } from './sweep-context.js';
 
 /** Bump when a change to the sweep's judging would change a verdict: every cached row is redone. */
-const SWEEP_VERSION = 1;
+const SWEEP_VERSION = 2;
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -68,6 +70,7 @@ async function main(): Promise<void> {
         samples: { type: 'string' },
         out: { type: 'string' },
         'table-only': { type: 'boolean' },
+        columns: { type: 'string' },
       },
       strict: true,
     }));
@@ -82,6 +85,12 @@ async function main(): Promise<void> {
   const only = values.only ?? [];
   const unknown = only.filter((n) => !models.some((m) => m.name === n));
   if (unknown.length) usage(`the corpus has no model ${unknown.join(', ')}`);
+  const picked = values.columns === undefined ? [...COLUMNS] : values.columns.split(',').map((c) => c.trim());
+  const notColumns = picked.filter((c) => !(COLUMNS as readonly string[]).includes(c));
+  if (notColumns.length) usage(`--columns takes names from ${COLUMNS.join(', ')}, not ${notColumns.join(', ')}`);
+  const columns = picked as Column[];
+  const partial = columns.length < COLUMNS.length;
+  if (partial && only.length === 0) usage('--columns sweeps only the models named by --only; name at least one');
   const options: SweepOptions = {
     repoRoot,
     modelLimitSeconds: wholeNumber(values['limit-s'], 'limit-s', 900),
@@ -114,14 +123,23 @@ async function main(): Promise<void> {
     const hadTimeout = cached && COLUMNS.some((c) => cached.cells[c]?.status === 'timeout');
     const reusable = cached && cached.key === key && !(hadTimeout && cached.limitSeconds < options.modelLimitSeconds);
     if (reusable) results.set(m.name, cached);
-    if (reusable || values['table-only'] || (only.length > 0 && !only.includes(m.name))) continue;
+    const wanted = only.length === 0 || only.includes(m.name);
+    if ((reusable && !partial) || values['table-only'] || !wanted) continue;
     process.stderr.write(`sweep: ${m.name} ...`);
-    const result = await sweepInChild(m, path.join(corpusDir, m.file), options, key);
-    const tmp = `${cacheFile}.tmp-${process.pid}`;
-    writeFileSync(tmp, JSON.stringify(result, null, 2));
-    renameSync(tmp, cacheFile);
+    const swept = await sweepInChild(m, path.join(corpusDir, m.file), options, key, columns);
+    let result = swept;
+    if (partial) {
+      // The other columns keep the cached verdicts of this code, or wait for the next full sweep.
+      const pending: Cell = { status: 'pending', text: 'in this --columns sweep' };
+      const kept = Object.fromEntries(COLUMNS.map((c) => [c, columns.includes(c) ? swept.cells[c] : reusable && cached ? cached.cells[c] : pending])) as Record<Column, Cell>;
+      result = { ...swept, cells: kept };
+    } else {
+      const tmp = `${cacheFile}.tmp-${process.pid}`;
+      writeFileSync(tmp, JSON.stringify(result, null, 2));
+      renameSync(tmp, cacheFile);
+    }
     results.set(m.name, result);
-    const failed = COLUMNS.filter((c) => result.cells[c].status === 'fail' || result.cells[c].status === 'timeout');
+    const failed = columns.filter((c) => result.cells[c].status === 'fail' || result.cells[c].status === 'timeout');
     process.stderr.write(` ${result.seconds.toFixed(0)} s${failed.length ? `, failing: ${failed.join(', ')}` : ', all pass'}\n`);
     writeTable();
   }
@@ -130,14 +148,14 @@ async function main(): Promise<void> {
 }
 
 /** One model in its own process; a crash or a hang there becomes the failure of the column it hit. */
-async function sweepInChild(m: CorpusModel, modelPath: string, options: SweepOptions, key: string): Promise<ModelResult> {
+async function sweepInChild(m: CorpusModel, modelPath: string, options: SweepOptions, key: string, wanted: readonly Column[]): Promise<ModelResult> {
   const cells: Partial<Record<Column, Cell>> = {};
   let seconds = 0;
   // After a crash the child runs again on the columns not yet done, so one crash costs one column. The
   // FP16/INT8 variants share one pass; after a crash there, each mode runs alone to find the one that crashes.
   let oneModeAtATime = false;
   for (let attempt = 0; attempt < 2 * COLUMNS.length; attempt++) {
-    let columns = COLUMNS.filter((c) => !cells[c]);
+    let columns = wanted.filter((c) => !cells[c]);
     if (oneModeAtATime) {
       const mode = QUANT_COLUMNS.find((c) => !cells[c]);
       columns = columns.filter((c) => !QUANT_COLUMNS.includes(c) || c === mode);
@@ -153,14 +171,14 @@ async function sweepInChild(m: CorpusModel, modelPath: string, options: SweepOpt
     for (const c of columns) if (run.done[c]) cells[c] = run.done[c];
     if (run.timedOut || !run.running) {
       // The time limit is per model, and a child that died before its first column would die again.
-      for (const c of COLUMNS) cells[c] ??= run.timedOut ? timedOut(run.why) : fail(run.why);
+      for (const c of wanted) cells[c] ??= run.timedOut ? timedOut(run.why) : fail(run.why);
       break;
     }
     const pendingModes = columns.filter((c) => QUANT_COLUMNS.includes(c));
     if (QUANT_COLUMNS.includes(run.running) && pendingModes.length > 1) oneModeAtATime = true;
     else cells[run.running] = fail(run.why);
   }
-  const filled = Object.fromEntries(COLUMNS.map((c) => [c, cells[c] ?? fail('the sweep reached no verdict')])) as Record<Column, Cell>;
+  const filled = Object.fromEntries(COLUMNS.map((c) => [c, cells[c] ?? (wanted.includes(c) ? fail('the sweep reached no verdict') : notApplicable('not run in this sweep'))])) as Record<Column, Cell>;
   return { name: m.name, key, limitSeconds: options.modelLimitSeconds, seconds, cells: filled };
 }
 

@@ -1,7 +1,7 @@
 // One model's row: a cell per column, with the key that says which code and file produced it.
 import type { Cell } from './cell.js';
 
-export const COLUMNS = ['inspect', 'viewer', 'analyze', 'fp16', 'int8-dynamic', 'int8-static', 'batch', 'profile'] as const;
+export const COLUMNS = ['inspect', 'viewer', 'analyze', 'fp16', 'int8-dynamic', 'int8-static', 'batch', 'simplify', 'convert', 'profile'] as const;
 export type Column = (typeof COLUMNS)[number];
 
 export const COLUMN_TITLES: Record<Column, string> = {
@@ -12,6 +12,8 @@ export const COLUMN_TITLES: Record<Column, string> = {
   'int8-dynamic': 'INT8 dynamic',
   'int8-static': 'INT8 static',
   batch: 'dynamic batch',
+  simplify: 'simplify',
+  convert: 'convert opset',
   profile: 'profile',
 };
 

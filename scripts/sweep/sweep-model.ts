@@ -3,12 +3,14 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { analyzeStep } from './analyze-step.js';
 import { batchStep } from './batch-step.js';
+import { convertStep } from './convert-step.js';
 import { fail, notApplicable, timedOut, type Cell } from './cell.js';
 import type { CorpusModel } from './corpus-manifest.js';
 import { inspectStep } from './inspect-step.js';
 import { COLUMNS, type Column, type ModelResult } from './model-result.js';
 import { profileStep } from './profile-step.js';
 import { QUANT_MODES, quantizeSteps } from './quantize-step.js';
+import { simplifyStep } from './simplify-step.js';
 import { SweepContext, type SweepOptions } from './sweep-context.js';
 import { viewerStep } from './viewer-step.js';
 
@@ -56,6 +58,8 @@ export async function sweepModel(
     for (const mode of QUANT_MODES) cells[mode] ??= want(mode) ? quant : skipped;
   } else for (const mode of QUANT_MODES) cells[mode] = skipped;
   cells.batch = want('batch') ? await guarded(ctx, 'the dynamic-batch edit', () => batchStep(ctx)) : skipped;
+  cells.simplify = want('simplify') ? await guarded(ctx, 'simplify', () => simplifyStep(ctx)) : skipped;
+  cells.convert = want('convert') ? await guarded(ctx, 'the opset conversion', () => convertStep(ctx)) : skipped;
   rmSync(workDir, { recursive: true, force: true });
   const ordered = Object.fromEntries(COLUMNS.map((c) => [c, cells[c]])) as Record<Column, Cell>;
   return { name: model.name, key, limitSeconds: options.modelLimitSeconds, seconds: (performance.now() - started) / 1000, cells: ordered };

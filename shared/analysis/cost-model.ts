@@ -15,6 +15,7 @@ export interface NodeCost {
   flops: number | null;
   params: number;
   weightBytes: number;
+  /** One per output the node produces; an optional output left out (named '') is no value and has none. */
   outputShapes: (Dim[] | null)[];
   outputBytes: number | null;
   /** Bytes read (inputs, weights included) plus bytes written. */
@@ -33,6 +34,11 @@ export interface Analysis {
     peakActivationBytes: number;
     /** The node after which live activations peak. */
     peakNode: string | null;
+    /**
+     * MACs with every bounded data-dependent dim at its largest size (a detector keeping all its
+     * post_nms_top_n proposals): the worst case per run. Present only when such dims carry MACs.
+     */
+    macsAtBounds?: number;
   };
   nodes: NodeCost[];
   /** Nodes whose cost could not be computed (unknown or symbolic shapes), by name. */
@@ -158,7 +164,12 @@ function arithmetic(node: NodeProto, input: (i: number) => ValueFacts | undefine
  */
 export function analyzeModel(model: ModelProto, options: InferenceOptions = {}): Analysis {
   const graph = model.graph ?? {};
-  const { facts, unsupported } = inferShapes(model, options);
+  const { facts, unsupported, bounds } = inferShapes(model, options);
+  // Facts with each bounded data-dependent dim replaced by its bound, for the worst-case MACs.
+  const atBounds = (f: ValueFacts | undefined): ValueFacts | undefined =>
+    f?.shape && f.shape.some((d) => typeof d === 'string' && bounds.has(d)) ? { ...f, shape: f.shape.map((d) => (typeof d === 'string' ? (bounds.get(d) ?? d) : d)) } : f;
+  let macsAtBounds = 0;
+  let boundedMacs = false;
   const index = buildGraphIndex(graph);
   const { order } = topologicalOrder(index);
   const initializers = new Set((graph.initializer ?? []).map((t) => t.name ?? ''));
@@ -198,7 +209,12 @@ export function analyzeModel(model: ModelProto, options: InferenceOptions = {}):
       weightBytes += bytesOf(facts.get(i)) ?? 0;
     }
     const { macs, flops } = arithmetic(node, input, output, attrInts);
-    const outputShapes = (node.output ?? []).map((o) => facts.get(o)?.shape ?? null);
+    if (macs === null && bounds.size > 0) {
+      const worst = arithmetic(node, (i) => atBounds(input(i)), (i) => atBounds(output(i)), attrInts).macs;
+      if (worst !== null && worst > 0) boundedMacs = true;
+      macsAtBounds += worst ?? 0;
+    } else macsAtBounds += macs ?? 0;
+    const outputShapes = (node.output ?? []).filter(Boolean).map((o) => facts.get(o)?.shape ?? null);
     const outputSizes = (node.output ?? []).filter(Boolean).map((o) => bytesOf(facts.get(o)));
     const outputBytes = outputSizes.every((b) => b !== null) ? outputSizes.reduce<number>((a, b) => a + b!, 0) : null;
     const inputSizes = (node.input ?? []).filter(Boolean).map((i) => bytesOf(facts.get(i)));
@@ -241,5 +257,6 @@ export function analyzeModel(model: ModelProto, options: InferenceOptions = {}):
       }
     }
   });
+  if (boundedMacs) totals.macsAtBounds = macsAtBounds;
   return { totals, nodes, incomplete, unsupported };
 }

@@ -76,6 +76,20 @@ export function broadcast(a: readonly Dim[], b: readonly Dim[]): Dim[] | null {
   return out;
 }
 
+/**
+ * A named dim for a size only the data decides (how many elements NonZero finds, how many boxes
+ * NonMaxSuppression keeps, a TopK whose K is computed from data), as onnx's shape inference names its
+ * unk__N dims: known to be one fixed size per run, so it counts as a known shape. The name is built from
+ * the node's name, so every use of the same value reads the same symbol, and holds only letters,
+ * digits and '_' (starting with a letter), so dim arithmetic never mistakes it for an expression.
+ */
+export function dataDependentDim(nodeName: string | undefined, opType: string | undefined, what: string): Dim {
+  const cleaned = (nodeName || opType || 'node').replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '') || 'node';
+  // A leading digit would read as a coefficient in a monomial ('12_count' is no symbol).
+  const base = /^\d/.test(cleaned) ? `n${cleaned}` : cleaned;
+  return symbol(`${base}_${what}`);
+}
+
 /** Normalizes a possibly negative axis for a rank; undefined when out of range. */
 export function axisOf(axis: number, rank: number): number | undefined {
   const a = axis < 0 ? axis + rank : axis;

@@ -26,10 +26,18 @@ export function elementCountOf(shape: readonly Dim[] | null | undefined): number
   return n;
 }
 
-/** Facts with values attached when the shape is numeric, small enough and the values fill it exactly. */
+const FLOAT = 1;
+
+/**
+ * Facts with values attached when the shape is numeric, small enough and the values fill it exactly.
+ * float32 values are rounded as ONNX Runtime stores them, so a size computed as floor(320 * (1/320))
+ * folds to what the runtime computes, not to what float64 arithmetic would give.
+ */
 export function withValue(elemType: number, shape: Dim[] | null, value: Dim[] | undefined): ValueFacts {
   const n = elementCountOf(shape);
-  if (value && n !== undefined && n <= FOLD_LIMIT && value.length === n && (n === 0 || value.some((v) => v !== null))) return { elemType, shape, value };
+  if (value && n !== undefined && n <= FOLD_LIMIT && value.length === n && (n === 0 || value.some((v) => v !== null))) {
+    return { elemType, shape, value: elemType === FLOAT ? value.map((v) => (typeof v === 'number' ? Math.fround(v) : v)) : value };
+  }
   return { elemType, shape };
 }
 

@@ -22,6 +22,8 @@ export interface InferContext {
   ints(name: string): number[] | undefined;
   float(name: string, fallback: number): number;
   string(name: string, fallback: string): string;
+  /** Records the largest size a data-dependent dim can take (Slice keeps at most its end, NonZero at most every element). */
+  bound(dim: Dim, max: number): void;
 }
 
 /** Facts for each output; an undefined entry means 'not inferred'. */

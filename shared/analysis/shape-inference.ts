@@ -2,7 +2,7 @@ import { buildGraphIndex, topologicalOrder } from '../graph/graph-index.js';
 import { normalizeDomain } from '../graph/op-registry.js';
 import { shapeOf } from '../model/tensor-info.js';
 import type { AttributeProto, GraphProto, ModelProto, NodeProto } from '../onnx/types.js';
-import { axisOf, type Dim } from './dims.js';
+import { axisOf, dataDependentDim, type Dim } from './dims.js';
 import type { InferContext, InferFn, ValueFacts } from './inference-types.js';
 import { ELEMENTWISE_OPS } from './ops/elementwise.js';
 import { INDEXING_OPS } from './ops/indexing.js';
@@ -23,6 +23,8 @@ export interface InferenceResult {
   unsupported: Record<string, number>;
   /** Nodes whose rule failed on their inputs (e.g. shapes that do not match), named with the reason. */
   failed: { node: string; message: string }[];
+  /** The largest size each bounded data-dependent dim can take, by symbol (top-level graph only). */
+  bounds: Map<string, number>;
 }
 
 export interface InferenceOptions {
@@ -52,25 +54,40 @@ function countInto(target: Record<string, number>, from: Record<string, number>)
   for (const [op, n] of Object.entries(from)) target[op] = (target[op] ?? 0) + n;
 }
 
-/** If: the branch a known condition picks; else each output is what both branches agree on (per dim; a dim they disagree on is unknown). */
-function inferIf(model: ModelProto, node: NodeProto, facts: ReadonlyMap<string, ValueFacts>, unsupported: Record<string, number>): (ValueFacts | undefined)[] {
+/**
+ * If: the branch a known condition picks; else each output merges both branches, as onnx's shape
+ * inference does: equal dims kept, dims of different sizes named, a dim either branch does not know unknown.
+ */
+function inferIf(model: ModelProto, node: NodeProto, facts: ReadonlyMap<string, ValueFacts>, unsupported: Record<string, number>, failed: InferenceResult['failed']): (ValueFacts | undefined)[] {
   const branches = ['then_branch', 'else_branch'].map((name) => {
     const body = bodyOf(node, name);
     if (!body) return undefined;
     const result = inferShapes(model, {}, body, facts);
     countInto(unsupported, result.unsupported);
-    return (body.output ?? []).map((o) => result.facts.get(o.name ?? ''));
+    return { outputs: (body.output ?? []).map((o) => result.facts.get(o.name ?? '')), failed: result.failed, runs: result.failed.length === 0 };
   });
-  const [a, b] = branches;
+  // What fails in the branch that runs fails in this If, so an enclosing If knows its branch cannot run.
+  const failedIn = (k: number) => failed.push(...(branches[k]?.failed ?? []));
+  const [a, b] = branches.map((branch) => branch?.outputs);
   // A condition folded from shapes (torch exports test dims this way) picks its branch outright.
   const cond = (node.input?.[0] ?? '') !== '' ? facts.get(node.input![0]!)?.value?.[0] : undefined;
-  if (typeof cond === 'number') return (cond !== 0 ? a : b) ?? [];
+  if (typeof cond === 'number') {
+    failedIn(cond !== 0 ? 0 : 1);
+    return (cond !== 0 ? a : b) ?? [];
+  }
   if (!a || !b) return [];
+  // A branch whose ops reject these shapes cannot run at them (silero's 8 kHz branch fed a 16 kHz
+  // frame), so every run that succeeds takes the other one.
+  if (branches[0]!.runs !== branches[1]!.runs) return branches[0]!.runs ? a : b;
+  failedIn(0);
+  failedIn(1);
   return a.map((x, i) => {
     const y = b[i];
     if (!x || !y) return undefined;
     if (!x.shape || !y.shape || x.shape.length !== y.shape.length) return { elemType: x.elemType, shape: null };
-    return { elemType: x.elemType, shape: x.shape.map((d, k) => (d === y.shape![k] ? d : null)) };
+    // Dims both branches know but give different sizes: one size per run, chosen by the condition.
+    const differing = (k: number) => dataDependentDim(node.name, node.opType, `out${i}_dim${k}`);
+    return { elemType: x.elemType, shape: x.shape.map((d, k) => (d === y.shape![k] ? d : d === null || y.shape![k] === null ? null : differing(k))) };
   });
 }
 
@@ -177,7 +194,8 @@ export function inferShapes(
   const facts = new Map<string, ValueFacts>(outer);
   const unsupported: Record<string, number> = {};
   const failed: InferenceResult['failed'] = [];
-  if (!graph) return { facts, unsupported, failed };
+  const bounds = new Map<string, number>();
+  if (!graph) return { facts, unsupported, failed, bounds };
   const opsets = new Map((model.opsetImport ?? []).map((o) => [normalizeDomain(o.domain), Number(o.version ?? 0)]));
   for (const t of graph.initializer ?? []) if (t.name) facts.set(t.name, tensorFacts(t));
   for (const v of graph.input ?? []) {
@@ -200,7 +218,7 @@ export function inferShapes(
     let outputs: (ValueFacts | undefined)[] = [];
     if (domain === '' && (node.opType === 'If' || node.opType === 'Loop' || node.opType === 'Scan')) {
       if (node.opType === 'Scan') outputs = inferScan(model, node, facts, opsets.get('') ?? 1, unsupported);
-      else outputs = node.opType === 'If' ? inferIf(model, node, facts, unsupported) : inferLoop(model, node, facts, unsupported);
+      else outputs = node.opType === 'If' ? inferIf(model, node, facts, unsupported, failed) : inferLoop(model, node, facts, unsupported);
     } else if (!rule) {
       const key = `${domain ? `${domain}.` : ''}${node.opType ?? ''}`;
       unsupported[key] = (unsupported[key] ?? 0) + 1;
@@ -221,6 +239,9 @@ export function inferShapes(
           const s = attr(name)?.s;
           return s ? new TextDecoder().decode(s) : fallback;
         },
+        bound: (dim, max) => {
+          if (typeof dim === 'string' && Number.isFinite(max) && max >= 0) bounds.set(dim, Math.min(max, bounds.get(dim) ?? Infinity));
+        },
       };
       try {
         outputs = rule(ctx);
@@ -234,5 +255,5 @@ export function inferShapes(
       if (merged) facts.set(name, merged);
     });
   }
-  return { facts, unsupported, failed };
+  return { facts, unsupported, failed, bounds };
 }

@@ -6,12 +6,13 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AgreementMeter } from '../../scripts/sweep/agreement.js';
 import type { CorpusModel } from '../../scripts/sweep/corpus-manifest.js';
+import { compareRewrites, judgeRewrite } from '../../scripts/sweep/exact-agreement.js';
 import { failedCommand } from '../../scripts/sweep/inspect-step.js';
 import { checkerProblem } from '../../scripts/sweep/onnx-checker.js';
 import { loadModel, runModel } from '../../scripts/sweep/ort-runner.js';
 import { judgeAgreement } from '../../scripts/sweep/quantize-step.js';
 import { seededSample } from '../../scripts/sweep/seeded-tensors.js';
-import type { SweepOptions } from '../../scripts/sweep/sweep-context.js';
+import { SweepContext, type SweepOptions } from '../../scripts/sweep/sweep-context.js';
 import { sweepModel } from '../../scripts/sweep/sweep-model.js';
 import { builtCli, DIGITS, repoRoot, tempDir } from '../helpers/paths.js';
 import { runPython } from '../helpers/python.js';
@@ -95,6 +96,10 @@ onnx.save(m, sys.argv[1])
     expect(result.cells.viewer.status, statuses.viewer).toBe('pass');
     expect(result.cells.fp16.status, statuses.fp16).toBe('pass');
     expect(result.cells.profile.status, statuses.profile).toBe('pass');
+    expect(result.cells.simplify.status, statuses.simplify).toBe('pass');
+    expect(result.cells.simplify.text).toMatch(new RegExp(`^nodes ${entry.nodes} -> \\d+; `));
+    expect(result.cells.convert.status, statuses.convert).toBe('pass');
+    expect(result.cells.convert.text).toMatch(new RegExp(`^${entry.opset}->17 ok .*; 17->${entry.opset} ok `));
   });
 
   it('feeds every input of a two-input model to profile, the quantizers and the batch edit', { timeout: 200_000 }, async () => {
@@ -139,6 +144,29 @@ onnx.save(m, sys.argv[2])
     const verdict = judgeAgreement('int8-static', different.result(), '');
     expect(verdict.status).toBe('fail');
     expect(verdict.text).toContain('wrong without saying so');
+
+    // A rewrite (simplify, convert) has no error budget: 1e-4 relative is the bar, whatever the tool said.
+    const scaled = (factor: number, out: string) => {
+      runPython(
+        `
+import sys, onnx
+from onnx import numpy_helper
+m = onnx.load(sys.argv[1])
+w = m.graph.initializer[0]
+w.CopyFrom(numpy_helper.from_array(numpy_helper.to_array(w) * float(sys.argv[3]), w.name))
+onnx.save(m, sys.argv[2])
+`,
+        [twoInput, out, String(factor)],
+      );
+      return out;
+    };
+    const ctx = new SweepContext(entry, twoInput, dir, OPTIONS);
+    const rewrites = await compareRewrites(ctx, [twoInput, scaled(1 + 1e-6, path.join(dir, 'close.onnx')), scaled(1 + 1e-3, path.join(dir, 'off.onnx')), wrong]);
+    const [itself, close, off, negated] = rewrites.map(judgeRewrite);
+    expect(itself!).toEqual({ problem: null, figures: 'identical on 4 inputs' });
+    expect(close!.problem).toBeNull();
+    expect(off!.problem).toMatch(/^wrong without saying so: output 'z' differs by \d\.\de-[34] relative/);
+    expect(negated!.problem).toMatch(/^wrong without saying so/);
 
     // IR 3 requires every initializer to be a graph input too; python3-onnx's checker says so.
     const invalid = path.join(dir, 'ir3-missing-input.onnx');

@@ -160,6 +160,9 @@ const UNARY_FOLD: Record<string, (v: number) => number> = {
   Round: (v) => (Math.abs(v % 1) === 0.5 ? 2 * Math.round(v / 2) : Math.round(v)),
   Sign: Math.sign,
   Relu: (v) => Math.max(0, v),
+  // torchvision's resize computes its scale as 1/size (Reciprocal) before flooring the new size.
+  Reciprocal: (v) => (v === 0 ? NaN : 1 / v),
+  Sqrt: (v) => (v < 0 ? NaN : Math.sqrt(v)),
   Not: (v) => (v !== 0 ? 0 : 1),
 };
 
@@ -169,7 +172,13 @@ function unaryFolding(rule: InferFn): InferFn {
     const x = ctx.input(0);
     const fn = UNARY_FOLD[ctx.node.opType!];
     if (!out || !x?.value || !fn) return out ? [out] : [];
-    const value = x.value.map((v) => (isNum(v) ? fn(v) : ctx.node.opType === 'Neg' && typeof v === 'string' ? dimMul(v, -1) : null));
+    const value = x.value.map((v) => {
+      if (isNum(v)) {
+        const r = fn(v);
+        return Number.isFinite(r) ? r : null;
+      }
+      return ctx.node.opType === 'Neg' && typeof v === 'string' ? dimMul(v, -1) : null;
+    });
     return [withValue(out.elemType, out.shape, value)];
   };
 }

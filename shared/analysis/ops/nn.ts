@@ -151,7 +151,9 @@ const layerNorm: InferFn = (ctx) => {
 /** LSTM/GRU/RNN outputs: Y [seq, directions, batch, hidden], Y_h and Y_c [directions, batch, hidden]. */
 const recurrent: InferFn = (ctx) => {
   const x = ctx.input(0);
-  if (!x?.shape || x.shape.length !== 3) return [];
+  if (!x?.shape) return [];
+  // Thrown, not skipped: an If branch that feeds a recurrent op a wrong rank is a branch that cannot run.
+  if (x.shape.length !== 3) throw new Error(`${ctx.node.opType} input X must have rank 3 [seq, batch, input], not rank ${x.shape.length}`);
   const hidden = ctx.int('hidden_size', 0) || null;
   const directions = ctx.string('direction', 'forward') === 'bidirectional' ? 2 : 1;
   const layoutBatchFirst = ctx.int('layout', 0) === 1;

@@ -1,5 +1,5 @@
 import { monomialDim, parseMonomial } from '../dim-monomial.js';
-import { axisOf, broadcast, dimAdd, dimDiv, dimMul, dimsProduct, type Dim } from '../dims.js';
+import { axisOf, broadcast, dataDependentDim, dimAdd, dimDiv, dimMul, dimsProduct, type Dim } from '../dims.js';
 import type { InferContext, InferFn } from '../inference-types.js';
 import { concatValues, elementCountOf, FOLD_LIMIT, foldElementwise, takeAlongAxis, transposeValues, valuesOf, withValue } from '../folding.js';
 import { tensorFacts } from '../tensor-facts.js';
@@ -170,7 +170,12 @@ const concat: InferFn = (ctx) => {
   const rank = first.shape!.length;
   const axis = axisOf(ctx.int('axis', 0), rank);
   if (axis === undefined) return [{ elemType: first.elemType, shape: null }];
-  const out = first.shape!.map((d, i) => (i === axis ? inputs.reduce<Dim>((acc, x) => dimAdd(acc, x!.shape![i]!), 0) : (inputs.map((x) => x!.shape![i]!).find((v) => typeof v === 'number') ?? d)));
+  const joined = (i: number): Dim => {
+    const sum = inputs.reduce<Dim>((acc, x) => dimAdd(acc, x!.shape![i]!), 0);
+    // A sum of many data-dependent counts (one per class in a detector) outgrows the symbol length limit.
+    return sum === null && inputs.every((x) => x!.shape![i] !== null) ? dataDependentDim(ctx.node.name, ctx.node.opType, `dim${i}`) : sum;
+  };
+  const out = first.shape!.map((d, i) => (i === axis ? joined(i) : (inputs.map((x) => x!.shape![i]!).find((v) => typeof v === 'number') ?? d)));
   const parts = inputs.map(valuesOf);
   // Values join only when every part agrees on the other axes (a malformed model may not).
   const joinable = parts.every((p) => p && p.shape.length === rank && p.shape.every((d, i) => i === axis || d === parts[0]!.shape[i]));
@@ -213,17 +218,33 @@ function clampIndex(v: number, dim: number, step: number, isStart: boolean): num
   return Math.max(isStart ? 0 : -1, Math.min(dim - 1, i));
 }
 
+/**
+ * The length a Slice keeps along one axis when the dim or a bound is a symbol (a data-dependent count,
+ * or a bound read from such a shape): the whole axis and the empty slice are exact; any other cut of a
+ * symbolic range has one size per run that no formula here can write, so it gets a named dim.
+ */
+function symbolicSliceLength(ctx: InferContext, axis: number, dim: Dim, start: Dim, end: Dim, step: Dim): Dim {
+  if (step === 1 && start === 0 && (end === dim || (typeof end === 'number' && end >= BIG))) return dim;
+  if (start !== null && start === end) return 0;
+  if (dim === null || start === null || end === null || step === null) return null;
+  const named = dataDependentDim(ctx.node.name, ctx.node.opType, `dim${axis}`);
+  // torchvision keeps the first post_nms_top_n boxes this way: at most `end` of them.
+  if (step === 1 && typeof start === 'number' && typeof end === 'number' && start >= 0 && end >= start) ctx.bound(named, end - start);
+  return named;
+}
+
 const slice: InferFn = (ctx) => {
   const x = ctx.input(0);
   if (!x) return [];
   if (!x.shape) return [{ elemType: x.elemType, shape: null }];
   const rank = x.shape.length;
   const v10 = ctx.opset >= 10;
-  const starts = v10 ? numeric(constInts(ctx, 1)) : ctx.ints('starts');
-  const ends = v10 ? numeric(constInts(ctx, 2)) : ctx.ints('ends');
+  const starts = v10 ? constInts(ctx, 1) : ctx.ints('starts');
+  const ends = v10 ? constInts(ctx, 2) : ctx.ints('ends');
   const axesGiven = v10 ? ((ctx.node.input?.[3] ?? '') !== '' ? numeric(constInts(ctx, 3)) : null) : (ctx.ints('axes') ?? null);
-  const steps = v10 && (ctx.node.input?.[4] ?? '') !== '' ? numeric(constInts(ctx, 4)) : undefined;
-  if (!starts || !ends || axesGiven === undefined || (v10 && (ctx.node.input?.[4] ?? '') !== '' && !steps)) return [{ elemType: x.elemType, shape: x.shape.map(() => null) }];
+  const stepsGiven = v10 && (ctx.node.input?.[4] ?? '') !== '';
+  const steps = stepsGiven ? constInts(ctx, 4) : undefined;
+  if (!starts || !ends || axesGiven === undefined || (stepsGiven && !steps)) return [{ elemType: x.elemType, shape: x.shape.map(() => null) }];
   const axes = axesGiven ?? starts.map((_, i) => i);
   const out = [...x.shape];
   let known = valuesOf(x);
@@ -232,11 +253,11 @@ const slice: InferFn = (ctx) => {
     if (axis === undefined) throw new Error(`Slice axis ${a} is out of range for rank ${rank}`);
     const dim = x.shape![axis]!;
     const step = steps?.[k] ?? 1;
-    const start = starts[k]!;
-    const end = ends[k]!;
+    const start = starts[k] ?? null;
+    const end = ends[k] ?? null;
     if (step === 0) throw new Error('Slice step is 0');
-    if (typeof dim !== 'number') {
-      out[axis] = step === 1 && start === 0 && end >= BIG ? dim : null;
+    if (typeof dim !== 'number' || typeof start !== 'number' || typeof end !== 'number' || typeof step !== 'number') {
+      out[axis] = symbolicSliceLength(ctx, axis, dim, start, end, step);
       known = undefined;
       return;
     }
@@ -350,14 +371,24 @@ const range: InferFn = (ctx) => {
 
 const nonZero: InferFn = (ctx) => {
   const x = ctx.input(0);
-  return x ? [{ elemType: INT64, shape: [x.shape ? x.shape.length : null, null] }] : [];
+  if (!x) return [];
+  const count = dataDependentDim(ctx.node.name, ctx.node.opType, 'count');
+  const elements = x.shape ? elementCountOf(x.shape) : undefined;
+  if (elements !== undefined) ctx.bound(count, elements);
+  return [{ elemType: INT64, shape: [x.shape ? x.shape.length : null, count] }];
 };
+
+
+/** NonMaxSuppression: one [batch, class, box] row per kept box; how many are kept depends on the scores. */
+const nonMaxSuppression: InferFn = (ctx) => [{ elemType: INT64, shape: [dataDependentDim(ctx.node.name, ctx.node.opType, 'selected'), 3] }];
 
 const topK: InferFn = (ctx) => {
   const x = ctx.input(0);
   if (!x?.shape) return x ? [{ elemType: x.elemType, shape: null }, { elemType: INT64, shape: null }] : [];
   const axis = axisOf(ctx.int('axis', -1), x.shape.length)!;
-  const k = ctx.opset >= 10 ? (ctx.input(1)?.value?.[0] ?? null) : ctx.int('k', 0);
+  // K folded from shapes (torchvision's min(k, anchors)) is its number; K computed from data is named.
+  const folded = ctx.opset >= 10 ? (ctx.input(1)?.value?.[0] ?? null) : ctx.int('k', 0);
+  const k = folded ?? dataDependentDim(ctx.node.name, ctx.node.opType, 'k');
   const out = x.shape.map((d, i) => (i === axis ? k : d));
   return [{ elemType: x.elemType, shape: out }, { elemType: INT64, shape: out }];
 };
@@ -406,6 +437,7 @@ export const SHAPE_OPS: Record<string, InferFn> = {
   Range: range,
   NonZero: nonZero,
   TopK: topK,
+  NonMaxSuppression: nonMaxSuppression,
   DepthToSpace: depthToSpace,
   SpaceToDepth: spaceToDepth,
   EyeLike: eyeLike,
