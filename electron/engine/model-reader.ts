@@ -3,6 +3,7 @@ import path from 'node:path';
 import { EngineError } from '../../shared/api/errors.js';
 import { DecodeError } from '../../shared/onnx/decode-error.js';
 import { decodeModel } from '../../shared/onnx/decode.js';
+import { JsonModelError, looksLikeJson, readModelJson } from '../../shared/onnx/json-reader.js';
 import type { ModelProto } from '../../shared/onnx/types.js';
 
 /** Protobuf messages cannot exceed 2 GiB; bigger models keep their weights as external data. */
@@ -43,8 +44,10 @@ export async function checkModelPath(filePath: string): Promise<number> {
 export function decodeModelBytes(bytes: Uint8Array, displayName: string): ModelProto {
   let model: ModelProto;
   try {
-    model = decodeModel(bytes);
+    // Netron also opens a model's JSON form (protobuf's JSON mapping); it reads into the same ModelProto.
+    model = looksLikeJson(bytes) ? readModelJson(new TextDecoder().decode(bytes)) : decodeModel(bytes);
   } catch (e) {
+    if (e instanceof JsonModelError) throw new EngineError('INVALID_MODEL', `'${displayName}' is not a valid ONNX JSON model: ${e.message}.`);
     if (e instanceof DecodeError) {
       throw new EngineError('INVALID_MODEL', `'${displayName}' is not a valid ONNX model: ${e.message}.`, { offset: e.offset, field: e.fieldPath.join('.') });
     }
