@@ -28,6 +28,27 @@ function ValueRow({ name, label, view }: { name: string; label?: string; view: G
   );
 }
 
+/** metadata_props (or quantization parameter names) as a two-column table, one row per key. */
+function MetadataTable({ title, entries }: { title: string; entries: Record<string, string> }) {
+  return (
+    <>
+      <h3>{title}</h3>
+      <table className="attributes" aria-label={title}>
+        <tbody>
+          {Object.entries(entries).map(([k, v]) => (
+            <tr key={k} data-metadata-key={k}>
+              <th>{k}</th>
+              <td>
+                <code>{v}</code>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
 function NodeProperties({ node, view, docId }: { node: NodeView; view: GraphView; docId: string }) {
   const client = useApp((s) => s.client);
   const openGraph = useGraph((s) => s.openGraph);
@@ -49,7 +70,14 @@ function NodeProperties({ node, view, docId }: { node: NodeView; view: GraphView
             <dd>opset {schema.value.sinceVersion}</dd>
           </>
         )}
+        {node.docString && (
+          <>
+            <dt>Description</dt>
+            <dd data-testid="node-doc-string">{node.docString}</dd>
+          </>
+        )}
       </dl>
+      {node.metadata && <MetadataTable title="Metadata" entries={node.metadata} />}
       <h3>Attributes</h3>
       {node.attributes.length === 0 ? (
         <p className="muted">None.</p>
@@ -109,6 +137,7 @@ function ValueProperties({ name, view, docId }: { name: string; view: GraphView;
   const producer = view.nodes.find((n) => n.outputs.includes(name));
   const consumers = view.nodes.filter((n) => n.inputs.includes(name));
   const s = stats.value;
+  const note = view.annotations[name];
   return (
     <>
       <h2>{isConstant ? 'Tensor' : 'Value'}</h2>
@@ -120,6 +149,24 @@ function ValueProperties({ name, view, docId }: { name: string; view: GraphView;
         <dd>{info?.type ?? 'unknown'}</dd>
         <dt>Shape</dt>
         <dd>{info ? formatShape(info.shape, ' × ') : '?'}</dd>
+        {note?.denotation && (
+          <>
+            <dt>Denotation</dt>
+            <dd data-testid="value-denotation">{note.denotation}</dd>
+          </>
+        )}
+        {note?.dimDenotations && (
+          <>
+            <dt>Dim denotations</dt>
+            <dd data-testid="value-dim-denotations">{note.dimDenotations.map((d) => d || '?').join(' × ')}</dd>
+          </>
+        )}
+        {note?.docString && (
+          <>
+            <dt>Description</dt>
+            <dd data-testid="value-doc-string">{note.docString}</dd>
+          </>
+        )}
         {s && (
           <>
             <dt>Size</dt>
@@ -140,9 +187,13 @@ function ValueProperties({ name, view, docId }: { name: string; view: GraphView;
             </dd>
             <dt>Zeros</dt>
             <dd>{s.zeros!.toLocaleString('en-US')}</dd>
+            <dt>Sparsity</dt>
+            <dd data-testid="value-sparsity">{s.elements > 0 ? `${((s.zeros! / s.elements) * 100).toFixed(1)}%` : '–'}</dd>
           </>
         )}
       </dl>
+      {note?.quantization && <MetadataTable title="Quantization" entries={note.quantization} />}
+      {note?.metadata && <MetadataTable title="Metadata" entries={note.metadata} />}
       {s?.histogram && <Histogram {...s.histogram} />}
       {view.initializers.some((i) => i.name === name) && <InitializerEditor key={`${name}:${s?.first?.length ?? 0}`} name={name} view={view} {...(s?.first ? { first: s.first } : {})} />}
       {s?.first && (
@@ -260,6 +311,36 @@ function ModelProperties({ model }: { model: ModelInfo }) {
         <dd>{Object.entries(summary.opsets).map(([d, v]) => `${d} ${v}`).join(', ')}</dd>
         <dt>Producer</dt>
         <dd>{[summary.producer.name, summary.producer.version].filter(Boolean).join(' ') || 'unknown'}</dd>
+        {summary.about.domain && (
+          <>
+            <dt>Domain</dt>
+            <dd data-testid="model-domain">{summary.about.domain}</dd>
+          </>
+        )}
+        {summary.about.modelVersion !== 0 && (
+          <>
+            <dt>Model version</dt>
+            <dd data-testid="model-version">{summary.about.modelVersion}</dd>
+          </>
+        )}
+        {summary.about.docString && (
+          <>
+            <dt>Description</dt>
+            <dd data-testid="model-doc-string">{summary.about.docString}</dd>
+          </>
+        )}
+        {summary.graph.name && (
+          <>
+            <dt>Graph</dt>
+            <dd data-testid="graph-name">{summary.graph.name}</dd>
+          </>
+        )}
+        {summary.about.graphDocString && (
+          <>
+            <dt>Graph description</dt>
+            <dd data-testid="graph-doc-string">{summary.about.graphDocString}</dd>
+          </>
+        )}
         <dt>Nodes</dt>
         <dd data-testid="node-count">{summary.graph.nodeCount}</dd>
         <dt>Parameters</dt>
@@ -267,7 +348,7 @@ function ModelProperties({ model }: { model: ModelInfo }) {
         <dt>Weights</dt>
         <dd>{formatBytes(summary.weightBytes)}</dd>
         {Object.entries(summary.metadata).map(([k, v]) => (
-          <div key={k} className="contents">
+          <div key={k} className="contents" data-metadata-key={k}>
             <dt>{k}</dt>
             <dd>{v}</dd>
           </div>

@@ -106,7 +106,8 @@ export function createAppStore(host: Host) {
 
       openFile: (file) =>
         act(`Opening ${file.name}`, async () => {
-          if (!/\.onnx$/i.test(file.name)) throw new Error(`'${file.name}' is not an .onnx file; drop an ONNX model.`);
+          // Besides binary .onnx, the JSON and text forms of a model open read-only as in Netron.
+          if (!/\.(onnx|json|onnxtxt|txt)$/i.test(file.name)) throw new Error(`'${file.name}' is not an .onnx file (or its .json / .onnxtxt form); drop an ONNX model.`);
           const path = host.pathForFile?.(file);
           if (path) return open({ kind: 'path', path });
           if (!host.upload) throw new Error('This file has no path on disk; use File > Open.');
