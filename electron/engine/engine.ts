@@ -203,7 +203,8 @@ export class Engine implements EngineApi {
       downloadId = randomUUID();
       const dir = path.join(this.options.downloadDir, downloadId);
       await fs.mkdir(dir, { recursive: true });
-      outPath = path.join(dir, doc.fileName);
+      // A model opened from its JSON or text form is saved in the binary form, under an .onnx name.
+      outPath = path.join(dir, doc.fileName.replace(/\.(json|onnxtxt|txt)$/i, '.onnx'));
     } else {
       assertLocalFileAccess('a save path');
       outPath = path.resolve(target.path);

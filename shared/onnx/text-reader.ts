@@ -289,7 +289,12 @@ class Parser {
       return { mapType: { keyType: key, valueType } };
     }
     const elemType = this.elemType();
-    if (!this.is('[')) return { tensorType: { elemType } };
+    // As onnx.parser reads them: 'float' is a scalar (a shape of rank 0), 'float[]' has no shape (rank unknown).
+    if (!this.is('[')) return { tensorType: { elemType, shape: {} } };
+    if (this.peek(1).kind === 'punct' && this.peek(1).text === ']') {
+      this.pos += 2;
+      return { tensorType: { elemType } };
+    }
     const dim = this.list('[', ']', () => {
       const d = this.peek();
       if (d.kind === 'number') return { dimValue: this.integer() };
@@ -310,7 +315,10 @@ class Parser {
   private nodes(): NodeProto[] {
     this.expect('{');
     const nodes: NodeProto[] = [];
-    while (!this.accept('}')) nodes.push(this.node());
+    while (!this.accept('}')) {
+      if (this.peek().kind === 'end') this.fail("'}'");
+      nodes.push(this.node());
+    }
     return nodes;
   }
 
@@ -345,6 +353,8 @@ class Parser {
     this.expect('(');
     node.input = this.names(')');
     this.expect(')');
+    // The attributes may also follow the inputs: `W = If (c) <then_branch = ...>`.
+    if (!node.attribute && this.is('<')) node.attribute = this.list('<', '>', () => this.attribute());
     if (node.input.length === 0) delete node.input;
     if (node.output.length === 0) delete node.output;
     return node;

@@ -232,3 +232,32 @@ describe('Netron parity end to end (Chromium)', () => {
     await expect.poll(() => page.locator('[data-op-type="Conv"]').count()).toBe(3);
   });
 });
+
+describe('the ONNX text form end to end (Chromium)', () => {
+  const studio = withStudio();
+
+  it('opens a text model as onnx.parser reads it, and saves it as the same model in binary under an .onnx name', async () => {
+    const page = studio.page;
+    const file = path.join(dir, 'tiny.onnxtxt');
+    writeFileSync(
+      file,
+      `<ir_version: 8, opset_import: ["" : 15], producer_name: "hand-written">
+tiny (float[N, 4] X) => (float[N, 4] Y) <float[4] B = {1, 2, 3, 4}>
+{
+    S = Add (X, B)
+    R = Relu (S)
+    Y = Softmax <axis = -1> (R)
+}
+`,
+    );
+    const count = Number(runPython('import onnx, onnx.parser, sys\nprint(len(onnx.parser.parse_model(open(sys.argv[1]).read()).graph.node))', [file]));
+    await openModelFile(page, file);
+    expect(Number(await page.getAttribute(canvas, 'data-node-count'))).toBe(count);
+    await page.locator('[data-op-type="Softmax"]').waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save as…' }).click()]);
+    expect(download.suggestedFilename()).toBe('tiny.onnx');
+    const saved = path.join(dir, 'tiny-saved.onnx');
+    await download.saveAs(saved);
+    expect(runPython('import onnx, onnx.parser, sys\nm = onnx.load(sys.argv[2])\nonnx.checker.check_model(m)\nprint(m == onnx.parser.parse_model(open(sys.argv[1]).read()))', [file, saved]).trim()).toBe('True');
+  });
+});

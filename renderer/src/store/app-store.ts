@@ -126,7 +126,7 @@ export function createAppStore(host: Host) {
           const doc = get().models.find((m) => m.docId === get().activeDocId);
           if (!doc) return;
           if (host.kind === 'desktop') {
-            const path = await host.pickSavePath?.(doc.fileName);
+            const path = await host.pickSavePath?.(doc.fileName.replace(/\.(json|onnxtxt|txt)$/i, '.onnx'));
             if (!path) return;
             const { jobId } = await client.startSaveModel({ docId: doc.docId, target: { kind: 'path', path, overwrite: true } });
             const job = await runJob(`Saving ${doc.fileName}`, jobId);
