@@ -378,7 +378,7 @@ class Parser {
       attr.type = declared;
       return attr;
     }
-    this.value(attr);
+    this.value(attr, declared);
     if (declared !== undefined && declared !== attr.type) {
       // `x: floats = [1, 2]` writes integers as floats.
       if (declared === ATTR.FLOATS && attr.type === ATTR.INTS) {
@@ -393,7 +393,7 @@ class Parser {
     return attr;
   }
 
-  private value(attr: AttributeProto): void {
+  private value(attr: AttributeProto, declared: number | undefined): void {
     const t = this.peek();
     if (t.kind === 'number') {
       this.pos++;
@@ -409,6 +409,10 @@ class Parser {
         this.pos++;
         return v;
       });
+      if (items.length === 0 && declared !== undefined && [ATTR.INTS, ATTR.FLOATS, ATTR.STRINGS].includes(declared)) {
+        attr.type = declared;
+        return;
+      }
       if (items.length === 0) throw new TextModelError(`attribute '${attr.name}' is an empty list without a declared type; write '${attr.name}: ints = []'`);
       if (items.every((v) => v.kind === 'string')) Object.assign(attr, { strings: items.map((v) => utf8.encode(v.text)), type: ATTR.STRINGS });
       else if (items.some((v) => v.kind === 'string')) throw new TextModelError(`attribute '${attr.name}' mixes strings and numbers`);
@@ -416,7 +420,7 @@ class Parser {
       else Object.assign(attr, { ints: items.map((v) => (Number.isSafeInteger(Number(v.text)) ? Number(v.text) : BigInt(v.text))), type: ATTR.INTS });
     } else if (t.kind === 'id' && ELEM_TYPES[t.text] !== undefined && !(this.peek(1).kind === 'punct' && this.peek(1).text === '(')) {
       Object.assign(attr, { t: this.tensor(), type: ATTR.TENSOR });
-    } else if (t.kind === 'id' || t.kind === 'string') {
+    } else if (t.kind === 'id') {
       Object.assign(attr, { g: this.graph(), type: ATTR.GRAPH });
     } else {
       this.fail('an attribute value');

@@ -42,6 +42,7 @@ onnx.checker.check_model(m)
 onnx.save(m, sys.argv[1])
 r = onnx.load(sys.argv[1])
 print(json.dumps({
+  "producer": r.producer_name, "ir": r.ir_version, "opsets": {o.domain or "ai.onnx": o.version for o in r.opset_import},
   "domain": r.domain, "version": r.model_version, "doc": r.doc_string, "graph": r.graph.name, "graphDoc": r.graph.doc_string,
   "props": {p.key: p.value for p in r.metadata_props},
   "nodeDoc": r.graph.node[0].doc_string,
@@ -53,6 +54,9 @@ print(json.dumps({
     [ANNOTATED],
   ),
 ) as {
+  producer: string;
+  ir: number;
+  opsets: Record<string, number>;
   domain: string;
   version: number;
   doc: string;
@@ -104,6 +108,9 @@ describe('Netron parity end to end (Chromium)', () => {
     const properties = page.getByRole('complementary', { name: 'Properties' });
     await expect.poll(() => properties.getByTestId('model-domain').textContent()).toBe(facts.domain);
     expect(await properties.getByTestId('model-version').textContent()).toBe(String(facts.version));
+    expect(await properties.getByTestId('model-producer').textContent()).toBe(facts.producer);
+    expect(await properties.getByTestId('model-ir-version').textContent()).toBe(String(facts.ir));
+    for (const [d, v] of Object.entries(facts.opsets)) expect(await properties.getByText(`${d} ${v}`, { exact: false }).count()).toBeGreaterThan(0);
     expect(await properties.getByTestId('model-doc-string').textContent()).toBe(facts.doc);
     expect(await properties.getByTestId('graph-name').textContent()).toBe(facts.graph);
     expect(await properties.getByTestId('graph-doc-string').textContent()).toBe(facts.graphDoc);
@@ -135,6 +142,12 @@ describe('Netron parity end to end (Chromium)', () => {
   it('toggles names, attributes, weights and direction from Netron’s shortcuts', async () => {
     await openModelFile(page, DIGITS);
     await page.locator('[data-op-type="Conv"]').first().waitFor();
+    // Netron's colours by category (resources/op-categories.json keeps Netron's: Conv a layer, Relu an activation).
+    expect(await page.locator('.op-node.cat-Layer[data-op-type="Conv"]').count()).toBe(3);
+    expect(await page.locator('.op-node.cat-Activation[data-op-type="Relu"]').count()).toBe(3);
+    // The input's shape, as python-onnx reads it, on the edge leaving it.
+    const inputShape = runPython('import onnx, sys\nm = onnx.load(sys.argv[1])\nprint("[" + "×".join(str(d.dim_value) for d in m.graph.input[0].type.tensor_type.shape.dim) + "]")', [DIGITS]).trim();
+    await expect.poll(() => page.locator('.edge-label').allTextContents()).toContain(inputShape);
     await page.locator(canvas).focus();
     expect(await page.locator('.op-row.name').count()).toBe(0);
     await page.keyboard.press('Control+U');
@@ -208,7 +221,19 @@ describe('Netron parity end to end (Chromium)', () => {
     ).trim();
     await page.getByRole('searchbox', { name: 'Search' }).fill('"fc.weight"');
     await results(page).getByRole('option', { name: /^fc\.weight/ }).click();
-    await expect.poll(() => page.getByRole('complementary', { name: 'Properties' }).getByTestId('value-sparsity').textContent()).toBe(expected);
+    const properties = page.getByRole('complementary', { name: 'Properties' });
+    await expect.poll(() => properties.getByTestId('value-sparsity').textContent()).toBe(expected);
+    // The first values, against numpy's (the sidebar rounds them to 4 significant digits).
+    const shown = (await properties.locator('.first-values').textContent())!.split(', ').map(Number);
+    const numpyFirst = JSON.parse(
+      runPython('import onnx, sys, json\nfrom onnx import numpy_helper\nm = onnx.load(sys.argv[1])\nw = numpy_helper.to_array([t for t in m.graph.initializer if t.name == "fc.weight"][0])\nprint(json.dumps(w.flatten()[:int(sys.argv[2])].tolist()))', [DIGITS, String(shown.length)]),
+    ) as number[];
+    expect(shown.length).toBeGreaterThan(8);
+    shown.forEach((v, i) => expect(Math.abs(v - numpyFirst[i]!)).toBeLessThanOrEqual(Math.abs(numpyFirst[i]!) * 1e-3 + 1e-12));
+    // Ctrl+Enter: back to the model's properties (Netron's View > Properties).
+    await page.locator(canvas).focus();
+    await page.keyboard.press('Control+Enter');
+    await properties.getByRole('heading', { name: 'Model' }).waitFor();
   });
 
   it('exports PNG with Ctrl+Shift+E and SVG with Ctrl+Alt+E', async () => {

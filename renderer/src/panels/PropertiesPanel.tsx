@@ -306,11 +306,11 @@ function ModelProperties({ model }: { model: ModelInfo }) {
           {model.fileName} ({formatBytes(model.sizeBytes)})
         </dd>
         <dt>IR version</dt>
-        <dd>{summary.irVersion}</dd>
+        <dd data-testid="model-ir-version">{summary.irVersion}</dd>
         <dt>Opsets</dt>
         <dd>{Object.entries(summary.opsets).map(([d, v]) => `${d} ${v}`).join(', ')}</dd>
         <dt>Producer</dt>
-        <dd>{[summary.producer.name, summary.producer.version].filter(Boolean).join(' ') || 'unknown'}</dd>
+        <dd data-testid="model-producer">{[summary.producer.name, summary.producer.version].filter(Boolean).join(' ') || 'unknown'}</dd>
         {summary.about.domain && (
           <>
             <dt>Domain</dt>
