@@ -5,6 +5,7 @@ import { DecodeError } from '../../shared/onnx/decode-error.js';
 import { decodeModel } from '../../shared/onnx/decode.js';
 import { JsonModelError, looksLikeJson, readModelJson } from '../../shared/onnx/json-reader.js';
 import { looksLikeOnnxText, readModelText, TextModelError } from '../../shared/onnx/text-reader.js';
+import { looksLikePbtxt, PbtxtModelError, readModelPbtxt } from '../../shared/onnx/pbtxt-reader.js';
 import type { ModelProto } from '../../shared/onnx/types.js';
 
 /** Protobuf messages cannot exceed 2 GiB; bigger models keep their weights as external data. */
@@ -45,12 +46,14 @@ export async function checkModelPath(filePath: string): Promise<number> {
 export function decodeModelBytes(bytes: Uint8Array, displayName: string): ModelProto {
   let model: ModelProto;
   try {
-    // Netron also opens a model's JSON form (protobuf's JSON mapping) and its text form (the syntax of
-    // onnx.parser / onnx.printer); both read into the same ModelProto as the binary form.
+    // Netron also opens a model's JSON form (protobuf's JSON mapping), protobuf's text format and the
+    // ONNX text form (the syntax of onnx.parser / onnx.printer); all read into the same ModelProto.
     if (looksLikeJson(bytes)) model = readModelJson(new TextDecoder().decode(bytes));
+    else if (looksLikePbtxt(bytes)) model = readModelPbtxt(new TextDecoder().decode(bytes));
     else if (looksLikeOnnxText(bytes)) model = readModelText(new TextDecoder().decode(bytes));
     else model = decodeModel(bytes);
   } catch (e) {
+    if (e instanceof PbtxtModelError) throw new EngineError('INVALID_MODEL', `'${displayName}' is not a valid ONNX model in protobuf text format: ${e.message}.`);
     if (e instanceof TextModelError) throw new EngineError('INVALID_MODEL', `'${displayName}' is not a valid ONNX text model: ${e.message}.`);
     if (e instanceof JsonModelError) throw new EngineError('INVALID_MODEL', `'${displayName}' is not a valid ONNX JSON model: ${e.message}.`);
     if (e instanceof DecodeError) {
