@@ -214,7 +214,7 @@ describe('Netron parity end to end (Chromium)', () => {
     await search.press('Escape');
   });
 
-  it('shows a weight’s sparsity as numpy computes it', async () => {
+  it('shows a weight’s sparsity and first values as numpy computes them, and saves it as .npy', async () => {
     const expected = runPython(
       'import onnx, sys\nfrom onnx import numpy_helper\nm = onnx.load(sys.argv[1])\nw = numpy_helper.to_array([t for t in m.graph.initializer if t.name == "fc.weight"][0])\nprint(f"{(w == 0).mean() * 100:.1f}%")',
       [DIGITS],
@@ -230,6 +230,14 @@ describe('Netron parity end to end (Chromium)', () => {
     ) as number[];
     expect(shown.length).toBeGreaterThan(8);
     shown.forEach((v, i) => expect(Math.abs(v - numpyFirst[i]!)).toBeLessThanOrEqual(Math.abs(numpyFirst[i]!) * 1e-3 + 1e-12));
+    // Save as .npy: numpy loads what numpy_helper reads from the model.
+    const [npy] = await Promise.all([page.waitForEvent('download'), properties.getByRole('button', { name: 'Save as .npy' }).click()]);
+    expect(npy.suggestedFilename()).toBe('fc_weight.npy');
+    const npyFile = path.join(dir, 'fc_weight.npy');
+    await npy.saveAs(npyFile);
+    expect(
+      runPython('import numpy as np, onnx, sys\nfrom onnx import numpy_helper\nm = onnx.load(sys.argv[1])\nw = numpy_helper.to_array([t for t in m.graph.initializer if t.name == "fc.weight"][0])\na = np.load(sys.argv[2])\nprint(a.dtype == w.dtype and a.shape == w.shape and np.array_equal(a, w))', [DIGITS, npyFile]).trim(),
+    ).toBe('True');
     // Ctrl+Enter: back to the model's properties (Netron's View > Properties).
     await page.locator(canvas).focus();
     await page.keyboard.press('Control+Enter');

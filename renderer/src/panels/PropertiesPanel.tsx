@@ -12,6 +12,7 @@ import { ModelEditor } from '../editing/ModelEditor.js';
 import { InsertNodeForm } from '../editing/InsertNodeForm.js';
 import { InitializerEditor } from '../editing/InitializerEditor.js';
 import { useEngine } from './use-engine.js';
+import { SaveTensorButton } from './SaveTensorButton.js';
 
 function ValueRow({ name, label, view }: { name: string; label?: string; view: GraphView }) {
   const select = useGraph((s) => s.select);
@@ -194,6 +195,7 @@ function ValueProperties({ name, view, docId }: { name: string; view: GraphView;
       </dl>
       {note?.quantization && <MetadataTable title="Quantization" entries={note.quantization} />}
       {note?.metadata && <MetadataTable title="Metadata" entries={note.metadata} />}
+      {isConstant && s && <SaveTensorButton docId={docId} graphPath={view.path} name={name} />}
       {s?.histogram && <Histogram {...s.histogram} />}
       {view.initializers.some((i) => i.name === name) && <InitializerEditor key={`${name}:${s?.first?.length ?? 0}`} name={name} view={view} {...(s?.first ? { first: s.first } : {})} />}
       {s?.first && (
