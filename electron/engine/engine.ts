@@ -120,7 +120,10 @@ export class Engine implements EngineApi {
     switch (source.kind) {
       case 'path': {
         assertLocalFileAccess('a model path');
-        const filePath = path.resolve(source.path);
+        let filePath = path.resolve(source.path);
+        // As in Netron, picking a model's external data file (model.onnx.data, model.onnx_data) opens the model beside it.
+        const data = /^(.*\.onnx)(\.data|_data)$/i.exec(filePath);
+        if (data && (await fs.stat(data[1]!).catch(() => undefined))?.isFile()) filePath = data[1]!;
         return { filePath, fileName: path.basename(filePath) };
       }
       case 'sample': {
