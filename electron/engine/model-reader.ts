@@ -3,6 +3,7 @@ import path from 'node:path';
 import { EngineError } from '../../shared/api/errors.js';
 import { DecodeError } from '../../shared/onnx/decode-error.js';
 import { decodeModel } from '../../shared/onnx/decode.js';
+import { wrapLoneMessage } from '../../shared/onnx/lone-message.js';
 import { JsonModelError, looksLikeJson, readModelJson } from '../../shared/onnx/json-reader.js';
 import { looksLikeOnnxText, readModelText, TextModelError } from '../../shared/onnx/text-reader.js';
 import { looksLikePbtxt, PbtxtModelError, readModelPbtxt } from '../../shared/onnx/pbtxt-reader.js';
@@ -56,6 +57,8 @@ export function decodeModelBytes(bytes: Uint8Array, displayName: string): ModelP
     if (e instanceof PbtxtModelError) throw new EngineError('INVALID_MODEL', `'${displayName}' is not a valid ONNX model in protobuf text format: ${e.message}.`);
     if (e instanceof TextModelError) throw new EngineError('INVALID_MODEL', `'${displayName}' is not a valid ONNX text model: ${e.message}.`);
     if (e instanceof JsonModelError) throw new EngineError('INVALID_MODEL', `'${displayName}' is not a valid ONNX JSON model: ${e.message}.`);
+    const lone = e instanceof DecodeError ? wrapLoneMessage(bytes) : undefined;
+    if (lone) return lone;
     if (e instanceof DecodeError) {
       throw new EngineError('INVALID_MODEL', `'${displayName}' is not a valid ONNX model: ${e.message}.`, { offset: e.offset, field: e.fieldPath.join('.') });
     }
@@ -63,6 +66,8 @@ export function decodeModelBytes(bytes: Uint8Array, displayName: string): ModelP
   }
   // Random bytes can parse as a protobuf made only of unknown fields; a model has a graph.
   if (!model.graph) {
+    const lone = wrapLoneMessage(bytes);
+    if (lone) return lone;
     throw new EngineError('INVALID_MODEL', `'${displayName}' is not an ONNX model: it holds no graph.`);
   }
   return model;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngineClient } from '../../../shared/api/client.js';
 import { Engine } from '../../../electron/engine/engine.js';
 import { inProcessTransport } from '../../../electron/engine/in-process-transport.js';
-import { tempDir } from '../../helpers/paths.js';
+import { CONFORMANCE_ROOT, DIGITS, tempDir } from '../../helpers/paths.js';
 import { runPython } from '../../helpers/python.js';
 
 const client = () => createEngineClient(inProcessTransport(new Engine({ mode: 'cli' })));
@@ -51,6 +51,29 @@ describe('files Netron opens beside the .onnx', () => {
     await expect(api.exportTensor({ docId, graphPath: 'main', name: 'w', target: { kind: 'path', path: out } })).rejects.toThrow(`'${out}' already exists; confirm overwriting or choose another name.`);
     await expect(api.exportTensor({ docId, graphPath: 'main', name: 'nope', target: { kind: 'path', path: path.join(dir, 'n.npy') } })).rejects.toThrow("There is no constant tensor 'nope' in this graph.");
     expect(existsSync(path.join(dir, 'n.npy'))).toBe(false);
+  });
+
+  it('opens a lone TensorProto (a conformance test input) and a lone GraphProto as python-onnx reads them', async () => {
+    const dir = tempDir();
+    const tensorFile = path.join(CONFORMANCE_ROOT, 'node', 'test_conv_with_strides_padding', 'test_data_set_0', 'input_1.pb');
+    const graphFile = path.join(dir, 'graph.pb');
+    const facts = JSON.parse(
+      runPython(
+        'import onnx, sys, json\nfrom onnx import numpy_helper\nt = onnx.TensorProto.FromString(open(sys.argv[1], "rb").read())\na = numpy_helper.to_array(t)\nm = onnx.load(sys.argv[2])\nopen(sys.argv[3], "wb").write(m.graph.SerializeToString())\nprint(json.dumps({"name": t.name, "dims": list(t.dims), "min": float(a.min()), "max": float(a.max()), "nodes": [n.op_type for n in m.graph.node]}))',
+        [tensorFile, DIGITS, graphFile],
+      ),
+    ) as { name: string; dims: number[]; min: number; max: number; nodes: string[] };
+    const api = client();
+    const tensor = await api.openModel({ source: { kind: 'path', path: tensorFile } });
+    const name = facts.name || 'tensor';
+    expect(tensor.summary.graph.outputs).toEqual([{ name, type: 'float32', shape: facts.dims }]);
+    const stats = await api.getTensorStats({ docId: tensor.docId, graphPath: 'main', name });
+    expect([stats.min, stats.max]).toEqual([facts.min, facts.max]);
+    const graph = await api.openModel({ source: { kind: 'path', path: graphFile } });
+    const view = await api.getGraphView({ docId: graph.docId, graphPath: 'main' });
+    expect(view.nodes.map((n) => n.opType)).toEqual(facts.nodes);
+    // Nothing is invented: the missing opset_import is reported.
+    expect(graph.problems.length).toBeGreaterThan(0);
   });
 
   it('names the line of a broken text model and the field of a broken JSON one', async () => {
