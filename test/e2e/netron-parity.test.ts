@@ -152,6 +152,10 @@ describe('Netron parity end to end (Chromium)', () => {
     expect(await page.locator('.op-row.name').count()).toBe(0);
     await page.keyboard.press('Control+U');
     await expect.poll(() => page.locator('[data-node-name="/c1/Conv"] .op-row.name').textContent()).toBe('/c1/Conv');
+    // Edges carry their value names instead of shapes while names are shown.
+    const firstOutput = runPython('import onnx, sys\nprint(onnx.load(sys.argv[1]).graph.node[0].output[0])', [DIGITS]).trim();
+    await expect.poll(() => page.locator('.edge-label').allTextContents()).toContain(firstOutput);
+    expect(await page.locator('.edge-label').allTextContents()).not.toContain(inputShape);
     await page.keyboard.press('Control+D');
     await expect.poll(() => page.locator('[data-node-name="/c1/Conv"] .op-row.attribute').filter({ hasText: 'kernel_shape' }).count()).toBe(1);
     await page.keyboard.press('Control+I');

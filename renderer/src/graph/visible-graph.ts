@@ -171,7 +171,8 @@ export function computeVisibleGraph(view: GraphView, tree: ScopeTree, expanded: 
     const key = `${source}->${target}`;
     const existing = edges.get(key);
     if (existing) existing.count++;
-    else edges.set(key, { id: key, source, target, value, label: shapeLabel(view, value), count: 1 });
+    // With names shown, an edge is labelled with its value's name, as Netron does.
+    else edges.set(key, { id: key, source, target, value, label: options.showNames ? value : shapeLabel(view, value), count: 1 });
   };
   const sourceOf = (value: string, consumerOwner: string): string | undefined => {
     const p = producer.get(value);
