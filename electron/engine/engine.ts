@@ -208,7 +208,7 @@ export class Engine implements EngineApi {
       const dir = path.join(this.options.downloadDir, downloadId);
       await fs.mkdir(dir, { recursive: true });
       // A model opened from its JSON or text form is saved in the binary form, under an .onnx name.
-      outPath = path.join(dir, doc.fileName.replace(/\.(json|onnxtxt|txt|pbtxt|prototxt)$/i, '.onnx'));
+      outPath = path.join(dir, doc.fileName.replace(/\.(json|onnxtxt|txt|pbtxt|prototxt|pb)$/i, '.onnx'));
     } else {
       assertLocalFileAccess('a save path');
       outPath = path.resolve(target.path);
