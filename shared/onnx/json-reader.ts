@@ -26,21 +26,25 @@ function fail(path: string, what: string): never {
 }
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const BASE64_VALUE = new Map([...BASE64].map((c, i) => [c, i]));
-BASE64_VALUE.set('-', 62);
-BASE64_VALUE.set('_', 63);
+/** Value of each character code, -1 where it is not base64 (standard and URL-safe alphabets). */
+const BASE64_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++) BASE64_VALUE[BASE64.charCodeAt(i)] = i;
+BASE64_VALUE['-'.charCodeAt(0)] = 62;
+BASE64_VALUE['_'.charCodeAt(0)] = 63;
 
 /** Standard or URL-safe base64, padded or not (the JSON mapping accepts both). */
 function base64(text: string, path: string): Uint8Array {
-  const clean = text.replace(/=+$/, '');
-  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 61) end--;
+  const out = new Uint8Array(Math.floor((end * 3) / 4));
   let bits = 0;
   let acc = 0;
   let o = 0;
-  for (const c of clean) {
-    const v = BASE64_VALUE.get(c);
-    if (v === undefined) fail(path, `is not base64 (character '${c}')`);
-    acc = (acc << 6) | v;
+  for (let i = 0; i < end; i++) {
+    const code = text.charCodeAt(i);
+    const v = code < 128 ? BASE64_VALUE[code]! : -1;
+    if (v < 0) fail(path, `is not base64 (character '${text[i]}')`);
+    acc = ((acc << 6) | v) & 0xffffff;
     bits += 6;
     if (bits >= 8) {
       bits -= 8;

@@ -25,30 +25,44 @@ type Token = { kind: 'id' | 'number' | 'string' | 'punct' | 'end'; text: string;
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** C-style escapes of the text format: \n \t \\ \" \' \ooo (octal) \xhh (hex). */
-function unescape(body: string, at: string): Uint8Array {
-  const out: number[] = [];
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i]!;
-    if (c !== '\\') {
-      out.push(...utf8.encode(c));
+const SIMPLE_ESCAPES: Record<string, number> = { n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11, '\\': 92, '"': 34, "'": 39, '?': 63 };
+const isOctal = (c: number) => c >= 48 && c <= 55;
+const hexValue = (c: number) => (c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1);
+
+/**
+ * C-style escapes of the text format: \n \t \\ \" \' \ooo (octal) \xhh (hex). Linear in the length:
+ * raw_data of big weights arrives as megabytes of octal escapes.
+ */
+function unescape(body: string, at: () => string): Uint8Array {
+  const src = utf8.encode(body);
+  const out = new Uint8Array(src.length);
+  let o = 0;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    if (c !== 92) {
+      out[o++] = c;
       continue;
     }
-    const e = body[++i];
-    const simple: Record<string, number> = { n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11, '\\': 92, '"': 34, "'": 39, '?': 63 };
-    if (e !== undefined && simple[e] !== undefined) out.push(simple[e]);
-    else if (e !== undefined && /[0-7]/.test(e)) {
-      const m = /^[0-7]{1,3}/.exec(body.slice(i))![0];
-      out.push(parseInt(m, 8) & 0xff);
-      i += m.length - 1;
-    } else if (e === 'x') {
-      const m = /^[0-9a-fA-F]{1,2}/.exec(body.slice(i + 1));
-      if (!m) throw new PbtxtModelError(`the escape '\\x' at ${at} has no hex digits`);
-      out.push(parseInt(m[0], 16));
-      i += m[0].length;
-    } else throw new PbtxtModelError(`unknown escape '\\${e ?? ''}' at ${at}`);
+    const e = src[++i];
+    const simple = e === undefined ? undefined : SIMPLE_ESCAPES[String.fromCharCode(e)];
+    if (simple !== undefined) out[o++] = simple;
+    else if (e !== undefined && isOctal(e)) {
+      let v = e - 48;
+      for (let k = 0; k < 2 && isOctal(src[i + 1] ?? 0); k++) v = v * 8 + (src[++i]! - 48);
+      out[o++] = v & 0xff;
+    } else if (e === 120) {
+      let v = hexValue(src[i + 1] ?? 0);
+      if (v < 0) throw new PbtxtModelError(`the escape '\\x' at ${at()} has no hex digits`);
+      i++;
+      const second = hexValue(src[i + 1] ?? 0);
+      if (second >= 0) {
+        v = v * 16 + second;
+        i++;
+      }
+      out[o++] = v;
+    } else throw new PbtxtModelError(`unknown escape '\\${e === undefined ? '' : String.fromCharCode(e)}' at ${at()}`);
   }
-  return Uint8Array.from(out);
+  return out.slice(0, o);
 }
 
 function tokenize(src: string, where: (at: number) => string): Token[] {
@@ -60,15 +74,14 @@ function tokenize(src: string, where: (at: number) => string): Token[] {
     else if (c === '#') while (i < src.length && src[i] !== '\n') i++;
     else if (c === '"' || c === "'") {
       const start = i++;
-      let body = '';
-      while (i < src.length && src[i] !== c) {
-        if (src[i] === '\n') break;
-        if (src[i] === '\\') body += src[i++];
-        body += src[i++] ?? '';
-      }
+      // Find the closing quote first and cut the body in one slice (weights can be megabytes long).
+      let end = i;
+      while (end < src.length && src[end] !== c && src[end] !== '\n') end += src[end] === '\\' ? 2 : 1;
+      const body = src.slice(i, Math.min(end, src.length));
+      i = Math.min(end, src.length);
       if (src[i] !== c) throw new PbtxtModelError(`the string at ${where(start)} is not closed on its line`);
       i++;
-      tokens.push({ kind: 'string', text: body, bytes: unescape(body, where(start)), at: start });
+      tokens.push({ kind: 'string', text: body, bytes: unescape(body, () => where(start)), at: start });
     } else if (/[0-9]/.test(c) || ((c === '-' || c === '.') && /[0-9.]/.test(src[i + 1] ?? ''))) {
       const m = /^-?(0[xX][0-9a-fA-F]+|\d*\.?\d+([eE][-+]?\d+)?|\d+\.)[fF]?/.exec(src.slice(i, i + 64))!;
       tokens.push({ kind: 'number', text: m[0], at: i });
