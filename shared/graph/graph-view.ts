@@ -20,7 +20,7 @@ export interface GraphView {
   values: Record<string, { type: string; shape: Dim[] | null }>;
   functions: { path: GraphPath; label: string }[];
   /** What the file says about values beyond type and shape, keyed by value name; only values that have some. */
-  annotations: Record<string, ValueAnnotation>;
+  annotations?: Record<string, ValueAnnotation>;
 }
 
 /** Netron's tensor sidebar shows these: denotations, quantization parameters, doc_string and metadata_props. */

@@ -28,7 +28,7 @@ export interface ModelSummary {
   functions: string[];
   metadata: Record<string, string>;
   /** ModelProto's domain, model_version and doc_string, which Netron's model sidebar shows ('' / 0 when unset). */
-  about: { domain: string; modelVersion: number; docString: string; graphDocString: string };
+  about?: { domain: string; modelVersion: number; docString: string; graphDocString: string };
   weightBytes: number;
   externalDataBytes: number;
 }

@@ -138,7 +138,7 @@ function ValueProperties({ name, view, docId }: { name: string; view: GraphView;
   const producer = view.nodes.find((n) => n.outputs.includes(name));
   const consumers = view.nodes.filter((n) => n.inputs.includes(name));
   const s = stats.value;
-  const note = view.annotations[name];
+  const note = view.annotations?.[name];
   return (
     <>
       <h2>{isConstant ? 'Tensor' : 'Value'}</h2>
@@ -298,6 +298,7 @@ function SummaryValues({ title, values, editable }: { title: string; values: Val
 
 function ModelProperties({ model }: { model: ModelInfo }) {
   const { summary, problems } = model;
+  const about = summary.about;
   const view = useGraph((s) => s.view);
   return (
     <>
@@ -313,22 +314,22 @@ function ModelProperties({ model }: { model: ModelInfo }) {
         <dd>{Object.entries(summary.opsets).map(([d, v]) => `${d} ${v}`).join(', ')}</dd>
         <dt>Producer</dt>
         <dd data-testid="model-producer">{[summary.producer.name, summary.producer.version].filter(Boolean).join(' ') || 'unknown'}</dd>
-        {summary.about.domain && (
+        {about?.domain && (
           <>
             <dt>Domain</dt>
-            <dd data-testid="model-domain">{summary.about.domain}</dd>
+            <dd data-testid="model-domain">{about.domain}</dd>
           </>
         )}
-        {summary.about.modelVersion !== 0 && (
+        {!!about?.modelVersion && (
           <>
             <dt>Model version</dt>
-            <dd data-testid="model-version">{summary.about.modelVersion}</dd>
+            <dd data-testid="model-version">{about.modelVersion}</dd>
           </>
         )}
-        {summary.about.docString && (
+        {about?.docString && (
           <>
             <dt>Description</dt>
-            <dd data-testid="model-doc-string">{summary.about.docString}</dd>
+            <dd data-testid="model-doc-string">{about.docString}</dd>
           </>
         )}
         {summary.graph.name && (
@@ -337,10 +338,10 @@ function ModelProperties({ model }: { model: ModelInfo }) {
             <dd data-testid="graph-name">{summary.graph.name}</dd>
           </>
         )}
-        {summary.about.graphDocString && (
+        {about?.graphDocString && (
           <>
             <dt>Graph description</dt>
-            <dd data-testid="graph-doc-string">{summary.about.graphDocString}</dd>
+            <dd data-testid="graph-doc-string">{about.graphDocString}</dd>
           </>
         )}
         <dt>Nodes</dt>
