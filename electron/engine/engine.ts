@@ -13,6 +13,7 @@ import { inferShapes } from '../../shared/analysis/shape-inference.js';
 import { normalizeDomain } from '../../shared/graph/op-registry.js';
 import { validateModel } from '../../shared/graph/validate.js';
 import { tensorStats, type TensorStats } from '../../shared/model/tensor-stats.js';
+import { NpyExportError, tensorToNpy } from '../../shared/model/npy-writer.js';
 import { findTensor } from '../../shared/model/find-tensor.js';
 import { isExternal } from '../../shared/onnx/external-data.js';
 import { allTensors } from '../../shared/onnx/walk-tensors.js';
@@ -121,7 +122,10 @@ export class Engine implements EngineApi {
     switch (source.kind) {
       case 'path': {
         assertLocalFileAccess('a model path');
-        const filePath = path.resolve(source.path);
+        let filePath = path.resolve(source.path);
+        // As in Netron, picking a model's external data file (model.onnx.data, model.onnx_data) opens the model beside it.
+        const data = /^(.*\.onnx)(\.data|_data)$/i.exec(filePath);
+        if (data && (await fs.stat(data[1]!).catch(() => undefined))?.isFile()) filePath = data[1]!;
         return { filePath, fileName: path.basename(filePath) };
       }
       case 'sample': {
@@ -205,7 +209,8 @@ export class Engine implements EngineApi {
       downloadId = randomUUID();
       const dir = path.join(this.options.downloadDir, downloadId);
       await fs.mkdir(dir, { recursive: true });
-      outPath = path.join(dir, doc.fileName);
+      // A model opened from its JSON or text form is saved in the binary form, under an .onnx name.
+      outPath = path.join(dir, doc.fileName.replace(/\.(json|onnxtxt|txt|pbtxt|prototxt|pb)$/i, '.onnx'));
     } else {
       assertLocalFileAccess('a save path');
       outPath = path.resolve(target.path);
@@ -257,6 +262,53 @@ export class Engine implements EngineApi {
       throw new EngineError('IO_ERROR', `Cannot read the external data of '${args.name}': ${e.message}.`);
     });
     return tensorStats(tensor, bytes);
+  }
+
+  async exportTensor(args: MethodArgs<'exportTensor'>): Promise<SaveResult> {
+    const doc = this.documents.get(args.docId);
+    const tensor = findTensor(doc.model, args.graphPath, args.name);
+    if (!tensor) throw new EngineError('NOT_FOUND', `There is no constant tensor '${args.name}' in this graph.`);
+    let raw: Uint8Array | undefined;
+    if (isExternal(tensor)) {
+      if (!doc.sourceDir) throw new EngineError('NOT_FOUND', `The external data of '${args.name}' was not opened with the model.`);
+      raw = await readExternalTensor(doc.sourceDir, tensor).catch((e: Error) => {
+        throw new EngineError('IO_ERROR', `Cannot read the external data of '${args.name}': ${e.message}.`);
+      });
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = tensorToNpy(tensor, raw);
+    } catch (e) {
+      if (e instanceof NpyExportError) throw new EngineError('BAD_ARGUMENT', `${e.message}.`);
+      throw e;
+    }
+    // Netron's file name: the tensor name with path separators, colons and dots made underscores.
+    const fileName = `${args.name.replace(/[/\\:.]/g, '_') || 'tensor'}.npy`;
+    let outPath: string;
+    let downloadId: string | undefined;
+    if (args.target.kind === 'download') {
+      if (!this.options.downloadDir) throw new EngineError('BAD_ARGUMENT', 'Saving as a download is only available in browser mode; give a path instead.');
+      downloadId = randomUUID();
+      const dir = path.join(this.options.downloadDir, downloadId);
+      await fs.mkdir(dir, { recursive: true });
+      outPath = path.join(dir, fileName);
+    } else {
+      assertLocalFileAccess('a save path');
+      outPath = path.resolve(args.target.path);
+      if (!args.target.overwrite && (await fs.stat(outPath).catch(() => undefined))) {
+        throw new EngineError('ALREADY_EXISTS', `'${outPath}' already exists; confirm overwriting or choose another name.`);
+      }
+    }
+    // Written beside the target, then renamed: a failed write leaves no half file.
+    const temporary = `${outPath}.${randomUUID()}.tmp`;
+    try {
+      await fs.writeFile(temporary, bytes);
+      await fs.rename(temporary, outPath);
+    } catch (e) {
+      await fs.rm(temporary, { force: true });
+      throw new EngineError('IO_ERROR', `Cannot write '${path.basename(outPath)}' (${(e as NodeJS.ErrnoException).code ?? 'write failed'}).`);
+    }
+    return { bytesWritten: bytes.byteLength, fileName: path.basename(outPath), ...(downloadId ? { downloadId } : { path: outPath }) };
   }
 
   async getNodeSchema(args: MethodArgs<'getNodeSchema'>): Promise<NodeSchemaInfo> {

@@ -3,6 +3,10 @@ import path from 'node:path';
 import { EngineError } from '../../shared/api/errors.js';
 import { DecodeError } from '../../shared/onnx/decode-error.js';
 import { decodeModel } from '../../shared/onnx/decode.js';
+import { wrapLoneMessage } from '../../shared/onnx/lone-message.js';
+import { JsonModelError, looksLikeJson, readModelJson } from '../../shared/onnx/json-reader.js';
+import { looksLikeOnnxText, readModelText, TextModelError } from '../../shared/onnx/text-reader.js';
+import { looksLikePbtxt, PbtxtModelError, readModelPbtxt } from '../../shared/onnx/pbtxt-reader.js';
 import type { ModelProto } from '../../shared/onnx/types.js';
 
 /** Protobuf messages cannot exceed 2 GiB; bigger models keep their weights as external data. */
@@ -43,8 +47,18 @@ export async function checkModelPath(filePath: string): Promise<number> {
 export function decodeModelBytes(bytes: Uint8Array, displayName: string): ModelProto {
   let model: ModelProto;
   try {
-    model = decodeModel(bytes);
+    // Netron also opens a model's JSON form (protobuf's JSON mapping), protobuf's text format and the
+    // ONNX text form (the syntax of onnx.parser / onnx.printer); all read into the same ModelProto.
+    if (looksLikeJson(bytes)) model = readModelJson(new TextDecoder().decode(bytes));
+    else if (looksLikePbtxt(bytes)) model = readModelPbtxt(new TextDecoder().decode(bytes));
+    else if (looksLikeOnnxText(bytes)) model = readModelText(new TextDecoder().decode(bytes));
+    else model = decodeModel(bytes);
   } catch (e) {
+    if (e instanceof PbtxtModelError) throw new EngineError('INVALID_MODEL', `'${displayName}' is not a valid ONNX model in protobuf text format: ${e.message}.`);
+    if (e instanceof TextModelError) throw new EngineError('INVALID_MODEL', `'${displayName}' is not a valid ONNX text model: ${e.message}.`);
+    if (e instanceof JsonModelError) throw new EngineError('INVALID_MODEL', `'${displayName}' is not a valid ONNX JSON model: ${e.message}.`);
+    const lone = e instanceof DecodeError ? wrapLoneMessage(bytes) : undefined;
+    if (lone) return lone;
     if (e instanceof DecodeError) {
       throw new EngineError('INVALID_MODEL', `'${displayName}' is not a valid ONNX model: ${e.message}.`, { offset: e.offset, field: e.fieldPath.join('.') });
     }
@@ -52,6 +66,8 @@ export function decodeModelBytes(bytes: Uint8Array, displayName: string): ModelP
   }
   // Random bytes can parse as a protobuf made only of unknown fields; a model has a graph.
   if (!model.graph) {
+    const lone = wrapLoneMessage(bytes);
+    if (lone) return lone;
     throw new EngineError('INVALID_MODEL', `'${displayName}' is not an ONNX model: it holds no graph.`);
   }
   return model;

@@ -33,7 +33,7 @@ async function desktopCall(method: DesktopMethod, args: unknown): Promise<Reply<
     return { ok: true, value: { path: r.canceled ? null : (r.filePaths[0] ?? null) } };
   }
   if (method === 'app.showOpenDialog') {
-    const r = await dialog.showOpenDialog(window, { properties: ['openFile'], filters: [{ name: 'ONNX models', extensions: ['onnx'] }] });
+    const r = await dialog.showOpenDialog(window, { properties: ['openFile'], filters: [{ name: 'ONNX models', extensions: ['onnx', 'json', 'onnxtxt', 'pbtxt', 'prototxt', 'pb'] }] });
     return { ok: true, value: { path: r.canceled ? null : (r.filePaths[0] ?? null) } };
   }
   const defaultName = typeof (args as { defaultName?: unknown })?.defaultName === 'string' ? (args as { defaultName: string }).defaultName : 'model.onnx';

@@ -8,7 +8,7 @@ import type { Problem } from '../graph/validate.js';
 import type { ModelSummary } from '../model/summary.js';
 
 export type { Problem, ModelSummary };
-export type { GraphView, NodeView, AttributeView, ValueView, InitializerView } from '../graph/graph-view.js';
+export type { GraphView, NodeView, AttributeView, ValueView, InitializerView, ValueAnnotation } from '../graph/graph-view.js';
 export type { TensorStats } from '../model/tensor-stats.js';
 
 /** An operator's documentation, as the Properties panel shows it. */

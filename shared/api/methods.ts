@@ -11,7 +11,7 @@ import type { NodeChanges } from '../simplify/node-changes.js';
 import { PREPROCESS_SPEC, type PreprocessSpec } from '../preprocess/preprocess-spec.js';
 import type { DatasetInfo, PreprocessPreview, QuantizeCatalog } from './dto.js';
 import { START_EXPORT_ARGS } from '../deploy/export-request.js';
-import type { AppInfo, BackendInfo, ConvertOpsetResult, JobInfo, JobProgress, JobStarted, ModelInfo, NodeSchemaInfo, SampleInfo } from './dto.js';
+import type { AppInfo, BackendInfo, ConvertOpsetResult, JobInfo, JobProgress, JobStarted, ModelInfo, NodeSchemaInfo, SampleInfo, SaveResult } from './dto.js';
 
 const id = z.string().min(1).max(200);
 
@@ -69,6 +69,8 @@ export const METHOD_ARGS = {
   startSaveModel: z.object({ docId: id, target: saveTarget }).strict(),
   getGraphView: z.object({ docId: id, graphPath: z.string().min(1).max(2000) }).strict(),
   getTensorStats: z.object({ docId: id, graphPath: z.string().min(1).max(2000), name: z.string().max(10_000) }).strict(),
+  /** A constant tensor as a NumPy .npy file (Netron's tensor save); a download in browser mode. */
+  exportTensor: z.object({ docId: id, graphPath: z.string().min(1).max(2000), name: z.string().max(10_000), target: saveTarget }).strict(),
   getNodeSchema: z.object({ docId: id, graphPath: z.string().min(1).max(2000), nodeIndex: z.number().int().min(0) }).strict(),
   analyzeModel: z
     .object({
@@ -183,6 +185,7 @@ export interface MethodResults {
   startSaveModel: JobStarted;
   getGraphView: GraphView;
   getTensorStats: TensorStats;
+  exportTensor: SaveResult;
   getNodeSchema: NodeSchemaInfo;
   analyzeModel: Analysis;
   listBackends: BackendInfo[];

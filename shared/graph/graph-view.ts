@@ -1,5 +1,5 @@
 import { dataTypeName } from '../onnx/data-types.js';
-import type { AttributeProto, ModelProto, TensorProto } from '../onnx/types.js';
+import type { AttributeProto, GraphProto, ModelProto, StringStringEntryProto, TensorProto } from '../onnx/types.js';
 import { isExternal } from '../onnx/external-data.js';
 import { shapeOf, typeString, type Dim } from '../model/tensor-info.js';
 import { subgraphsOf } from './graph-index.js';
@@ -19,6 +19,19 @@ export interface GraphView {
   /** Type and shape of every value the file describes (value_info, inputs, outputs, initializers). */
   values: Record<string, { type: string; shape: Dim[] | null }>;
   functions: { path: GraphPath; label: string }[];
+  /** What the file says about values beyond type and shape, keyed by value name; only values that have some. */
+  annotations?: Record<string, ValueAnnotation>;
+}
+
+/** Netron's tensor sidebar shows these: denotations, quantization parameters, doc_string and metadata_props. */
+export interface ValueAnnotation {
+  denotation?: string;
+  /** One entry per dim ('' where the dim has none); present when any dim has a denotation. */
+  dimDenotations?: string[];
+  /** graph.quantization_annotation: the tensor names of its quantization parameters ({SCALE_TENSOR: 'x_scale', ...}). */
+  quantization?: Record<string, string>;
+  docString?: string;
+  metadata?: Record<string, string>;
 }
 
 export interface NodeView {
@@ -32,6 +45,9 @@ export interface NodeView {
   inputLabels: string[];
   outputs: string[];
   attributes: AttributeView[];
+  /** The node's doc_string and metadata_props, when it has them. */
+  docString?: string;
+  metadata?: Record<string, string>;
 }
 
 export interface AttributeView {
@@ -102,6 +118,31 @@ function inferType(attr: AttributeProto): string {
   if (attr.i !== undefined) return 'int';
   if (attr.f !== undefined) return 'float';
   return 'undefined';
+}
+
+function entries(props: readonly StringStringEntryProto[] | undefined): Record<string, string> | undefined {
+  if (!props?.length) return undefined;
+  return Object.fromEntries(props.map((p) => [p.key ?? '', p.value ?? '']));
+}
+
+function annotationsOf(graph: GraphProto): Record<string, ValueAnnotation> {
+  const out: Record<string, ValueAnnotation> = {};
+  const add = (name: string | undefined, a: ValueAnnotation) => {
+    const set = Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined && v !== ''));
+    if (name && Object.keys(set).length > 0) out[name] = { ...out[name], ...set };
+  };
+  for (const v of [...(graph.input ?? []), ...(graph.output ?? []), ...(graph.valueInfo ?? [])]) {
+    const dims = (v.type?.tensorType ?? v.type?.sparseTensorType)?.shape?.dim ?? [];
+    add(v.name, {
+      denotation: v.type?.denotation,
+      dimDenotations: dims.some((d) => d.denotation) ? dims.map((d) => d.denotation ?? '') : undefined,
+      docString: v.docString,
+      metadata: entries(v.metadataProps),
+    });
+  }
+  for (const t of graph.initializer ?? []) add(t.name, { docString: t.docString, metadata: entries(t.metadataProps) });
+  for (const q of graph.quantizationAnnotation ?? []) add(q.tensorName, { quantization: entries(q.quantParameterTensorNames) });
+  return out;
 }
 
 function trailOf(path: GraphPath, model: ModelProto): { path: GraphPath; label: string }[] {
@@ -179,6 +220,8 @@ export function buildGraphView(
       inputLabels,
       outputs: node.output ?? [],
       attributes: (node.attribute ?? []).map((a) => attributeView(a, (position) => subgraphPath(path, index, a.name ?? '', position))),
+      ...(node.docString ? { docString: node.docString } : {}),
+      ...(node.metadataProps?.length ? { metadata: entries(node.metadataProps)! } : {}),
     };
   });
   const valueView = (v: { name?: string; type?: unknown }): ValueView => ({ name: v.name ?? '', ...(values[v.name ?? ''] ?? { type: 'unknown', shape: null }) });
@@ -192,5 +235,6 @@ export function buildGraphView(
     initializers,
     values,
     functions: (model.functions ?? []).map((f) => ({ path: functionPath(f), label: `${f.domain ? `${f.domain}.` : ''}${f.name ?? ''}` })),
+    annotations: annotationsOf(graph),
   };
 }

@@ -27,6 +27,8 @@ export interface ModelSummary {
   ops: Record<string, number>;
   functions: string[];
   metadata: Record<string, string>;
+  /** ModelProto's domain, model_version and doc_string, which Netron's model sidebar shows ('' / 0 when unset). */
+  about?: { domain: string; modelVersion: number; docString: string; graphDocString: string };
   weightBytes: number;
   externalDataBytes: number;
 }
@@ -84,6 +86,7 @@ export function summarizeModel(model: ModelProto): ModelSummary {
     ops,
     functions: (model.functions ?? []).map((f) => `${f.domain ?? ''}:${f.name ?? ''}`),
     metadata,
+    about: { domain: model.domain ?? '', modelVersion: toNumber(model.modelVersion), docString: model.docString ?? '', graphDocString: graph.docString ?? '' },
     weightBytes,
     externalDataBytes,
   };

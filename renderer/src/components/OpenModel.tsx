@@ -33,7 +33,7 @@ export function OpenModel({ desktop }: { desktop: boolean }) {
       <input
         ref={input}
         type="file"
-        accept=".onnx"
+        accept=".onnx,.json,.onnxtxt,.txt,.pbtxt,.prototxt,.pb"
         hidden
         aria-label="Model file"
         onChange={(e) => {

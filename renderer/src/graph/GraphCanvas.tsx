@@ -23,6 +23,7 @@ export function GraphCanvas() {
   const focus = useGraph((s) => s.focus);
   const flow = useReactFlow<FlowNode>();
   const weightsAsNodes = useGraph((s) => s.options.showInitializers);
+  const wheel = useGraph((s) => s.options.wheel ?? 'zoom');
   // A graph is placed afresh when it opens and when its layout is rebuilt (direction, weights as
   // nodes): the old viewport would look at where nothing is any more.
   const placement = view ? `${view.path}|${direction}|${weightsAsNodes}` : undefined;
@@ -128,6 +129,8 @@ export function GraphCanvas() {
         nodeTypes={NODE_TYPES}
         edgeTypes={EDGE_TYPES}
         onlyRenderVisibleElements
+        zoomOnScroll={wheel === 'zoom'}
+        panOnScroll={wheel === 'scroll'}
         nodesDraggable={false}
         nodesConnectable={false}
         minZoom={0.02}

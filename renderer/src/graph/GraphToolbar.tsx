@@ -1,4 +1,6 @@
 import { useReactFlow } from '@xyflow/react';
+import { useEffect } from 'react';
+import { isTypingTarget, viewActionOf, type ViewAction } from './view-shortcuts.js';
 import { download, graphToSvg, svgToPng } from './export-image.js';
 import type { FlowNode } from './flow-elements.js';
 import { useAnalysis } from '../analysis/analysis-context.js';
@@ -43,6 +45,45 @@ export function GraphToolbar({ fileName }: { fileName: string }) {
       alert(e instanceof Error ? e.message : String(e));
     }
   };
+  const zoomStep = { duration: viewportDuration(150) };
+  const run = (action: ViewAction) => {
+    const { options: o, setOption: set, select } = store.getState();
+    switch (action) {
+      case 'toggle-attributes':
+        return void set('showAttributes', !o.showAttributes);
+      case 'toggle-weights':
+        return void set('showInitializers', !o.showInitializers);
+      case 'toggle-names':
+        return void set('showNames', !o.showNames);
+      case 'toggle-direction':
+        return void set('direction', o.direction === 'TB' ? 'LR' : 'TB');
+      case 'toggle-wheel':
+        return void set('wheel', o.wheel === 'scroll' ? 'zoom' : 'scroll');
+      case 'model-properties':
+        return select(null);
+      case 'export-png':
+        return void exportPng();
+      case 'export-svg':
+        return exportSvg();
+      case 'zoom-in':
+        return void flow.zoomIn(zoomStep);
+      case 'zoom-out':
+        return void flow.zoomOut(zoomStep);
+      case 'actual-size':
+        return void flow.zoomTo(1, zoomStep);
+    }
+  };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      // Alt+E types a dead key on some layouts: the physical key decides.
+      const action = viewActionOf({ key: e.code === 'KeyE' ? 'e' : e.key, ctrlKey: e.ctrlKey, metaKey: e.metaKey, shiftKey: e.shiftKey, altKey: e.altKey });
+      if (!action || (isTypingTarget(e.target) && !(e.ctrlKey || e.metaKey))) return;
+      e.preventDefault();
+      run(action);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
   const zoomToSelection = () => {
     const id = selection?.kind === 'node' ? opId(selection.index) : selection?.kind === 'group' ? groupItemId(selection.id) : undefined;
     if (id) void flow.fitView({ nodes: [{ id }], maxZoom: 1.5, duration: viewportDuration(200) });
@@ -62,8 +103,20 @@ export function GraphToolbar({ fileName }: { fileName: string }) {
       <label>
         <input type="checkbox" checked={options.showAttributes} onChange={(e) => void setOption('showAttributes', e.target.checked)} /> Attributes
       </label>
+      <label title="Node names inside the nodes (Ctrl+U)">
+        <input type="checkbox" checked={options.showNames ?? false} onChange={(e) => void setOption('showNames', e.target.checked)} /> Names
+      </label>
+      <label>
+        <select aria-label="Mouse wheel" value={options.wheel ?? 'zoom'} onChange={(e) => void setOption('wheel', e.target.value as 'zoom' | 'scroll')}>
+          <option value="zoom">Wheel zooms</option>
+          <option value="scroll">Wheel scrolls</option>
+        </select>
+      </label>
       <button type="button" onClick={() => void flow.fitView({ padding: 0.1, duration: viewportDuration(200) })}>
         Fit
+      </button>
+      <button type="button" title="Zoom 100% (Shift+Backspace)" onClick={() => run('actual-size')}>
+        Actual size
       </button>
       <button type="button" disabled={!selection || selection.kind === 'value'} onClick={zoomToSelection}>
         Zoom to selection

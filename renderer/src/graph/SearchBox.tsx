@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useGraph } from './graph-context.js';
-import { searchGraph, type SearchHit } from './search.js';
+import { ALL_KINDS, searchGraph, type SearchHit, type SearchScope } from './search.js';
 
 /** Search nodes and tensors (Ctrl/Cmd+F); picking a result opens its groups and selects it. */
 export function SearchBox() {
@@ -9,8 +9,9 @@ export function SearchBox() {
   const select = useGraph((s) => s.select);
   const [query, setQuery] = useState('');
   const [open, setOpen] = useState(false);
+  const [scope, setScope] = useState<SearchScope>(ALL_KINDS);
   const input = useRef<HTMLInputElement>(null);
-  const hits = useMemo(() => (view ? searchGraph(view, query) : []), [view, query]);
+  const hits = useMemo(() => (view ? searchGraph(view, query, scope) : []), [view, query, scope]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -40,7 +41,7 @@ export function SearchBox() {
         ref={input}
         type="search"
         aria-label="Search"
-        placeholder="Search nodes, tensors, shapes (Ctrl+F)"
+        placeholder="Search nodes, tensors, shapes; 'quoted' = exact (Ctrl+F)"
         value={query}
         onChange={(e) => {
           setQuery(e.target.value);
@@ -51,11 +52,27 @@ export function SearchBox() {
           if (e.key === 'Escape') setOpen(false);
         }}
       />
+      <span className="search-scope" role="group" aria-label="Search in">
+        {(['nodes', 'connections', 'weights'] as const).map((kind) => (
+          <label key={kind} title={`${scope[kind] ? 'Hide' : 'Show'} ${kind} in the results`}>
+            <input
+              type="checkbox"
+              aria-label={`Find ${kind}`}
+              checked={scope[kind]}
+              onChange={(e) => {
+                setScope({ ...scope, [kind]: e.target.checked });
+                setOpen(true);
+              }}
+            />
+            {kind[0]!.toUpperCase() + kind.slice(1)}
+          </label>
+        ))}
+      </span>
       {open && query && (
         <ul className="search-results" role="listbox" aria-label="Search results">
           {hits.length === 0 && <li className="muted">No match</li>}
           {hits.map((h) => (
-            <li key={h.kind === 'node' ? `n${h.index}` : `v${h.name}`} role="option" aria-selected={false} onClick={() => pick(h)}>
+            <li key={h.kind === 'node' ? `n${h.index}` : `v${h.name}`} data-hit-kind={h.kind === 'node' ? 'node' : h.weight ? 'weight' : 'connection'} role="option" aria-selected={false} onClick={() => pick(h)}>
               <span>{h.label}</span> <span className="muted">{h.detail}</span>
             </li>
           ))}

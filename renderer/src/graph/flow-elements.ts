@@ -43,7 +43,7 @@ function describe(item: VisibleItem, view: GraphView, tree: ScopeTree): ItemDesc
 function sameRows(a: VisibleItem['rows'], b: VisibleItem['rows']): boolean {
   if (a === b) return true;
   if (!a || !b) return false;
-  return a.weights.join('\n') === b.weights.join('\n') && a.attributes.join('\n') === b.attributes.join('\n');
+  return a.name === b.name && a.weights.join('\n') === b.weights.join('\n') && a.attributes.join('\n') === b.attributes.join('\n');
 }
 
 /**

@@ -18,7 +18,8 @@ export interface GraphState {
   view?: GraphView;
   tree?: ScopeTree;
   expanded: ReadonlySet<string>;
-  options: ViewOptions & { direction: Direction };
+  /** wheel: what the mouse wheel does on the canvas (Netron's Mouse Wheel: Zoom / Scroll); it needs no new layout. */
+  options: ViewOptions & { direction: Direction; wheel?: 'zoom' | 'scroll' };
   /** The visible graph being laid out (may be ahead of what is shown). */
   visible?: VisibleGraph;
   /** What the canvas shows: a visible graph together with its layout, replaced as one. */
@@ -72,7 +73,7 @@ export function createGraphStore(client: EngineClient, docId: string) {
       docId,
       path: MAIN,
       expanded: new Set(),
-      options: { direction: 'TB', showInitializers: false, showAttributes: false },
+      options: { direction: 'TB', showInitializers: false, showAttributes: false, showNames: false, wheel: 'zoom' },
       status: 'loading',
       selection: null,
       problems: new Map(),
@@ -126,7 +127,7 @@ export function createGraphStore(client: EngineClient, docId: string) {
 
       async setOption(key, value) {
         set({ options: { ...get().options, [key]: value } });
-        await relayout();
+        if (key !== 'wheel') await relayout();
       },
 
       select(selection) {

@@ -20,6 +20,8 @@ export interface NodeRows {
   /** Folded constant inputs: 'W ⟨64×3×3×3⟩'. */
   weights: string[];
   attributes: string[];
+  /** The node's name, drawn under its op type when names are shown (Netron's Show Names). */
+  name?: string;
 }
 
 export function textWidth(text: string): number {
@@ -31,8 +33,8 @@ export function boxWidth(lines: string[]): number {
 }
 
 export function opNodeSize(node: NodeView, rows: NodeRows): { width: number; height: number } {
-  const lines = [node.opType, ...rows.weights, ...rows.attributes];
-  const count = rows.weights.length + rows.attributes.length;
+  const lines = [node.opType, ...(rows.name ? [rows.name] : []), ...rows.weights, ...rows.attributes];
+  const count = rows.weights.length + rows.attributes.length + (rows.name ? 1 : 0);
   return { width: boxWidth(lines), height: HEADER_HEIGHT + (count > 0 ? count * ROW_HEIGHT + 6 : 0) };
 }
 

@@ -59,8 +59,13 @@ const OpNode = memo(function OpNode({ data, selected }: NodeProps<FlowNode>) {
       {handles(data.direction)}
       <div className="op-title">{data.title}</div>
       {diffMark?.note && <div className="diff-note">{diffMark.note}</div>}
-      {rows && rows.weights.length + rows.attributes.length > 0 && (
+      {rows && rows.weights.length + rows.attributes.length + (rows.name ? 1 : 0) > 0 && (
         <div className="op-rows">
+          {rows.name && (
+            <div className="op-row name" data-row="name">
+              {rows.name}
+            </div>
+          )}
           {rows.weights.map((w) => (
             <div key={w} className="op-row weight">
               {w}

@@ -47,6 +47,8 @@ export interface VisibleGraph {
 export interface ViewOptions {
   showInitializers: boolean;
   showAttributes: boolean;
+  /** Node names drawn inside the nodes (off by default, as in Netron). */
+  showNames?: boolean;
 }
 
 export const opId = (index: number) => `n:${index}`;
@@ -115,7 +117,7 @@ function rowsFor(view: GraphView, nodeIndex: number, folded: ReadonlyMap<string,
   const attributes = options.showAttributes
     ? node.attributes.slice(0, MAX_ATTRIBUTE_ROWS).map((a) => `${a.name} = ${a.value.length > 28 ? `${a.value.slice(0, 27)}…` : a.value}`)
     : [];
-  return { weights, attributes };
+  return { weights, attributes, ...(options.showNames && node.name ? { name: node.name } : {}) };
 }
 
 /**
@@ -169,7 +171,8 @@ export function computeVisibleGraph(view: GraphView, tree: ScopeTree, expanded: 
     const key = `${source}->${target}`;
     const existing = edges.get(key);
     if (existing) existing.count++;
-    else edges.set(key, { id: key, source, target, value, label: shapeLabel(view, value), count: 1 });
+    // With names shown, an edge is labelled with its value's name, as Netron does.
+    else edges.set(key, { id: key, source, target, value, label: options.showNames ? value : shapeLabel(view, value), count: 1 });
   };
   const sourceOf = (value: string, consumerOwner: string): string | undefined => {
     const p = producer.get(value);

@@ -13,6 +13,7 @@ import { ModelTransforms } from '../transform/ModelTransforms.js';
 import { InsertNodeForm } from '../editing/InsertNodeForm.js';
 import { InitializerEditor } from '../editing/InitializerEditor.js';
 import { useEngine } from './use-engine.js';
+import { SaveTensorButton } from './SaveTensorButton.js';
 
 function ValueRow({ name, label, view }: { name: string; label?: string; view: GraphView }) {
   const select = useGraph((s) => s.select);
@@ -26,6 +27,27 @@ function ValueRow({ name, label, view }: { name: string; label?: string; view: G
       </button>{' '}
       <span className="muted">{info ? `${info.type}${formatShape(info.shape, '×')}` : '?'}</span>
     </li>
+  );
+}
+
+/** metadata_props (or quantization parameter names) as a two-column table, one row per key. */
+function MetadataTable({ title, entries }: { title: string; entries: Record<string, string> }) {
+  return (
+    <>
+      <h3>{title}</h3>
+      <table className="attributes" aria-label={title}>
+        <tbody>
+          {Object.entries(entries).map(([k, v]) => (
+            <tr key={k} data-metadata-key={k}>
+              <th>{k}</th>
+              <td>
+                <code>{v}</code>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }
 
@@ -50,7 +72,14 @@ function NodeProperties({ node, view, docId }: { node: NodeView; view: GraphView
             <dd>opset {schema.value.sinceVersion}</dd>
           </>
         )}
+        {node.docString && (
+          <>
+            <dt>Description</dt>
+            <dd data-testid="node-doc-string">{node.docString}</dd>
+          </>
+        )}
       </dl>
+      {node.metadata && <MetadataTable title="Metadata" entries={node.metadata} />}
       <h3>Attributes</h3>
       {node.attributes.length === 0 ? (
         <p className="muted">None.</p>
@@ -110,6 +139,7 @@ function ValueProperties({ name, view, docId }: { name: string; view: GraphView;
   const producer = view.nodes.find((n) => n.outputs.includes(name));
   const consumers = view.nodes.filter((n) => n.inputs.includes(name));
   const s = stats.value;
+  const note = view.annotations?.[name];
   return (
     <>
       <h2>{isConstant ? 'Tensor' : 'Value'}</h2>
@@ -121,6 +151,24 @@ function ValueProperties({ name, view, docId }: { name: string; view: GraphView;
         <dd>{info?.type ?? 'unknown'}</dd>
         <dt>Shape</dt>
         <dd>{info ? formatShape(info.shape, ' × ') : '?'}</dd>
+        {note?.denotation && (
+          <>
+            <dt>Denotation</dt>
+            <dd data-testid="value-denotation">{note.denotation}</dd>
+          </>
+        )}
+        {note?.dimDenotations && (
+          <>
+            <dt>Dim denotations</dt>
+            <dd data-testid="value-dim-denotations">{note.dimDenotations.map((d) => d || '?').join(' × ')}</dd>
+          </>
+        )}
+        {note?.docString && (
+          <>
+            <dt>Description</dt>
+            <dd data-testid="value-doc-string">{note.docString}</dd>
+          </>
+        )}
         {s && (
           <>
             <dt>Size</dt>
@@ -141,9 +189,14 @@ function ValueProperties({ name, view, docId }: { name: string; view: GraphView;
             </dd>
             <dt>Zeros</dt>
             <dd>{s.zeros!.toLocaleString('en-US')}</dd>
+            <dt>Sparsity</dt>
+            <dd data-testid="value-sparsity">{s.elements > 0 ? `${((s.zeros! / s.elements) * 100).toFixed(1)}%` : '–'}</dd>
           </>
         )}
       </dl>
+      {note?.quantization && <MetadataTable title="Quantization" entries={note.quantization} />}
+      {note?.metadata && <MetadataTable title="Metadata" entries={note.metadata} />}
+      {isConstant && s && <SaveTensorButton docId={docId} graphPath={view.path} name={name} />}
       {s?.histogram && <Histogram {...s.histogram} />}
       {view.initializers.some((i) => i.name === name) && <InitializerEditor key={`${name}:${s?.first?.length ?? 0}`} name={name} view={view} {...(s?.first ? { first: s.first } : {})} />}
       {s?.first && (
@@ -246,6 +299,7 @@ function SummaryValues({ title, values, editable }: { title: string; values: Val
 
 function ModelProperties({ model }: { model: ModelInfo }) {
   const { summary, problems } = model;
+  const about = summary.about;
   const view = useGraph((s) => s.view);
   return (
     <>
@@ -256,11 +310,41 @@ function ModelProperties({ model }: { model: ModelInfo }) {
           {model.fileName} ({formatBytes(model.sizeBytes)})
         </dd>
         <dt>IR version</dt>
-        <dd>{summary.irVersion}</dd>
+        <dd data-testid="model-ir-version">{summary.irVersion}</dd>
         <dt>Opsets</dt>
         <dd>{Object.entries(summary.opsets).map(([d, v]) => `${d} ${v}`).join(', ')}</dd>
         <dt>Producer</dt>
-        <dd>{[summary.producer.name, summary.producer.version].filter(Boolean).join(' ') || 'unknown'}</dd>
+        <dd data-testid="model-producer">{[summary.producer.name, summary.producer.version].filter(Boolean).join(' ') || 'unknown'}</dd>
+        {about?.domain && (
+          <>
+            <dt>Domain</dt>
+            <dd data-testid="model-domain">{about.domain}</dd>
+          </>
+        )}
+        {!!about?.modelVersion && (
+          <>
+            <dt>Model version</dt>
+            <dd data-testid="model-version">{about.modelVersion}</dd>
+          </>
+        )}
+        {about?.docString && (
+          <>
+            <dt>Description</dt>
+            <dd data-testid="model-doc-string">{about.docString}</dd>
+          </>
+        )}
+        {summary.graph.name && (
+          <>
+            <dt>Graph</dt>
+            <dd data-testid="graph-name">{summary.graph.name}</dd>
+          </>
+        )}
+        {about?.graphDocString && (
+          <>
+            <dt>Graph description</dt>
+            <dd data-testid="graph-doc-string">{about.graphDocString}</dd>
+          </>
+        )}
         <dt>Nodes</dt>
         <dd data-testid="node-count">{summary.graph.nodeCount}</dd>
         <dt>Parameters</dt>
@@ -268,7 +352,7 @@ function ModelProperties({ model }: { model: ModelInfo }) {
         <dt>Weights</dt>
         <dd>{formatBytes(summary.weightBytes)}</dd>
         {Object.entries(summary.metadata).map(([k, v]) => (
-          <div key={k} className="contents">
+          <div key={k} className="contents" data-metadata-key={k}>
             <dt>{k}</dt>
             <dd>{v}</dd>
           </div>

@@ -106,7 +106,8 @@ export function createAppStore(host: Host) {
 
       openFile: (file) =>
         act(`Opening ${file.name}`, async () => {
-          if (!/\.onnx$/i.test(file.name)) throw new Error(`'${file.name}' is not an .onnx file; drop an ONNX model.`);
+          // Besides binary .onnx, the JSON and text forms of a model open read-only as in Netron.
+          if (!/\.(onnx|json|onnxtxt|txt|pbtxt|prototxt|pb)$/i.test(file.name)) throw new Error(`'${file.name}' is not an .onnx file (or its .json, .pbtxt, .onnxtxt or .pb form); drop an ONNX model.`);
           const path = host.pathForFile?.(file);
           if (path) return open({ kind: 'path', path });
           if (!host.upload) throw new Error('This file has no path on disk; use File > Open.');
@@ -125,7 +126,7 @@ export function createAppStore(host: Host) {
           const doc = get().models.find((m) => m.docId === get().activeDocId);
           if (!doc) return;
           if (host.kind === 'desktop') {
-            const path = await host.pickSavePath?.(doc.fileName);
+            const path = await host.pickSavePath?.(doc.fileName.replace(/\.(json|onnxtxt|txt|pbtxt|prototxt|pb)$/i, '.onnx'));
             if (!path) return;
             const { jobId } = await client.startSaveModel({ docId: doc.docId, target: { kind: 'path', path, overwrite: true } });
             const job = await runJob(`Saving ${doc.fileName}`, jobId);
