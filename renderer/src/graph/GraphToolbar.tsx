@@ -62,6 +62,9 @@ export function GraphToolbar({ fileName }: { fileName: string }) {
       <label>
         <input type="checkbox" checked={options.showAttributes} onChange={(e) => void setOption('showAttributes', e.target.checked)} /> Attributes
       </label>
+      <label>
+        <input type="checkbox" checked={options.showShapes} onChange={(e) => void setOption('showShapes', e.target.checked)} /> Shapes
+      </label>
       <button type="button" onClick={() => void flow.fitView({ padding: 0.1, duration: viewportDuration(200) })}>
         Fit
       </button>

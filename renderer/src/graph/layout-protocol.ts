@@ -11,6 +11,7 @@ export interface LayoutRequest {
 }
 
 export interface LayoutResult {
+  kind: 'result';
   id: number;
   /** Top-left of each item, relative to the content area of its container. */
   positions: Record<string, { x: number; y: number }>;
@@ -19,4 +20,9 @@ export interface LayoutResult {
   /** Containers laid out afresh (not from the cache) and the time spent. */
   computed: number;
   ms: number;
+  /** Set when the UI thread made it (a small graph while the worker was still starting). */
+  onMainThread?: boolean;
 }
+
+/** What the worker posts: 'ready' once after its warm-up, then one result per request. */
+export type WorkerMessage = LayoutResult | { kind: 'ready' };
