@@ -125,7 +125,7 @@ export function GraphCanvas() {
       className="graph-canvas"
       data-testid="graph-canvas"
       data-status={status}
-      {...(status === 'ready' && view ? { 'data-node-count': view.nodes.length } : {})}
+      {...(status === 'ready' && view ? { 'data-node-count': view.nodes.length, 'data-edge-count': elements.edges.length } : {})}
       {...(status === 'ready' && view && placed === placement ? { 'data-viewport': 'placed' } : {})}
       data-shapes={shapesStatus}
       tabIndex={0}
