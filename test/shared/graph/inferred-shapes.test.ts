@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inferredShapesOf } from '../../../shared/graph/inferred-shapes.js';
 import { decodeModel } from '../../../shared/onnx/decode.js';
-import { disagreement, pythonNodeOutputShapes } from '../../helpers/python-edge-shapes.js';
-import { DIGITS, fixture } from '../../helpers/paths.js';
+import { disagreement, pythonNodeOutputShapes, type PythonDim } from '../../helpers/python-edge-shapes.js';
+import { CONFORMANCE_ROOT, DIGITS, fixture } from '../../helpers/paths.js';
+import { runPython } from '../../helpers/python.js';
 
 // Torch exports of the shapes the viewer must label: a MobileNetV2 (Identity weights, Constant Clip
 // bounds, no value_info) and a transformer encoder with symbolic batch and sequence axes.
@@ -41,6 +43,24 @@ describe('inferred shapes for the edges of a view', () => {
         if (d === 'batch' || d === 'sequence') expect(ours.values[name]!.shape![i], `${name} dim ${i}`).toBe(d);
       });
     }
+  });
+
+  it("labels the values of a Loop body too, as python-onnx infers them", () => {
+    const file = path.join(CONFORMANCE_ROOT, 'node', 'test_loop11', 'model.onnx');
+    const ours = inferredShapesOf(decodeModel(readFileSync(file)), 'main/0/body')!;
+    const python = JSON.parse(
+      runPython(
+        `import json, sys, onnx
+from onnx import shape_inference
+m = shape_inference.infer_shapes(onnx.load(sys.argv[1]))
+body = [a.g for a in m.graph.node[0].attribute if a.name == "body"][0]
+known = {v.name: [d.dim_value if d.HasField("dim_value") else None for d in v.type.tensor_type.shape.dim] for v in list(body.value_info) + list(body.output) if v.type.tensor_type.HasField("shape")}
+print(json.dumps({o: known.get(o) for n in body.node for o in n.output}))`,
+        [file],
+      ),
+    ) as Record<string, PythonDim[] | null>;
+    expect(Object.keys(ours.values).sort()).toEqual(Object.keys(python).sort());
+    for (const [name, shape] of Object.entries(python)) expect(disagreement(ours.values[name]!.shape, shape), name).toBeUndefined();
   });
 
   it('answers undefined for a graph the model does not have', () => {
