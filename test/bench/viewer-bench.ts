@@ -63,10 +63,11 @@ export async function measureViewer(label: string, file: string, expansions = 5)
  * First screen `runs` times over, each in a fresh page of one browser against one server (so the
  * engine's start-up is paid once, as for a user who opens the app once): navigation start until the
  * frame showing the laid-out graph, with the page's marks of the last run for the phases.
+ * `rendererDir` serves another build of the renderer (an older commit's, for a before/after).
  */
-export async function measureFirstScreens(file: string, runs: number): Promise<{ ms: number[]; marks: string }> {
+export async function measureFirstScreens(file: string, runs: number, rendererDir?: string): Promise<{ ms: number[]; marks: string }> {
   if (!existsSync(BENCH_CHROMIUM)) throw new Error(`${BENCH_CHROMIUM} is missing: apt-get install -y chromium`);
-  const server = await startServer({ port: 0, modelPath: file });
+  const server = await startServer({ port: 0, modelPath: file, ...(rendererDir ? { rendererDir } : {}) });
   const browser = await chromium.launch({ executablePath: BENCH_CHROMIUM, args: BENCH_FLAGS });
   const ms: number[] = [];
   let marks = '';
@@ -75,6 +76,8 @@ export async function measureFirstScreens(file: string, runs: number): Promise<{
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       await page.goto(server.url);
       ms.push(await paintedAfter(page));
+      // The inferred shapes follow the first screen; the next run must not queue behind them in the engine.
+      await page.waitForFunction(() => !/pending/.test(document.querySelector('[data-testid="graph-canvas"]')?.getAttribute('data-shapes') ?? ''), undefined, { timeout: 120_000 });
       marks = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => `${m.name}=${m.startTime.toFixed(0)}`).join(' '));
       await page.close();
     }

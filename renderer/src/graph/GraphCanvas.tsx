@@ -59,7 +59,7 @@ export function GraphCanvas() {
       second = requestAnimationFrame(() => {
         performance.mark('graph:painted');
         // Inferred shapes are asked for only now, so the first screen never waits for them.
-        void store.getState().loadShapes();
+        store.getState().painted();
       });
     });
     return () => {

@@ -44,8 +44,10 @@ export interface GraphState {
   toggleGroup(groupId: string): Promise<void>;
   setOption<K extends keyof GraphState['options']>(key: K, value: GraphState['options'][K]): Promise<void>;
   select(selection: Selection | null): void;
-  /** Asks the engine for the inferred shapes of the current view (called once its first screen is painted). */
+  /** Asks the engine for the inferred shapes of the current view. */
   loadShapes(): Promise<void>;
+  /** Starts what waits for a painted screen, so it never delays one: the inferred shapes, the worker's warm-up. */
+  painted(): void;
   /** Opens the groups around a node, selects it and brings it into view. */
   reveal(nodeIndex: number): Promise<void>;
   dispose(): void;
@@ -141,6 +143,11 @@ function createDocumentGraphStore(client: EngineClient, docId: string) {
         // Edge labels take no room in the layout: toggling them only redraws.
         if (key === 'showShapes') return value ? get().loadShapes() : set({ shapesStatus: 'off' });
         await relayout();
+      },
+
+      painted() {
+        layouts.warmUpCode();
+        void get().loadShapes();
       },
 
       async loadShapes() {

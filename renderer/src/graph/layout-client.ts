@@ -1,11 +1,11 @@
 import dagre from '@dagrejs/dagre';
 import { layoutContainers, type CachedLayout } from './layout-containers.js';
-import type { LayoutRequest, LayoutResult, WorkerMessage } from './layout-protocol.js';
+import type { LayoutRequest, LayoutResult, WorkerMessage, WorkerRequest } from './layout-protocol.js';
 
 /**
  * Graphs up to this many items are laid out on the UI thread while the worker is still starting:
- * dagre takes a few milliseconds for them, where a cold worker takes hundreds (loading its script and
- * warming up). Bigger graphs wait for the worker, so the UI thread never blocks for long.
+ * dagre takes a few milliseconds for them, where a worker still loading its script takes hundreds.
+ * Bigger graphs wait for the worker, so the UI thread never blocks for long.
  */
 export const MAIN_THREAD_ITEMS = 400;
 
@@ -34,6 +34,7 @@ function itemCount(request: Omit<LayoutRequest, 'id'>): number {
 export class LayoutClient {
   private worker: Worker | undefined;
   private workerReady = false;
+  private warmed: Worker | undefined;
   private nextId = 1;
   private pending: { id: number; started: number; resolve: (r: LayoutResult | null) => void } | undefined;
   /** Layouts made on the UI thread, cached like the worker's. */
@@ -63,6 +64,14 @@ export class LayoutClient {
   /** Starts the worker ahead of the first layout, so its start-up overlaps loading the graph. */
   warmUp(): void {
     this.ensureWorker();
+  }
+
+  /** Has the worker run its layout code once, so the first expand is fast; called after the first screen is painted. */
+  warmUpCode(): void {
+    const worker = this.ensureWorker();
+    if (this.warmed === worker) return;
+    this.warmed = worker;
+    worker.postMessage({ kind: 'warm-up' } satisfies WorkerRequest);
   }
 
   /** Resolves with the layout, or null if a newer request replaced this one. */

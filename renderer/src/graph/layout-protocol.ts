@@ -24,5 +24,8 @@ export interface LayoutResult {
   onMainThread?: boolean;
 }
 
-/** What the worker posts: 'ready' once after its warm-up, then one result per request. */
+/** What the worker is sent: layouts, and once, after the first screen, a request to warm its code up. */
+export type WorkerRequest = LayoutRequest | { kind: 'warm-up' };
+
+/** What the worker posts: 'ready' once its script has loaded, then one result per layout request. */
 export type WorkerMessage = LayoutResult | { kind: 'ready' };

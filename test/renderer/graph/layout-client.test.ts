@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LayoutClient, MAIN_THREAD_ITEMS } from '../../../renderer/src/graph/layout-client.js';
-import type { LayoutRequest, WorkerMessage } from '../../../renderer/src/graph/layout-protocol.js';
+import type { LayoutRequest, WorkerMessage, WorkerRequest } from '../../../renderer/src/graph/layout-protocol.js';
 import { ROOT } from '../../../renderer/src/graph/scope-tree.js';
 
 /** A stand-in for the browser's Worker that records what it is sent and answers only when told to. */
 class FakeWorker {
   static made: FakeWorker[] = [];
-  readonly posted: LayoutRequest[] = [];
+  readonly posted: WorkerRequest[] = [];
   private readonly listeners: ((e: MessageEvent<WorkerMessage>) => void)[] = [];
   constructor() {
     FakeWorker.made.push(this);
@@ -14,7 +14,7 @@ class FakeWorker {
   addEventListener(_type: 'message', listener: (e: MessageEvent<WorkerMessage>) => void): void {
     this.listeners.push(listener);
   }
-  postMessage(request: LayoutRequest): void {
+  postMessage(request: WorkerRequest): void {
     this.posted.push(request);
   }
   send(message: WorkerMessage): void {
@@ -59,15 +59,26 @@ describe('layout client', () => {
     const big = client.layout(chain(MAIN_THREAD_ITEMS + 1));
     const worker = FakeWorker.made[0]!;
     expect(worker.posted).toHaveLength(1);
-    worker.send({ kind: 'result', id: worker.posted[0]!.id, positions: { 'n:0': { x: 1, y: 2 } }, frames: {}, computed: 1, ms: 5 });
+    worker.send({ kind: 'result', id: (worker.posted[0] as LayoutRequest).id, positions: { 'n:0': { x: 1, y: 2 } }, frames: {}, computed: 1, ms: 5 });
     expect((await big)!.positions['n:0']).toEqual({ x: 1, y: 2 });
 
     worker.send({ kind: 'ready' });
     await new Promise((resolve) => setImmediate(resolve));
     const small = client.layout(chain(3));
     expect(worker.posted).toHaveLength(2);
-    worker.send({ kind: 'result', id: worker.posted[1]!.id, positions: {}, frames: {}, computed: 1, ms: 1 });
+    worker.send({ kind: 'result', id: (worker.posted[1] as LayoutRequest).id, positions: {}, frames: {}, computed: 1, ms: 1 });
     expect((await small)!.onMainThread).toBeUndefined();
+    client.dispose();
+  });
+
+  it("asks the worker to warm its code up once, when told the first screen is painted, not at start", () => {
+    const client = new LayoutClient();
+    client.warmUp();
+    const worker = FakeWorker.made[0]!;
+    expect(worker.posted).toEqual([]);
+    client.warmUpCode();
+    client.warmUpCode();
+    expect(worker.posted).toEqual([{ kind: 'warm-up' }]);
     client.dispose();
   });
 });
