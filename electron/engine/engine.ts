@@ -8,6 +8,7 @@ import type { EngineOptions } from '../../shared/api/engine-options.js';
 import type { EngineApi, EngineEvent, MethodArgs } from '../../shared/api/methods.js';
 import { analyzeModel, type Analysis } from '../../shared/analysis/cost-model.js';
 import { buildGraphView, type GraphView } from '../../shared/graph/graph-view.js';
+import { inferredShapesOf, type InferredShapes } from '../../shared/graph/inferred-shapes.js';
 import { MAIN, resolveGraph } from '../../shared/graph/graph-path.js';
 import { inferShapes } from '../../shared/analysis/shape-inference.js';
 import { normalizeDomain } from '../../shared/graph/op-registry.js';
@@ -250,6 +251,13 @@ export class Engine implements EngineApi {
     const view = buildGraphView(doc.model, args.graphPath, opRegistry(), opCategories(), inferred);
     if (!view) throw new EngineError('NOT_FOUND', `The model has no graph '${args.graphPath}'.`);
     return view;
+  }
+
+  async getInferredShapes(args: MethodArgs<'getInferredShapes'>): Promise<InferredShapes> {
+    const doc = this.documents.get(args.docId);
+    const shapes = inferredShapesOf(doc.model, args.graphPath);
+    if (!shapes) throw new EngineError('NOT_FOUND', `The model has no graph '${args.graphPath}'.`);
+    return shapes;
   }
 
   async getTensorStats(args: MethodArgs<'getTensorStats'>): Promise<TensorStats> {

@@ -4,10 +4,15 @@ import { desktopBridge } from './api/bridge.js';
 import { desktopHost } from './api/desktop-host.js';
 import { httpHost } from './api/http-host.js';
 import { App } from './components/App.js';
+import { prewarmLayoutWorker } from './graph/layout-client.js';
 import { setTextMeasure } from './graph/node-size.js';
 import { createAppStore } from './store/app-store.js';
 import { StoreContext } from './store/store-context.js';
 import './styles.css';
+
+// The layout worker starts first: its script load and warm-up overlap everything below.
+performance.mark('app:script-start');
+prewarmLayoutWorker();
 
 // Node boxes are sized from their text before layout; measure it with the font the nodes use.
 const context = document.createElement('canvas').getContext('2d');
@@ -21,6 +26,8 @@ if (context) {
 const bridge = desktopBridge();
 const host = bridge ? desktopHost(bridge) : httpHost();
 const store = createAppStore(host);
+// The API calls of the boot start now, not after React's first render.
+void store.getState().boot();
 host.onCommand?.((command) => {
   const app = store.getState();
   if (command.kind === 'open') void app.openWithDialog();

@@ -10,6 +10,7 @@ import type { ModelSummary } from '../model/summary.js';
 export type { Problem, ModelSummary };
 export type { GraphView, NodeView, AttributeView, ValueView, InitializerView, ValueAnnotation } from '../graph/graph-view.js';
 export type { TensorStats } from '../model/tensor-stats.js';
+export type { InferredShapes } from '../graph/inferred-shapes.js';
 
 /** An operator's documentation, as the Properties panel shows it. */
 export interface NodeSchemaInfo {

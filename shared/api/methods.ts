@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Analysis } from '../analysis/cost-model.js';
 import type { GraphView } from '../graph/graph-view.js';
+import type { InferredShapes } from '../graph/inferred-shapes.js';
 import type { OpVersionSchema } from '../graph/op-registry.js';
 import type { RecipeView } from './dto.js';
 import type { TensorStats } from '../model/tensor-stats.js';
@@ -68,6 +69,8 @@ export const METHOD_ARGS = {
   closeModel: z.object({ docId: id }).strict(),
   startSaveModel: z.object({ docId: id, target: saveTarget }).strict(),
   getGraphView: z.object({ docId: id, graphPath: z.string().min(1).max(2000) }).strict(),
+  /** Shapes the engine infers for every value of one graph (the edge labels), asked for after the first screen. */
+  getInferredShapes: z.object({ docId: id, graphPath: z.string().min(1).max(2000) }).strict(),
   getTensorStats: z.object({ docId: id, graphPath: z.string().min(1).max(2000), name: z.string().max(10_000) }).strict(),
   /** A constant tensor as a NumPy .npy file (Netron's tensor save); a download in browser mode. */
   exportTensor: z.object({ docId: id, graphPath: z.string().min(1).max(2000), name: z.string().max(10_000), target: saveTarget }).strict(),
@@ -184,6 +187,7 @@ export interface MethodResults {
   closeModel: { closed: true };
   startSaveModel: JobStarted;
   getGraphView: GraphView;
+  getInferredShapes: InferredShapes;
   getTensorStats: TensorStats;
   exportTensor: SaveResult;
   getNodeSchema: NodeSchemaInfo;

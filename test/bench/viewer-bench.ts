@@ -2,8 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import { chromium, type Page } from 'playwright-core';
 import { startServer } from '../../electron/server/server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const BENCH_CHROMIUM = '/usr/bin/chromium';
+export const BENCH_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export interface ViewerFigures {
   label: string;
@@ -27,9 +27,9 @@ async function paintedAfter(page: Page, from?: string): Promise<number> {
  * expand groups (click until the frame showing the expanded layout), in headless Chromium.
  */
 export async function measureViewer(label: string, file: string, expansions = 5): Promise<ViewerFigures> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  if (!existsSync(BENCH_CHROMIUM)) throw new Error(`${BENCH_CHROMIUM} is missing: apt-get install -y chromium`);
   const server = await startServer({ port: 0, modelPath: file });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  const browser = await chromium.launch({ executablePath: BENCH_CHROMIUM, args: BENCH_FLAGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(server.url);
@@ -60,12 +60,41 @@ export async function measureViewer(label: string, file: string, expansions = 5)
 }
 
 /**
+ * First screen `runs` times over, each in a fresh page of one browser against one server (so the
+ * engine's start-up is paid once, as for a user who opens the app once): navigation start until the
+ * frame showing the laid-out graph, with the page's marks of the last run for the phases.
+ * `rendererDir` serves another build of the renderer (an older commit's, for a before/after).
+ */
+export async function measureFirstScreens(file: string, runs: number, rendererDir?: string): Promise<{ ms: number[]; marks: string }> {
+  if (!existsSync(BENCH_CHROMIUM)) throw new Error(`${BENCH_CHROMIUM} is missing: apt-get install -y chromium`);
+  const server = await startServer({ port: 0, modelPath: file, ...(rendererDir ? { rendererDir } : {}) });
+  const browser = await chromium.launch({ executablePath: BENCH_CHROMIUM, args: BENCH_FLAGS });
+  const ms: number[] = [];
+  let marks = '';
+  try {
+    for (let i = 0; i < runs; i++) {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await page.goto(server.url);
+      ms.push(await paintedAfter(page));
+      // The inferred shapes follow the first screen; the next run must not queue behind them in the engine.
+      await page.waitForFunction(() => !/pending/.test(document.querySelector('[data-testid="graph-canvas"]')?.getAttribute('data-shapes') ?? ''), undefined, { timeout: 120_000 });
+      marks = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => `${m.name}=${m.startTime.toFixed(0)}`).join(' '));
+      await page.close();
+    }
+    return { ms, marks };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+/**
  * Time from typing new input dims in the Analysis panel until the frame showing the new figures
  * (re-inference and re-costing in the engine included), over `changes` edits.
  */
 export async function measureAnalysisUpdate(file: string, input: string, dims: string[]): Promise<number[]> {
   const server = await startServer({ port: 0, modelPath: file });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  const browser = await chromium.launch({ executablePath: BENCH_CHROMIUM, args: BENCH_FLAGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(server.url);

@@ -20,6 +20,7 @@ export function pathCases(docId: string): Record<MethodName, PathCase> {
     closeModel: { base: { docId }, paths: [] },
     startSaveModel: { base: { docId, target: { kind: 'download' } }, paths: [{ docId, target: { kind: 'path', path: '/tmp/out.onnx', overwrite: true } }] },
     getGraphView: { base: { docId, graphPath: 'main' }, paths: [] },
+    getInferredShapes: { base: { docId, graphPath: 'main' }, paths: [] },
     getTensorStats: { base: { docId, graphPath: 'main', name: 'fc.bias' }, paths: [] },
     exportTensor: { base: { docId, graphPath: 'main', name: 'fc.bias', target: { kind: 'download' } }, paths: [{ docId, graphPath: 'main', name: 'fc.bias', target: { kind: 'path', path: '/tmp/fc.npy' } }] },
     getNodeSchema: { base: { docId, graphPath: 'main', nodeIndex: 0 }, paths: [] },

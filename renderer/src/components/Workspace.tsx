@@ -123,10 +123,8 @@ export function Workspace({ model }: { model: ModelInfo }) {
     );
     return () => offs.forEach((off) => off());
   }, [analysis, profile, quantize, compare, pipeline, exporter]);
-  useEffect(() => {
-    void store.getState().openGraph(MAIN);
-    return () => store.getState().dispose();
-  }, [store]);
+  // The store opens the main graph itself when it is created; it only needs closing here.
+  useEffect(() => () => store.getState().dispose(), [store]);
   // An edit, undo or redo gives the model a new version: reload the graph and mark its problems.
   const firstVersion = useMemo(() => model.version, [model.docId]);
   useEffect(() => {

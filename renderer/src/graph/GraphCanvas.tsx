@@ -24,6 +24,9 @@ export function GraphCanvas() {
   const flow = useReactFlow<FlowNode>();
   const weightsAsNodes = useGraph((s) => s.options.showInitializers);
   const wheel = useGraph((s) => s.options.wheel ?? 'zoom');
+  const showShapes = useGraph((s) => s.options.showShapes);
+  const inferred = useGraph((s) => s.inferred);
+  const shapesStatus = useGraph((s) => s.shapesStatus);
   // A graph is placed afresh when it opens and when its layout is rebuilt (direction, weights as
   // nodes): the old viewport would look at where nothing is any more.
   const placement = view ? `${view.path}|${direction}|${weightsAsNodes}` : undefined;
@@ -36,10 +39,11 @@ export function GraphCanvas() {
     if (!shown) return EMPTY;
     // Item data is reused only within one view: after an edit, ids (node indices) may name other nodes.
     const previous = previousData.current?.view === shown.view ? previousData.current.data : undefined;
-    const built = toFlowElements(shown.visible, shown.layout, shown.view, shown.tree, direction, previous);
+    const shapes = showShapes ? { inferred: inferred?.view === shown.view ? inferred.values : undefined } : undefined;
+    const built = toFlowElements(shown.visible, shown.layout, shown.view, shown.tree, direction, previous, shapes);
     previousData.current = { view: shown.view, data: built.data };
     return built;
-  }, [shown, direction]);
+  }, [shown, direction, showShapes, inferred]);
   const selectedId = selection?.kind === 'node' ? opId(selection.index) : selection?.kind === 'group' ? groupItemId(selection.id) : undefined;
   const nodes = useMemo(
     () => elements.nodes.map((n) => (n.id === selectedId || (selection?.kind === 'value' && (n.id === inputId(selection.name) || n.id === outputId(selection.name))) ? { ...n, selected: true } : n)),
@@ -53,13 +57,17 @@ export function GraphCanvas() {
     performance.mark('graph:rendered');
     let second = 0;
     const first = requestAnimationFrame(() => {
-      second = requestAnimationFrame(() => performance.mark('graph:painted'));
+      second = requestAnimationFrame(() => {
+        performance.mark('graph:painted');
+        // Inferred shapes are asked for only now, so the first screen never waits for them.
+        store.getState().painted();
+      });
     });
     return () => {
       cancelAnimationFrame(first);
       cancelAnimationFrame(second);
     };
-  }, [status, elements]);
+  }, [status, elements, store]);
 
   // A new graph (or a rebuilt layout) opens at a readable zoom: the whole graph if it fits at 50%, else its start.
   useEffect(() => {
@@ -118,8 +126,9 @@ export function GraphCanvas() {
       className="graph-canvas"
       data-testid="graph-canvas"
       data-status={status}
-      {...(status === 'ready' && view ? { 'data-node-count': view.nodes.length } : {})}
+      {...(status === 'ready' && view ? { 'data-node-count': view.nodes.length, 'data-edge-count': elements.edges.length } : {})}
       {...(status === 'ready' && view && placed === placement ? { 'data-viewport': 'placed' } : {})}
+      data-shapes={shapesStatus}
       tabIndex={0}
       onKeyDown={onKeyDown}
     >

@@ -112,6 +112,9 @@ export function GraphToolbar({ fileName }: { fileName: string }) {
           <option value="scroll">Wheel scrolls</option>
         </select>
       </label>
+      <label>
+        <input type="checkbox" checked={options.showShapes} onChange={(e) => void setOption('showShapes', e.target.checked)} /> Shapes
+      </label>
       <button type="button" onClick={() => void flow.fitView({ padding: 0.1, duration: viewportDuration(200) })}>
         Fit
       </button>

@@ -1,5 +1,5 @@
 import type { Edge, Node } from '@xyflow/react';
-import type { GraphView } from '../../../shared/api/dto.js';
+import type { GraphView, InferredShapes } from '../../../shared/api/dto.js';
 import { formatShape } from '../../../shared/model/format.js';
 import type { Direction, LayoutResult } from './layout-protocol.js';
 import { FRAME_HEADER, FRAME_PADDING } from './node-size.js';
@@ -58,6 +58,8 @@ export function toFlowElements(
   tree: ScopeTree,
   direction: Direction,
   previous?: Map<string, ItemData>,
+  /** Edge labels: undefined draws none; else the file's shapes, then the engine's inferred ones. */
+  shapes?: { inferred: InferredShapes['values'] | undefined },
 ): { nodes: FlowNode[]; edges: Edge[]; data: Map<string, ItemData> } {
   const dataById = new Map<string, ItemData>();
   const dataFor = (item: VisibleItem): ItemData => {
@@ -92,14 +94,22 @@ export function toFlowElements(
       })(),
     };
   });
-  const edges: Edge[] = visible.edges.map((e) => ({
-    id: e.id,
-    source: e.source,
-    target: e.target,
-    label: e.label && e.count > 1 ? `${e.label} (+${e.count - 1})` : e.label,
-    type: 'shape',
-    focusable: false,
-    data: { value: e.value },
-  }));
+  const shapeText = (value: string): string => {
+    if (!shapes) return '';
+    const shape = view.values[value]?.shape ?? shapes.inferred?.[value]?.shape;
+    return shape ? formatShape(shape, '×') : '';
+  };
+  const edges: Edge[] = visible.edges.map((e) => {
+    const shape = shapeText(e.value);
+    return {
+      id: e.id,
+      source: e.source,
+      target: e.target,
+      label: shape && e.count > 1 ? `${shape} (+${e.count - 1})` : shape,
+      type: 'shape',
+      focusable: false,
+      data: { value: e.value, shape },
+    };
+  });
   return { nodes, edges, data: dataById };
 }

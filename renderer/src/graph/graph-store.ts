@@ -1,10 +1,11 @@
 import { createStore } from 'zustand/vanilla';
 import type { EngineClient } from '../../../shared/api/client.js';
-import type { GraphView } from '../../../shared/api/dto.js';
+import type { GraphView, InferredShapes } from '../../../shared/api/dto.js';
 import { MAIN, type GraphPath } from '../../../shared/graph/graph-path.js';
 import { LayoutClient } from './layout-client.js';
 import type { Direction, LayoutResult } from './layout-protocol.js';
 import { ancestorsOf, buildScopeTree, initialExpansion, type ScopeTree } from './scope-tree.js';
+import { takeGraphView } from './view-prefetch.js';
 import { computeVisibleGraph, opId, shownNodeOf, type ViewOptions, type VisibleGraph } from './visible-graph.js';
 
 export type Selection =
@@ -19,7 +20,11 @@ export interface GraphState {
   tree?: ScopeTree;
   expanded: ReadonlySet<string>;
   /** wheel: what the mouse wheel does on the canvas (Netron's Mouse Wheel: Zoom / Scroll); it needs no new layout. */
-  options: ViewOptions & { direction: Direction; wheel?: 'zoom' | 'scroll' };
+  options: ViewOptions & { direction: Direction; wheel?: 'zoom' | 'scroll'; showShapes: boolean };
+  /** Shapes the engine inferred for the values of `view`, loaded after the first screen is painted. */
+  inferred?: { view: GraphView; values: InferredShapes['values'] };
+  /** Where the inferred shapes are: tests and the canvas's data-shapes attribute wait on 'loaded'. */
+  shapesStatus: 'off' | 'pending' | 'loaded' | 'failed';
   /** The visible graph being laid out (may be ahead of what is shown). */
   visible?: VisibleGraph;
   /** What the canvas shows: a visible graph together with its layout, replaced as one. */
@@ -44,13 +49,26 @@ export interface GraphState {
   toggleGroup(groupId: string): Promise<void>;
   setOption<K extends keyof GraphState['options']>(key: K, value: GraphState['options'][K]): Promise<void>;
   select(selection: Selection | null): void;
+  /** Asks the engine for the inferred shapes of the current view. */
+  loadShapes(): Promise<void>;
+  /** Starts what waits for a painted screen, so it never delays one: the inferred shapes, the worker's warm-up. */
+  painted(): void;
   /** Opens the groups around a node, selects it and brings it into view. */
   reveal(nodeIndex: number): Promise<void>;
   dispose(): void;
 }
 
-/** The graph view of one open document: which graph, what is expanded, the layout and the selection. */
+/**
+ * The graph view of one open document: which graph, what is expanded, the layout and the selection.
+ * It starts opening the main graph at once, so loading and layout overlap the first render of the workspace.
+ */
 export function createGraphStore(client: EngineClient, docId: string) {
+  const store = createDocumentGraphStore(client, docId);
+  void store.getState().openGraph(MAIN);
+  return store;
+}
+
+function createDocumentGraphStore(client: EngineClient, docId: string) {
   const layouts = new LayoutClient();
   layouts.warmUp();
   return createStore<GraphState>()((set, get) => {
@@ -73,16 +91,16 @@ export function createGraphStore(client: EngineClient, docId: string) {
       docId,
       path: MAIN,
       expanded: new Set(),
-      options: { direction: 'TB', showInitializers: false, showAttributes: false, showNames: false, wheel: 'zoom' },
+      options: { direction: 'TB', showInitializers: false, showAttributes: false, showNames: false, wheel: 'zoom', showShapes: true },
+      shapesStatus: 'pending',
       status: 'loading',
       selection: null,
       problems: new Map(),
 
       async openGraph(path) {
-        set({ path, status: 'loading', selection: null, view: undefined, visible: undefined, shown: undefined, error: undefined });
+        set({ path, status: 'loading', selection: null, view: undefined, visible: undefined, shown: undefined, error: undefined, shapesStatus: get().options.showShapes ? 'pending' : 'off' });
         try {
-          performance.mark('graph:view-requested');
-          const view = await client.getGraphView({ docId, graphPath: path });
+          const view = await takeGraphView(client, docId, path);
           performance.mark('graph:view-loaded');
           if (get().path !== path) return;
           const tree = buildScopeTree(view);
@@ -112,7 +130,7 @@ export function createGraphStore(client: EngineClient, docId: string) {
           (selection.kind === 'node' && view.nodes[selection.index] !== undefined && view.nodes[selection.index]!.name === oldView?.nodes[selection.index]?.name) ||
           (selection.kind === 'value' && view.values[selection.name] !== undefined) ||
           (selection.kind === 'group' && groups.has(selection.id));
-        set({ view, tree, expanded: new Set(keep.length > 0 ? keep : initialExpansion(tree)), selection: stillThere ? selection : null });
+        set({ view, tree, expanded: new Set(keep.length > 0 ? keep : initialExpansion(tree)), selection: stillThere ? selection : null, shapesStatus: get().options.showShapes ? 'pending' : 'off' });
         await relayout();
       },
 
@@ -127,7 +145,31 @@ export function createGraphStore(client: EngineClient, docId: string) {
 
       async setOption(key, value) {
         set({ options: { ...get().options, [key]: value } });
+        // Edge labels take no room in the layout: toggling them only redraws.
+        if (key === 'showShapes') return value ? get().loadShapes() : set({ shapesStatus: 'off' });
         if (key !== 'wheel') await relayout();
+      },
+
+      painted() {
+        layouts.warmUpCode();
+        void get().loadShapes();
+      },
+
+      async loadShapes() {
+        const { view, options, inferred } = get();
+        if (!view || !options.showShapes) return;
+        if (inferred?.view === view) return set({ shapesStatus: 'loaded' });
+        set({ shapesStatus: 'pending' });
+        performance.mark('graph:shapes-requested');
+        try {
+          const shapes = await client.getInferredShapes({ docId, graphPath: view.path });
+          performance.mark('graph:shapes-loaded');
+          if (get().view !== view) return;
+          set({ inferred: { view, values: shapes.values }, shapesStatus: get().options.showShapes ? 'loaded' : 'off' });
+        } catch {
+          // The labels fall back to the shapes the file declares; the graph itself is unaffected.
+          if (get().view === view) set({ shapesStatus: 'failed' });
+        }
       },
 
       select(selection) {

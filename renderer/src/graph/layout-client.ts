@@ -1,4 +1,31 @@
-import type { LayoutRequest, LayoutResult } from './layout-protocol.js';
+import dagre from '@dagrejs/dagre';
+import { layoutContainers, type CachedLayout } from './layout-containers.js';
+import type { LayoutRequest, LayoutResult, WorkerMessage, WorkerRequest } from './layout-protocol.js';
+
+/**
+ * Graphs up to this many items are laid out on the UI thread while the worker is still starting:
+ * dagre takes a few milliseconds for them, where a worker still loading its script takes hundreds.
+ * Bigger graphs wait for the worker, so the UI thread never blocks for long.
+ */
+export const MAIN_THREAD_ITEMS = 400;
+
+function startWorker(): { worker: Worker; ready: Promise<void> } {
+  const worker = new Worker(new URL('./layout-worker.ts', import.meta.url), { type: 'module' });
+  const ready = new Promise<void>((resolve) => worker.addEventListener('message', (e: MessageEvent<WorkerMessage>) => e.data.kind === 'ready' && resolve()));
+  return { worker, ready };
+}
+
+/** A worker started at boot, before any graph is requested, taken by the first LayoutClient. */
+let spare: ReturnType<typeof startWorker> | undefined;
+
+/** Starts the layout worker at boot, so its start-up overlaps the page's own start and the API calls. */
+export function prewarmLayoutWorker(): void {
+  spare ??= startWorker();
+}
+
+function itemCount(request: Omit<LayoutRequest, 'id'>): number {
+  return request.containers.reduce((n, c) => n + c.children.length, 0);
+}
 
 /**
  * The UI side of the layout worker. Only the newest request matters: an older one still running is
@@ -6,19 +33,30 @@ import type { LayoutRequest, LayoutResult } from './layout-protocol.js';
  */
 export class LayoutClient {
   private worker: Worker | undefined;
+  private workerReady = false;
+  private warmed: Worker | undefined;
   private nextId = 1;
   private pending: { id: number; started: number; resolve: (r: LayoutResult | null) => void } | undefined;
+  /** Layouts made on the UI thread, cached like the worker's. */
+  private readonly localCache = new Map<string, CachedLayout>();
 
   private ensureWorker(): Worker {
     if (!this.worker) {
-      this.worker = new Worker(new URL('./layout-worker.ts', import.meta.url), { type: 'module' });
-      this.worker.onmessage = (e: MessageEvent<LayoutResult>) => {
-        if (this.pending?.id === e.data.id) {
+      const started = spare ?? startWorker();
+      spare = undefined;
+      this.worker = started.worker;
+      this.workerReady = false;
+      const worker = started.worker;
+      void started.ready.then(() => {
+        if (this.worker === worker) this.workerReady = true;
+      });
+      worker.addEventListener('message', (e: MessageEvent<WorkerMessage>) => {
+        if (e.data.kind === 'result' && this.pending?.id === e.data.id) {
           const { resolve } = this.pending;
           this.pending = undefined;
           resolve(e.data);
         }
-      };
+      });
     }
     return this.worker;
   }
@@ -28,13 +66,25 @@ export class LayoutClient {
     this.ensureWorker();
   }
 
+  /** Has the worker run its layout code once, so the first expand is fast; called after the first screen is painted. */
+  warmUpCode(): void {
+    const worker = this.ensureWorker();
+    if (this.warmed === worker) return;
+    this.warmed = worker;
+    worker.postMessage({ kind: 'warm-up' } satisfies WorkerRequest);
+  }
+
   /** Resolves with the layout, or null if a newer request replaced this one. */
   layout(request: Omit<LayoutRequest, 'id'>): Promise<LayoutResult | null> {
     this.cancel();
     const id = this.nextId++;
+    const worker = this.ensureWorker();
+    if (!this.workerReady && itemCount(request) <= MAIN_THREAD_ITEMS) {
+      return Promise.resolve({ ...layoutContainers({ ...request, id }, this.localCache, dagre), onMainThread: true });
+    }
     return new Promise((resolve) => {
       this.pending = { id, started: performance.now(), resolve };
-      this.ensureWorker().postMessage({ ...request, id } satisfies LayoutRequest);
+      worker.postMessage({ ...request, id } satisfies LayoutRequest);
     });
   }
 

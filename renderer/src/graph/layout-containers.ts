@@ -63,6 +63,6 @@ export function layoutContainers(request: LayoutRequest, cache: Map<string, Cach
     }
     if (job.id !== ROOT) frames[groupItemId(job.id)] = { width: width + 2 * FRAME_PADDING, height: height + 2 * FRAME_PADDING + FRAME_HEADER };
   }
-  return { id: request.id, positions, frames, computed, ms: performance.now() - started };
+  return { kind: 'result', id: request.id, positions, frames, computed, ms: performance.now() - started };
 }
 

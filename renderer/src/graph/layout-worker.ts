@@ -2,13 +2,14 @@
 // Lays out open groups with dagre, off the UI thread. Each group is laid out on its own and cached
 // by what it contains, so opening one group re-lays out only that group and the groups around it.
 import dagre from '@dagrejs/dagre';
-import type { LayoutRequest, LayoutResult } from './layout-protocol.js';
+import type { LayoutResult, WorkerMessage, WorkerRequest } from './layout-protocol.js';
 import { layoutContainers, type CachedLayout } from './layout-containers.js';
 
 const cache = new Map<string, CachedLayout>();
 
-// Warm the layout code paths once at start-up (dagre on a branching graph, then the stretch path),
-// so the user's first layout and first expand do not pay for cold JIT compilation.
+// Warms the layout code paths (dagre on a branching graph, then the stretch path) so that the first
+// expand does not pay for cold JIT compilation. Run when asked, after the first screen is painted:
+// at start-up it would compete with the page for the CPU while the first screen is being drawn.
 function warmUp(): void {
   const ids = Array.from({ length: 60 }, (_, i) => `w${i}`);
   const edges = ids.slice(1).flatMap((id, i) => [[ids[i]!, id], ...(i > 1 ? [[ids[i - 2]!, id]] : [])] as [string, string][]);
@@ -20,9 +21,10 @@ function warmUp(): void {
     layoutContainers({ ...request, sizes: { ...sizes, w7: { width: 300, height: 200 + round } } }, warmCache, dagre);
   }
 }
-warmUp();
+(self as unknown as Worker).postMessage({ kind: 'ready' } satisfies WorkerMessage);
 
-self.onmessage = (event: MessageEvent<LayoutRequest>) => {
+self.onmessage = (event: MessageEvent<WorkerRequest>) => {
+  if ('kind' in event.data) return warmUp();
   const result: LayoutResult = layoutContainers(event.data, cache, dagre);
   (self as unknown as Worker).postMessage(result);
 };

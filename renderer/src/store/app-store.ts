@@ -3,6 +3,7 @@ import { createEngineClient, type EngineClient } from '../../../shared/api/clien
 import type { AppInfo, JobInfo, ModelInfo, ModelSource, SampleInfo, SaveResult } from '../../../shared/api/dto.js';
 import type { Host } from '../api/host.js';
 import { EngineError } from '../../../shared/api/errors.js';
+import { prefetchGraphView } from '../graph/view-prefetch.js';
 
 /** Work the user is waiting for: shown as a progress bar, with Cancel when it is an engine job. */
 export interface Task {
@@ -77,6 +78,20 @@ export function createAppStore(host: Host) {
       set((s) => ({ models: s.models.map((m) => (m.docId === info.docId ? info : m)) }));
     }
 
+    let booting: Promise<void> | undefined;
+    async function bootOnce(): Promise<void> {
+      await act('Starting', async () => {
+        // The first document's graph is requested as soon as the documents are known, beside the other calls.
+        const listed = client.listModels({}).then((models) => {
+          if (models[0]) prefetchGraphView(client, models[0].docId);
+          return models;
+        });
+        const [appInfo, samples, models] = await Promise.all([client.getAppInfo({}), client.listSamples({}), listed]);
+        set({ appInfo, samples, models, activeDocId: models[0]?.docId });
+      });
+      set({ ready: true });
+    }
+
     async function runJob(label: string, jobId: string): Promise<JobInfo> {
       set({ task: { label, done: 0, total: 0, jobId } });
       const job = await client.waitForJob(jobId, (p) =>
@@ -92,12 +107,10 @@ export function createAppStore(host: Host) {
       samples: [],
       models: [],
 
-      async boot() {
-        await act('Starting', async () => {
-          const [appInfo, samples, models] = await Promise.all([client.getAppInfo({}), client.listSamples({}), client.listModels({})]);
-          set({ appInfo, samples, models, activeDocId: models[0]?.docId });
-        });
-        set({ ready: true });
+      boot() {
+        // Started by main.tsx before React renders, and again by App's effect: one boot either way.
+        booting ??= bootOnce();
+        return booting;
       },
 
       openSample: (name) => act('Opening sample', () => open({ kind: 'sample', name })),
