@@ -1,4 +1,8 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect, useMemo } from 'react';
+import { useStore } from 'zustand';
+import { PipelinesContext } from '../pipeline/pipelines-context.js';
+import { createPipelinesStore } from '../pipeline/pipelines-store.js';
+import { PipelineTabs } from '../pipeline/PipelineTabs.js';
 import { useApp } from '../store/store-context.js';
 import { Messages } from './Messages.js';
 import { Workspace } from './Workspace.js';
@@ -6,7 +10,13 @@ import { TaskProgress } from './TaskProgress.js';
 import { Welcome } from './Welcome.js';
 import { DocumentTabs } from './DocumentTabs.js';
 
+// The pipeline editor loads when first shown: the model view's first screen does not wait for it.
+const PipelineWorkspace = lazy(() => import('../pipeline/PipelineWorkspace.js'));
+
 export function App({ desktop }: { desktop: boolean }) {
+  const client = useApp((s) => s.client);
+  const pipelines = useMemo(() => createPipelinesStore(client), [client]);
+  const view = useStore(pipelines, (s) => s.view);
   const boot = useApp((s) => s.boot);
   const ready = useApp((s) => s.ready);
   const model = useApp((s) => s.models.find((m) => m.docId === s.activeDocId));
@@ -42,8 +52,16 @@ export function App({ desktop }: { desktop: boolean }) {
     <div className="app" data-ready={ready ? 'true' : 'false'}>
       <TaskProgress />
       <Messages />
-      {ready && <DocumentTabs />}
-      {ready && (model ? <Workspace key={model.docId} model={model} /> : <Welcome desktop={desktop} />)}
+      <PipelinesContext.Provider value={pipelines}>
+        {ready && <PipelineTabs pipelines={pipelines} />}
+        {ready && view === 'models' && <DocumentTabs />}
+        {ready && view === 'models' && (model ? <Workspace key={model.docId} model={model} /> : <Welcome desktop={desktop} />)}
+        {ready && view !== 'models' && (
+          <Suspense fallback={<main className="pipeline-workspace" aria-label="Pipeline editor" aria-busy="true" />}>
+            <PipelineWorkspace pipelines={pipelines} />
+          </Suspense>
+        )}
+      </PipelinesContext.Provider>
     </div>
   );
 }
