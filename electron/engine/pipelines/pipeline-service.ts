@@ -225,7 +225,7 @@ export class PipelineService {
         const sha = createHash('sha256').update(this.host.documents.get(info.docId).bytes).digest('hex');
         if (typeof node.params.sha256 === 'string' && node.params.sha256 !== sha) {
           await this.host.closeModel(info.docId);
-          throw new EngineError('BAD_ARGUMENT', `The model at '${node.params.path}' is not the one the pipeline was saved with (its SHA-256 differs); open the model for node '${node.id}' to run on this version.`);
+          throw new EngineError('BAD_ARGUMENT', `The model at '${node.params.path}' is not the one the recipe was recorded on (its SHA-256 differs); open this model for node '${node.id}' (onnx-studio run --model) to run on this version.`);
         }
         p.models.set(node.id, info.docId);
       } else if (node.kind === 'data-source' && !p.datasets.has(node.id)) {
