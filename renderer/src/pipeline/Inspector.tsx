@@ -1,8 +1,10 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { z } from 'zod';
 import type { BackendInfo, DatasetInfo, PreprocessPreview, QuantizeCatalog } from '../../../shared/api/dto.js';
-import { NODE_KINDS } from '../../../shared/pipeline/node-kinds.js';
-import type { PipelineNode } from '../../../shared/pipeline/pipeline.js';
+import { NODE_KINDS, type PortSpec } from '../../../shared/pipeline/node-kinds.js';
+import type { NodeState } from '../../../shared/pipeline/node-state.js';
+import type { Pipeline, PipelineNode } from '../../../shared/pipeline/pipeline.js';
+import type { SourceBinding } from './pipeline-editor-store.js';
 import type { PreprocessSpec } from '../../../shared/preprocess/preprocess-spec.js';
 import { uploadFolder } from '../api/data-folder.js';
 import { DataFolderDrop } from '../components/DataFolderDrop.js';
@@ -12,6 +14,24 @@ import { usePipelineEditor, usePipelineEditorStore } from './pipeline-editor-con
 import { SchemaForm } from './SchemaForm.js';
 
 const QUANTIZE_KINDS = new Set(['fp16', 'int8-dynamic', 'int8-static']);
+
+/**
+ * The model reaching a node's model (or reference) input: the upstream node's last result when it ran,
+ * else the model file it starts from (its inputs have the same names: transforms keep them).
+ */
+function upstreamModel(graph: Pipeline, runs: Record<string, NodeState>, bindings: Record<string, SourceBinding>, nodeId: string): { docId?: string; inputs?: string[] } {
+  let docId: string | undefined;
+  let at = nodeId;
+  for (let hops = 0; hops < graph.nodes.length; hops++) {
+    const from = graph.edges.find((e) => e.to.node === at && (e.to.port === 'model' || e.to.port === 'reference'))?.from.node;
+    if (!from) return docId ? { docId } : {};
+    docId ??= runs[from]?.status === 'done' ? runs[from]?.result?.docId : undefined;
+    const bound = bindings[from];
+    if (bound?.docId) return { docId: docId ?? bound.docId, ...(bound.inputs ? { inputs: bound.inputs } : {}) };
+    at = from;
+  }
+  return docId ? { docId } : {};
+}
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -109,8 +129,9 @@ function SpecField({ nodeId, value, onChange }: { nodeId: string; value: unknown
   const client = useApp((s) => s.client);
   const graph = usePipelineEditor((s) => s.graph);
   const bindings = usePipelineEditor((s) => s.bindings);
+  const runs = usePipelineEditor((s) => s.runs);
   const feed = (port: string) => graph.edges.find((e) => e.to.node === nodeId && e.to.port === port)?.from.node;
-  const model = bindings[feed('model') ?? feed('reference') ?? '']?.docId;
+  const model = upstreamModel(graph, runs, bindings, nodeId).docId;
   const dataset = bindings[feed('calibration') ?? feed('data') ?? '']?.dataset;
   const spec = value as PreprocessSpec | undefined;
   const [preview, setPreview] = useState<PreprocessPreview>();
@@ -126,8 +147,7 @@ function SpecField({ nodeId, value, onChange }: { nodeId: string; value: unknown
     return () => {
       current = false;
     };
-    // The spec is compared by value: a new object with the same fields needs no new preview.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // The spec is compared by value (its JSON): a new object with the same fields needs no new preview.
   }, [client, dataset?.datasetId, text]);
   if (!spec) {
     return (
@@ -161,10 +181,11 @@ export function Inspector({ catalog, backends, onRunUpTo, running, bindNode }: {
   const store = usePipelineEditorStore();
   const selected = usePipelineEditor((s) => (s.selected.length === 1 ? s.graph.nodes.find((n) => n.id === s.selected[0]) : undefined));
   const count = usePipelineEditor((s) => s.selected.length);
-  const binding = usePipelineEditor((s) => {
-    const upstream = selected && s.graph.edges.find((e) => e.to.node === selected.id && e.to.port === 'model')?.from.node;
-    return upstream ? s.bindings[upstream] : undefined;
-  });
+  const output = usePipelineEditor((s) => s.graph.output);
+  const graph = usePipelineEditor((s) => s.graph);
+  const runs = usePipelineEditor((s) => s.runs);
+  const bindings = usePipelineEditor((s) => s.bindings);
+  const binding = selected ? upstreamModel(graph, runs, bindings, selected.id) : undefined;
   const [json, setJson] = useState('');
   const [jsonError, setJsonError] = useState<string>();
   const paramsText = selected ? JSON.stringify(selected.params, null, 2) : '';
@@ -231,6 +252,23 @@ export function Inspector({ catalog, backends, onRunUpTo, running, bindNode }: {
         <DataSourceForm node={selected} bindNode={(nodeId, datasetId, info) => bindNode(nodeId, { datasetId }, info)} />
       ) : (
         <SchemaForm schema={kind.params as unknown as z.ZodObject} value={selected.params} onChange={setParams} custom={custom} />
+      )}
+      {(kind.outputs as readonly PortSpec[]).some((p) => p.type === 'model') && (
+        <label className="schema-field inline">
+          <span>
+            <input
+              type="checkbox"
+              aria-label="Pipeline output"
+              checked={output === selected.id}
+              onChange={(e) => {
+                const { graph } = store.getState();
+                const { output: _old, ...rest } = graph;
+                store.getState().commit(e.target.checked ? { ...rest, output: selected.id } : rest);
+              }}
+            />{' '}
+            Pipeline output (the model <code>onnx-studio run -o</code> writes)
+          </span>
+        </label>
       )}
       <div className="pipeline-inspector-actions">
         <button type="button" disabled={running} onClick={() => onRunUpTo(selected.id)}>

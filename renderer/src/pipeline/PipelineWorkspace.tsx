@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import type { BackendInfo, DatasetInfo, QuantizeCatalog } from '../../../shared/api/dto.js';
 import type { PipelineRunResult } from '../../../shared/pipeline/node-state.js';
+import { download } from '../graph/export-image.js';
 import { useApp } from '../store/store-context.js';
 import { CompareTable } from './CompareTable.js';
 import { Inspector } from './Inspector.js';
@@ -126,12 +127,7 @@ function Editor({ tab, pipelines }: { tab: PipelineTab; pipelines: PipelinesStor
 
   const save = () => {
     const file = { ...graph, name };
-    const blob = new Blob([`${JSON.stringify(file, null, 2)}\n`], { type: 'application/json' });
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(blob);
-    link.download = `${name.replace(/[^\w.-]+/g, '_') || 'pipeline'}.pipeline.json`;
-    link.click();
-    URL.revokeObjectURL(link.href);
+    download(new Blob([`${JSON.stringify(file, null, 2)}\n`], { type: 'application/json' }), `${name.replace(/[^\w.-]+/g, '_') || 'pipeline'}.pipeline.json`);
   };
 
   const addAtCentre = (kind: string) => {

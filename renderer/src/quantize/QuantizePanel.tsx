@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { formatBytes } from '../../../shared/model/format.js';
 import { useGraph } from '../graph/graph-context.js';
 import { useApp } from '../store/store-context.js';
