@@ -95,6 +95,7 @@ function Editor({ tab, pipelines }: { tab: PipelineTab; pipelines: PipelinesStor
         if (!path) return;
         saveTo = { kind: 'path', path };
       } else if (writes) saveTo = { kind: 'download' };
+      await tab.synced();
       const { jobId } = await client.startRunPipeline({ pipelineId: tab.pipelineId, ...(upTo ? { upTo } : {}), ...(saveTo ? { saveTo } : {}) });
       pipelines.getState().patchTab(tab.pipelineId, { jobId });
       const job = await client.waitForJob(jobId);

@@ -29,8 +29,6 @@ export interface PipelineEditorState {
   /** What each source node is bound to in this session (an open model, an opened folder). */
   bindings: Record<string, SourceBinding>;
   bind(nodeId: string, binding: SourceBinding): void;
-  /** True while nodes are being dragged: the engine hears of the new positions when the drag ends. */
-  dragging: boolean;
   past: PipelineGraph[];
   future: PipelineGraph[];
   clipboard?: { nodes: PipelineNode[]; edges: PipelineEdge[] };
@@ -117,7 +115,6 @@ export function createPipelineEditorStore(name: string, graph: PipelineGraph) {
       runs: {},
       past: [],
       future: [],
-      dragging: false,
       bindings: {},
 
       bind: (nodeId, binding) => set((s) => ({ bindings: { ...s.bindings, [nodeId]: binding } })),
@@ -160,9 +157,9 @@ export function createPipelineEditorStore(name: string, graph: PipelineGraph) {
         const { graph, past } = get();
         const next = { ...graph, nodes: graph.nodes.map((n) => (moves[n.id] ? { ...n, position: moves[n.id]! } : n)) };
         if (undoable && moveStart) {
-          set({ graph: next, past: [...past.slice(-HISTORY_LIMIT + 1), moveStart], future: [], dragging: false });
+          set({ graph: next, past: [...past.slice(-HISTORY_LIMIT + 1), moveStart], future: [] });
           moveStart = undefined;
-        } else set({ graph: next, dragging: !undoable });
+        } else set({ graph: next });
       },
 
       deleteSelection() {

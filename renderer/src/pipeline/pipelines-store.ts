@@ -14,6 +14,8 @@ export interface PipelineTab {
   /** What the last run really ran, and what it took from the cache. */
   lastRun?: Pick<PipelineRunResult, 'ran' | 'cached' | 'failures'>;
   error?: string;
+  /** Resolves once the engine has every edit made so far (a run must not start on an older graph). */
+  synced(): Promise<void>;
   dispose(): void;
 }
 
@@ -33,6 +35,16 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/**
+ * The pipeline as the engine gets it from the editor: without `output`, which only says what
+ * `onnx-studio run -o` writes (the file keeps it), and which browser mode's no-paths rule reads as a
+ * file path (shared/api/remote-rule.ts lists `output` among the keys that name files).
+ */
+function forEngine(pipeline: Pipeline): Pipeline {
+  const { output: _output, ...rest } = pipeline;
+  return rest;
+}
+
 /** Nodes without a position (a version 1 recipe, a hand-written file) get one from the left-to-right layout. */
 function placed(pipeline: Pipeline): Pipeline {
   if (pipeline.nodes.every((n) => n.position)) return pipeline;
@@ -43,28 +55,33 @@ function placed(pipeline: Pipeline): Pipeline {
 export function createPipelinesStore(client: EngineClient) {
   return createStore<PipelinesState>()((set, get) => {
     /** Keeps the engine's copy in step with the editor, and the editor's node states with the engine's. */
-    function connect(view: PipelineView): PipelineTab {
-      const editor = createPipelineEditorStore(view.pipeline.name ?? 'Untitled pipeline', placed(view.pipeline));
+    function connect(view: PipelineView, output: string | undefined): PipelineTab {
+      const editor = createPipelineEditorStore(view.pipeline.name ?? 'Untitled pipeline', placed({ ...view.pipeline, ...(output ? { output } : {}) }));
       editor.getState().setRuns(view.nodes, true);
       const pipelineId = view.pipelineId;
-      let sent = 0;
-      let applied = 0;
-      const push = async (pipeline: Pipeline) => {
-        const seq = ++sent;
+      // Edits go to the engine one at a time, in order; a burst of edits sends only the newest.
+      let latest: Pipeline | undefined;
+      let chain: Promise<void> = Promise.resolve();
+      const sendLatest = async () => {
+        const pipeline = latest;
+        latest = undefined;
+        if (!pipeline) return;
         try {
-          const next = await client.updatePipeline({ pipelineId, pipeline });
-          // Replies can cross: only the newest edit's states count.
-          if (seq < applied) return;
-          applied = seq;
-          editor.getState().setRuns(next.nodes, true);
+          const next = await client.updatePipeline({ pipelineId, pipeline: forEngine(pipeline) });
+          if (!latest) editor.getState().setRuns(next.nodes, true);
           get().patchTab(pipelineId, { error: undefined });
         } catch (e) {
           get().patchTab(pipelineId, { error: message(e) });
         }
       };
+      const push = (pipeline: Pipeline) => {
+        latest = pipeline;
+        chain = chain.then(sendLatest);
+      };
       const offEditor = editor.subscribe((s, prev) => {
-        if (s.dragging || (s.graph === prev.graph && s.name === prev.name && prev.dragging === s.dragging)) return;
-        void push({ ...s.graph, name: s.name });
+        // During a drag this sends positions as they change; only the newest waiting one goes (see push).
+        if (s.graph === prev.graph && s.name === prev.name) return;
+        push({ ...s.graph, name: s.name });
       });
       const offEvents = client.on('pipeline.node', (e) => {
         if (e.pipelineId === pipelineId) editor.getState().setRuns({ [e.nodeId]: e.state });
@@ -72,6 +89,7 @@ export function createPipelinesStore(client: EngineClient) {
       return {
         pipelineId,
         editor,
+        synced: () => chain,
         dispose: () => {
           offEditor();
           offEvents();
@@ -87,8 +105,11 @@ export function createPipelinesStore(client: EngineClient) {
 
       async open(pipeline) {
         try {
-          const view = await client.openPipeline({ pipeline: pipeline ?? emptyPipeline(`Pipeline ${get().tabs.length + 1}`) });
-          const tab = connect(view);
+          const file = (pipeline ?? emptyPipeline(`Pipeline ${get().tabs.length + 1}`)) as Pipeline;
+          const output = typeof file === 'object' && file !== null && typeof file.output === 'string' ? file.output : undefined;
+          // A version 1 recipe's output is a step id; converted, the node keeps that id.
+          const view = await client.openPipeline({ pipeline: typeof file === 'object' && file !== null ? forEngine(file) : file });
+          const tab = connect(view, output !== undefined && view.pipeline.nodes.some((n) => n.id === output) ? output : view.pipeline.output);
           set((s) => ({ tabs: [...s.tabs, tab], view: tab.pipelineId, error: undefined }));
           return tab;
         } catch (e) {
