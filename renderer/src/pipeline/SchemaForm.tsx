@@ -1,22 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { z } from 'zod';
-
-/** Where each invalid value is, by its dotted path ('thresholds.maxTop1DropPoints'), with its message. */
-export type FieldErrors = Record<string, string>;
-
-export function fieldErrors(schema: z.ZodType, value: unknown): FieldErrors {
-  const r = schema.safeParse(value);
-  if (r.success) return {};
-  const out: FieldErrors = {};
-  for (const issue of r.error.issues) {
-    const key = issue.path.join('.');
-    // An unknown key is reported on the object: say it on the field it names.
-    const keys = (issue as { keys?: string[] }).keys;
-    if (issue.code === 'unrecognized_keys' && keys) for (const k of keys) out[[key, k].filter(Boolean).join('.')] = 'is not a setting of this node';
-    else out[key] ??= issue.message;
-  }
-  return out;
-}
+import { fieldErrors, fieldLabel, type FieldErrors } from './schema-fields.js';
 
 /** The schema under optional/default wrappers, and whether it may be left out. */
 function unwrap(schema: z.ZodType): { inner: z.ZodType; optional: boolean } {
@@ -29,12 +13,6 @@ function unwrap(schema: z.ZodType): { inner: z.ZodType; optional: boolean } {
     } else if (inner instanceof z.ZodPipe) inner = inner.in as z.ZodType;
     else return { inner, optional };
   }
-}
-
-/** 'maxTop1DropPoints' -> 'Max top1 drop points'. */
-export function fieldLabel(key: string): string {
-  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[-_]/g, ' ').toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 /** A number typed into a field: undefined when empty, the number when it parses, else the text (so its error shows). */

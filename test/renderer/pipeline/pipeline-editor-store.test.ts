@@ -104,7 +104,7 @@ describe('the pipeline editor store', () => {
 
 describe('the inspector form from the zod schemas', () => {
   it('puts each invalid value on its field, by path', async () => {
-    const { fieldErrors, fieldLabel } = await import('../../../renderer/src/pipeline/SchemaForm.js');
+    const { fieldErrors, fieldLabel } = await import('../../../renderer/src/pipeline/schema-fields.js');
     const { NODE_KINDS } = await import('../../../shared/pipeline/node-kinds.js');
     const compare = NODE_KINDS.compare.params;
     expect(fieldErrors(compare, { thresholds: { maxTop1DropPoints: 1 } })).toEqual({});
