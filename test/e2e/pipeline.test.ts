@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Pipeline } from '../../shared/pipeline/pipeline.js';
-import { screenshotPath, withStudio } from '../helpers/browser.js';
+import { openModelFile, screenshotPath, withStudio } from '../helpers/browser.js';
 import { builtCli, DIGITS, fixture, tempDir } from '../helpers/paths.js';
 
 const CALIB = path.join(fixture('digits'), 'calib');
@@ -213,4 +213,23 @@ describe('the pipeline editor (Chromium)', () => {
     expect(await status(fp16)).toBe('done');
     await expect.poll(() => editor.getByRole('alert').first().textContent()).toMatch(/cancelled/i);
   }, 900_000);
+
+  it('what the user does by hand in the model view opens as that model\'s pipeline', async () => {
+    await page.getByRole('tab', { name: 'Models' }).click();
+    await openModelFile(page, DIGITS);
+    const properties = page.getByRole('complementary', { name: 'Properties' });
+    await properties.getByRole('textbox', { name: 'Set dims of image' }).fill('batch x 1 x 28 x 28');
+    await properties.locator('[data-value-name="image"]').getByRole('button', { name: 'Set' }).click();
+    await expect.poll(() => page.locator('.message.notice').textContent()).toMatch(/batch of 4/);
+    await page.getByRole('toolbar', { name: 'Graph' }).getByRole('button', { name: 'Pipeline', exact: true }).click();
+    await page.getByRole('tab', { name: 'digits-cnn.onnx pipeline' }).waitFor();
+    const recorded = page.getByRole('main', { name: 'Pipeline editor' });
+    await recorded.locator('[data-pipeline-node="model-source"][data-step-id="input"]').waitFor();
+    const edit = recorded.locator('[data-pipeline-node="edit"]');
+    await edit.waitFor();
+    await edit.locator('.pipeline-node-title').click();
+    const json = await recorded.getByRole('complementary', { name: 'Inspector' }).getByLabel('Node parameters (JSON)').inputValue();
+    expect(JSON.parse(json)).toEqual({ commands: [{ command: 'setDim', params: { tensor: 'image', axis: 0, value: 'batch' }, label: expect.any(String) }] });
+    expect(await recorded.getByTestId('pipeline-canvas').getAttribute('data-edge-count')).toBe('1');
+  });
 });

@@ -10,8 +10,9 @@ import { TaskProgress } from './TaskProgress.js';
 import { Welcome } from './Welcome.js';
 import { DocumentTabs } from './DocumentTabs.js';
 
-// The pipeline editor loads when first shown: the model view's first screen does not wait for it.
-const PipelineWorkspace = lazy(() => import('../pipeline/PipelineWorkspace.js'));
+// The pipeline editor loads after the first screen (not with it), before anyone opens a pipeline.
+const loadPipelineWorkspace = () => import('../pipeline/PipelineWorkspace.js');
+const PipelineWorkspace = lazy(loadPipelineWorkspace);
 
 export function App({ desktop }: { desktop: boolean }) {
   const client = useApp((s) => s.client);
@@ -24,6 +25,9 @@ export function App({ desktop }: { desktop: boolean }) {
   useEffect(() => {
     void boot();
   }, [boot]);
+  useEffect(() => {
+    if (ready) void loadPipelineWorkspace();
+  }, [ready]);
   // Leaving the page with unsaved edits asks first (the browser shows its own wording).
   const anyDirty = useApp((s) => s.models.some((m) => m.dirty && m.undoLabel !== undefined));
   useEffect(() => {
