@@ -213,9 +213,16 @@ describe('the pipeline editor (Chromium)', () => {
     expect(await status(fp16)).toBe('done');
     await expect.poll(() => editor.getByRole('alert').first().textContent()).toMatch(/cancelled/i);
   }, 900_000);
+});
+
+describe('the model view records into a pipeline (Chromium)', () => {
+  const studio = withStudio();
+  let page: Page;
+  beforeAll(() => {
+    page = studio.page;
+  });
 
   it('what the user does by hand in the model view opens as that model\'s pipeline', async () => {
-    await page.getByRole('tab', { name: 'Models' }).click();
     await openModelFile(page, DIGITS);
     const properties = page.getByRole('complementary', { name: 'Properties' });
     await properties.getByRole('textbox', { name: 'Set dims of image' }).fill('batch x 1 x 28 x 28');

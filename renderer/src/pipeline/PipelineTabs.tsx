@@ -31,7 +31,7 @@ function PipelineTabButton({ pipelines, pipelineId, selected }: { pipelines: Pip
       <button type="button" role="tab" aria-selected={selected} data-pipeline-tab={pipelineId} onClick={() => pipelines.getState().show(pipelineId)}>
         {name}
       </button>
-      <button type="button" className="link" aria-label={`Close ${name}`} onClick={() => void pipelines.getState().close(pipelineId)}>
+      <button type="button" className="link" aria-label={`Dismiss ${name}`} title="Close this pipeline" onClick={() => void pipelines.getState().close(pipelineId)}>
         ×
       </button>
     </span>
