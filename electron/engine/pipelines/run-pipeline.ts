@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { EngineClient } from '../../../shared/api/client.js';
 import { EngineError, toErrorInfo } from '../../../shared/api/errors.js';
@@ -52,7 +53,7 @@ export async function runPipelineNodes(service: PipelineService, p: OpenPipeline
   const toRun: string[] = [];
   for (const id of order) {
     const hit = p.cache.get(keys[id]!);
-    if (hit && service.resultUsable(hit)) {
+    if (hit && service.resultUsable(hit) && stillWritten(byId.get(id)!, hit, target)) {
       results.set(id, hit);
       cached.push(id);
       if (hit.failures) failures.push(...hit.failures);
@@ -118,6 +119,27 @@ export async function runPipelineNodes(service: PipelineService, p: OpenPipeline
   return { pipelineId: p.id, ran, cached, failures, nodes: Object.fromEntries(order.map((id) => [id, p.states[id]!])) };
 }
 
+/**
+ * A save or export node's result counts only while what it wrote is where this run would write it:
+ * a run into another folder (or after the file was deleted) writes it again; a download always does.
+ */
+function stillWritten(node: PipelineNode, hit: NodeResult, target: RunTarget): boolean {
+  if (node.kind !== 'save' && node.kind !== 'export') return true;
+  const saveTo = target.saveTo;
+  if (saveTo?.kind !== 'path' || !hit.written) return false;
+  const expected = node.kind === 'save' ? path.join(saveTo.path, (node.params as NodeParams<'save'>).fileName) : bundleDir(saveTo, target.pipeline, node.id);
+  const state = writtenState.get(hit);
+  const now = existsSync(expected) ? statSync(expected) : undefined;
+  return hit.written === expected && state !== undefined && now !== undefined && now.size === state.size && now.mtimeMs === state.mtimeMs;
+}
+
+/** What a save node's file looked like when written, so one overwritten since is written again. */
+const writtenState = new WeakMap<NodeResult, { size: number; mtimeMs: number }>();
+
+function bundleDir(saveTo: { path: string; bundlePrefix?: string }, pipeline: Pipeline, nodeId: string): string {
+  return path.join(saveTo.path, `${saveTo.bundlePrefix ?? pipeline.name?.replace(/[^\w.-]/g, '_') ?? 'pipeline'}.${nodeId.replace(/[^\w.-]/g, '_')}`);
+}
+
 function nodeName(node: PipelineNode): string {
   return node.label?.trim() ? `${node.label} (${node.id})` : `'${node.id}'`;
 }
@@ -147,7 +169,7 @@ async function runNode(node: PipelineNode, pipeline: Pipeline, results: Map<stri
     runStep(client, s, modelOf, datasetOf, {}, (stepId) => {
       const saveTo = target.saveTo;
       if (!saveTo) throw new EngineError('BAD_ARGUMENT', `${nodeName(node)} writes a deployment bundle and this run was given no folder for it; choose an output folder.`);
-      return saveTo.kind === 'download' ? { kind: 'download' } : { kind: 'path', path: path.join(saveTo.path, `${saveTo.bundlePrefix ?? pipeline.name?.replace(/[^\w.-]/g, '_') ?? 'pipeline'}.${stepId.replace(/[^\w.-]/g, '_')}`), overwrite: true };
+      return saveTo.kind === 'download' ? { kind: 'download' } : { kind: 'path', path: bundleDir(saveTo, pipeline, stepId), overwrite: true };
     }).then((r) => fromStep(client, r));
   const model = () => from(pipeline, node.id, 'model')[0]!;
   const calibration = () => from(pipeline, node.id, 'calibration')[0];
@@ -186,7 +208,8 @@ async function runNode(node: PipelineNode, pipeline: Pipeline, results: Map<stri
       return step({ id: node.id, kind: 'convert', model: model(), ...(node.params as NodeParams<'convert'>) });
     case 'export': {
       const data = calibration();
-      return step({ id: node.id, kind: 'export', model: model(), ...(node.params as NodeParams<'export'>), ...(data ? { data } : {}) });
+      const result = await step({ id: node.id, kind: 'export', model: model(), ...(node.params as NodeParams<'export'>), ...(data ? { data } : {}) });
+      return { ...result, ...(target.saveTo?.kind === 'path' ? { written: bundleDir(target.saveTo, pipeline, node.id) } : {}) };
     }
     case 'profile': {
       const params = node.params as NodeParams<'profile'>;
@@ -211,7 +234,12 @@ async function runNode(node: PipelineNode, pipeline: Pipeline, results: Map<stri
       const job = await client.waitForJob(jobId);
       if (job.status !== 'succeeded') throw new EngineError(job.status === 'cancelled' ? 'CANCELLED' : 'BAD_ARGUMENT', job.error?.message ?? 'The save did not finish.');
       const sizeBytes = (await client.getModel({ docId })).sizeBytes;
-      return { summary: `${fileName} written`, docId, sizeBytes, ...(file ? { written: file } : {}) };
+      const result: NodeResult = { summary: `${fileName} written`, docId, sizeBytes, ...(file ? { written: file } : {}) };
+      if (file) {
+        const stat = statSync(file);
+        writtenState.set(result, { size: stat.size, mtimeMs: stat.mtimeMs });
+      }
+      return result;
     }
     case 'report': {
       const lines = from(pipeline, node.id, 'models').map((id) => {

@@ -65,7 +65,7 @@ function watchRunning(client: EngineClient, pipelineId: string): { ran: string[]
 }
 
 async function run(client: EngineClient, pipelineId: string, saveTo: string): Promise<PipelineRunResult> {
-  const job = await client.waitForJob((await client.startRunPipeline({ pipelineId, saveTo: { kind: 'path', path: saveTo } })).jobId);
+  const job = await client.waitForJob((await client.startRunPipeline({ pipelineId, saveTo: { kind: 'path', path: saveTo, overwrite: true } })).jobId);
   expect(job.status, job.error?.message).toBe('succeeded');
   return job.result as PipelineRunResult;
 }
@@ -98,7 +98,7 @@ describe('running a pipeline in the engine', () => {
     const stale = Object.entries(updated.nodes).filter(([, s]) => s.status === 'stale').map(([id]) => id);
     expect(stale).toEqual(['int8', 'gate', 'save-int8']);
     watch.ran.length = 0;
-    const second = await run(client, view.pipelineId, tempDir());
+    const second = await run(client, view.pipelineId, appDir);
     expect(second.ran).toEqual(['int8', 'save-int8', 'gate']);
     expect(watch.ran).toEqual(['int8', 'save-int8', 'gate']);
     expect(second.cached).toEqual(['digits', 'calib', 'eval', 'dynamic', 'fp16', 'save-fp16']);
@@ -107,8 +107,14 @@ describe('running a pipeline in the engine', () => {
 
     // Back to the first method: every node's result is in the cache, nothing runs.
     await client.updatePipeline({ pipelineId: view.pipelineId, pipeline: scenario() });
-    const third = await run(client, view.pipelineId, tempDir());
-    expect(third.ran).toEqual([]);
+    const third = await run(client, view.pipelineId, appDir);
+    // Only the INT8 save runs: the file on disk holds the percentile model the second run wrote over it.
+    expect(third.ran).toEqual(['save-int8']);
+    expect((await run(client, view.pipelineId, appDir)).ran).toEqual([]);
+    // Into another folder, only the save nodes run again: the files must be there.
+    const elsewhere = tempDir();
+    expect((await run(client, view.pipelineId, elsewhere)).ran).toEqual(['save-int8', 'save-fp16']);
+    expect(readdirSync(elsewhere).sort()).toEqual(['digits.fp16.onnx', 'digits.int8.onnx']);
     expect(third.nodes.int8!.result!.docId).toBe(first.nodes.int8!.result!.docId);
     // The state survives anything the UI does: it lives in the engine.
     expect(Object.values((await client.getPipeline({ pipelineId: view.pipelineId })).nodes).map((n) => n.status)).toEqual(Array(9).fill('done'));
