@@ -119,7 +119,7 @@ export function validatePipeline(pipeline: Pipeline): PipelineProblem[] {
     if (!isNodeKind(node.kind)) continue;
     for (const port of NODE_KINDS[node.kind].inputs as readonly PortSpec[]) {
       if (port.required && !accepted.some((e) => e.to.node === node.id && e.to.port === port.name)) {
-        problems.push({ code: 'missing-input', nodeId: node.id, port: port.name, message: `${nodeTitle(node)} needs a ${port.label}: connect one to its '${port.name}' input.` });
+        problems.push({ code: 'missing-input', nodeId: node.id, port: port.name, message: `${nodeTitle(node)} needs ${port.multi ? '' : 'a '}${port.label}: connect one to its '${port.name}' input.` });
       }
     }
   }
