@@ -7,6 +7,7 @@ import type { NodeResult, NodeState, PipelineRunResult, PipelineView } from '../
 import type { Pipeline, PipelineNode } from '../../../shared/pipeline/pipeline.js';
 import { parsePipelineFile } from '../../../shared/pipeline/pipeline-file.js';
 import { validatePipeline, type PipelineProblem } from '../../../shared/pipeline/validate-pipeline.js';
+import { assertLocalFileAccess } from '../call-context.js';
 import type { Dataset } from '../datasets/dataset.js';
 import type { DocumentStore } from '../documents.js';
 import type { JobManager } from '../jobs.js';
@@ -220,6 +221,8 @@ export class PipelineService {
     const client = this.host.client();
     for (const node of p.pipeline.nodes) {
       if (!targets.has(node.id) || typeof node.params.path !== 'string') continue;
+      const unbound = node.kind === 'model-source' ? !p.models.has(node.id) : node.kind === 'data-source' && !p.datasets.has(node.id);
+      if (unbound) assertLocalFileAccess(`the ${node.kind === 'model-source' ? 'model file' : 'data folder'} of node '${node.id}'; bind it to an uploaded one`);
       if (node.kind === 'model-source' && !p.models.has(node.id)) {
         const info = await client.openModel({ source: { kind: 'path', path: node.params.path } });
         const sha = createHash('sha256').update(this.host.documents.get(info.docId).bytes).digest('hex');
