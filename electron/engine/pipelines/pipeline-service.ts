@@ -78,7 +78,7 @@ export class PipelineService {
       const docId = p.models.get(node.id);
       const doc = docId ? this.host.documents.all().find((d) => d.docId === docId) : undefined;
       if (doc) {
-        const sha = createHash('sha256').update(doc.bytes).digest('hex');
+        const sha = fileSha256(doc.bytes);
         // The same file unedited has the same identity bound or not, so binding it re-runs nothing.
         return doc.version === 0 ? `file:${sha}` : `file:${sha}+edits:${doc.docId}:${doc.version}`;
       }
@@ -225,7 +225,7 @@ export class PipelineService {
       if (unbound) assertLocalFileAccess(`the ${node.kind === 'model-source' ? 'model file' : 'data folder'} of node '${node.id}'; bind it to an uploaded one`);
       if (node.kind === 'model-source' && !p.models.has(node.id)) {
         const info = await client.openModel({ source: { kind: 'path', path: node.params.path } });
-        const sha = createHash('sha256').update(this.host.documents.get(info.docId).bytes).digest('hex');
+        const sha = fileSha256(this.host.documents.get(info.docId).bytes);
         if (typeof node.params.sha256 === 'string' && node.params.sha256 !== sha) {
           await this.host.closeModel(info.docId);
           throw new EngineError('BAD_ARGUMENT', `The model at '${node.params.path}' is not the one the recipe was recorded on (its SHA-256 differs); open this model for node '${node.id}' (onnx-studio run --model) to run on this version.`);
@@ -257,16 +257,33 @@ export class PipelineService {
   }
 }
 
+/** A model file's bytes never change while open; hashing them once spares every later edit of the pipeline. */
+const shaOfBytes = new WeakMap<Uint8Array, string>();
+function fileSha256(bytes: Uint8Array): string {
+  let sha = shaOfBytes.get(bytes);
+  if (!sha) {
+    sha = createHash('sha256').update(bytes).digest('hex');
+    shaOfBytes.set(bytes, sha);
+  }
+  return sha;
+}
+
 /** The nodes a run covers: all, or `upTo` and everything it depends on. */
 export function targetsOf(pipeline: Pipeline, upTo?: string): Set<string> {
   if (!upTo) return new Set(pipeline.nodes.map((n) => n.id));
+  const feeders = new Map<string, string[]>();
+  for (const e of pipeline.edges) {
+    const list = feeders.get(e.to.node);
+    if (list) list.push(e.from.node);
+    else feeders.set(e.to.node, [e.from.node]);
+  }
   const out = new Set<string>();
   const stack = [upTo];
   while (stack.length > 0) {
     const id = stack.pop()!;
     if (out.has(id)) continue;
     out.add(id);
-    for (const e of pipeline.edges) if (e.to.node === id) stack.push(e.from.node);
+    stack.push(...(feeders.get(id) ?? []));
   }
   return out;
 }
