@@ -149,9 +149,27 @@ function from(pipeline: Pipeline, node: string, port: string): string[] {
   return pipeline.edges.filter((e) => e.to.node === node && e.to.port === port).map((e) => e.from.node);
 }
 
+/** A document's size as saved: known for a model as read or made (quantized, simplified), not after edits, which are encoded only when saved. */
+function savedSize(info: { sizeBytes: number; version: number }): number | undefined {
+  // Version 0: the document's bytes are its model (read from a file, or encoded by the step that made it).
+  return info.version === 0 ? info.sizeBytes : undefined;
+}
+
 async function fromStep(client: EngineClient, r: ReplayedStep): Promise<NodeResult> {
-  const sizeBytes = r.docId ? (await client.getModel({ docId: r.docId })).sizeBytes : undefined;
+  const sizeBytes = r.docId ? savedSize(await client.getModel({ docId: r.docId })) : undefined;
   return { summary: r.summary, ...(r.docId ? { docId: r.docId } : {}), ...(sizeBytes !== undefined ? { sizeBytes } : {}), ...(r.compare ? { compare: r.compare } : {}), ...(r.failures?.length ? { failures: r.failures, problems: r.failures } : {}) };
+}
+
+/**
+ * The calls a recipe's edit step makes (a copy of the model, then each command), so a pipeline and a
+ * replayed recipe give the same bytes; the commands' notes (what a dynamic axis rewrote, what ONNX
+ * Runtime checked) are kept as the node's problems.
+ */
+async function edit(client: EngineClient, source: string, commands: { command: string; params?: unknown }[]): Promise<NodeResult> {
+  const copy = await client.duplicateModel({ docId: source });
+  const notes: string[] = [];
+  for (const c of commands) notes.push(...(await client.applyEdit({ docId: copy.docId, command: c.command, params: c.params })).notes);
+  return { summary: `${commands.length} edit${commands.length === 1 ? '' : 's'}`, docId: copy.docId, ...(notes.length ? { problems: notes } : {}) };
 }
 
 async function runNode(node: PipelineNode, pipeline: Pipeline, results: Map<string, NodeResult>, client: EngineClient, p: OpenPipeline, target: RunTarget, host: PipelineHost): Promise<NodeResult> {
@@ -178,7 +196,8 @@ async function runNode(node: PipelineNode, pipeline: Pipeline, results: Map<stri
       const docId = p.models.get(node.id);
       if (!docId) throw new EngineError('BAD_ARGUMENT', `The model file ${nodeName(node)} has no model: open one for it.`);
       const info = await client.getModel({ docId });
-      return { summary: `${info.fileName}, ${info.sizeBytes.toLocaleString('en-US')} bytes`, docId, sizeBytes: info.sizeBytes };
+      const sizeBytes = savedSize(info);
+      return { summary: sizeBytes !== undefined ? `${info.fileName}, ${sizeBytes.toLocaleString('en-US')} bytes` : `${info.fileName}, edited`, docId, ...(sizeBytes !== undefined ? { sizeBytes } : {}) };
     }
     case 'data-source': {
       const datasetId = p.datasets.get(node.id);
@@ -186,7 +205,7 @@ async function runNode(node: PipelineNode, pipeline: Pipeline, results: Map<stri
       return { summary: `${String((node.params as NodeParams<'data-source'>).name)}`, datasetId };
     }
     case 'edit':
-      return step({ id: node.id, kind: 'edit', model: model(), ...(node.params as NodeParams<'edit'>) });
+      return edit(client, modelOf(model()), (node.params as NodeParams<'edit'>).commands);
     case 'set-dims': {
       const docId = modelOf(model());
       const { dims } = node.params as NodeParams<'set-dims'>;
@@ -194,7 +213,7 @@ async function runNode(node: PipelineNode, pipeline: Pipeline, results: Map<stri
       const initializers = new Set((graph?.initializer ?? []).map((t) => t.name));
       const graphInputs = (graph?.input ?? []).map((v) => v.name ?? '').filter((n) => n && !initializers.has(n));
       const commands = dims.flatMap((d) => (d.tensor ? [d.tensor] : graphInputs).map((tensor) => ({ command: 'setDim', params: { tensor, axis: d.axis, value: d.value } })));
-      return step({ id: node.id, kind: 'edit', model: model(), commands });
+      return edit(client, docId, commands);
     }
     case 'fp16':
     case 'int8-dynamic':
@@ -233,12 +252,9 @@ async function runNode(node: PipelineNode, pipeline: Pipeline, results: Map<stri
       const { jobId } = await client.startSaveModel({ docId, target: file ? { kind: 'path', path: file, overwrite: saveTo.kind === 'path' && saveTo.overwrite === true } : { kind: 'download' } });
       const job = await client.waitForJob(jobId);
       if (job.status !== 'succeeded') throw new EngineError(job.status === 'cancelled' ? 'CANCELLED' : 'BAD_ARGUMENT', job.error?.message ?? 'The save did not finish.');
-      const sizeBytes = (await client.getModel({ docId })).sizeBytes;
-      const result: NodeResult = { summary: `${fileName} written`, docId, sizeBytes, ...(file ? { written: file } : {}) };
-      if (file) {
-        const stat = statSync(file);
-        writtenState.set(result, { size: stat.size, mtimeMs: stat.mtimeMs });
-      }
+      const stat = file ? statSync(file) : undefined;
+      const result: NodeResult = { summary: `${fileName} written`, docId, ...(file && stat ? { written: file, sizeBytes: stat.size } : {}) };
+      if (stat) writtenState.set(result, { size: stat.size, mtimeMs: stat.mtimeMs });
       return result;
     }
     case 'report': {
