@@ -54,7 +54,7 @@ export const PIPELINE_TEMPLATES: readonly PipelineTemplate[] = [
           { id: 'fp16', kind: 'fp16', params: {}, position: at(1, 0) },
           { id: 'int8', kind: 'int8-static', params: {}, position: at(1, 1) },
           { id: 'matrix', kind: 'compare', label: 'FP32 / FP16 / INT8', params: {}, position: at(2, 1) },
-          { id: 'report', kind: 'report', params: {}, position: at(3, 1) },
+          { id: 'report', kind: 'report', params: { fileName: 'precision-matrix.report.json' }, position: at(3, 1) },
         ],
         [
           edge('model', 'model', 'fp16', 'model'),

@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EngineClient } from '../../../shared/api/client.js';
 import { EngineError, toErrorInfo } from '../../../shared/api/errors.js';
@@ -44,8 +45,10 @@ function trackingClient(base: EngineClient, onStart: (jobId: string) => void): E
  */
 export async function runPipelineNodes(service: PipelineService, p: OpenPipeline, target: RunTarget, host: PipelineHost, ctx: JobContext): Promise<PipelineRunResult> {
   const { pipeline, keys } = target;
-  const order = (topologicalOrder(pipeline) ?? []).filter((id) => target.targets.has(id));
   const byId = new Map(pipeline.nodes.map((n) => [n.id, n]));
+  // Reports come last, so they see every check of their models; nothing reads a report, so this breaks no dependency.
+  const sorted = (topologicalOrder(pipeline) ?? []).filter((id) => target.targets.has(id));
+  const order = [...sorted.filter((id) => byId.get(id)!.kind !== 'report'), ...sorted.filter((id) => byId.get(id)!.kind === 'report')];
   const results = new Map<string, NodeResult>();
   const ran: string[] = [];
   const cached: string[] = [];
@@ -124,6 +127,8 @@ export async function runPipelineNodes(service: PipelineService, p: OpenPipeline
  * a run into another folder (or after the file was deleted) writes it again; a download always does.
  */
 function stillWritten(node: PipelineNode, hit: NodeResult, target: RunTarget): boolean {
+  // A report gathers the checks of its models, which its cache key does not cover: it is always made afresh (it is cheap).
+  if (node.kind === 'report') return false;
   if (node.kind !== 'save' && node.kind !== 'export') return true;
   const saveTo = target.saveTo;
   if (saveTo?.kind !== 'path' || !hit.written) return false;
@@ -138,6 +143,29 @@ const writtenState = new WeakMap<NodeResult, { size: number; mtimeMs: number }>(
 
 function bundleDir(saveTo: { path: string; bundlePrefix?: string }, pipeline: Pipeline, nodeId: string): string {
   return path.join(saveTo.path, `${saveTo.bundlePrefix ?? pipeline.name?.replace(/[^\w.-]/g, '_') ?? 'pipeline'}.${nodeId.replace(/[^\w.-]/g, '_')}`);
+}
+
+/** A report file: each model with its size and what the checks reading it found (its row of each comparison). */
+function reportOf(pipeline: Pipeline, models: string[], results: Map<string, NodeResult>): unknown {
+  const byId = new Map(pipeline.nodes.map((n) => [n.id, n]));
+  return {
+    format: 'onnx-studio.pipeline-report',
+    ...(pipeline.name ? { pipeline: pipeline.name } : {}),
+    models: models.map((id) => {
+      const r = results.get(id);
+      const checks = pipeline.edges
+        .filter((e) => e.from.node === id && (byId.get(e.to.node)?.kind === 'profile' || byId.get(e.to.node)?.kind === 'compare'))
+        .flatMap((e) => {
+          const check = results.get(e.to.node);
+          if (!check) return [];
+          // The comparison table lists the reference first, then the variants in edge order.
+          const order = [...from(pipeline, e.to.node, 'reference'), ...from(pipeline, e.to.node, 'variants')];
+          const row = check.compare?.models[order.indexOf(id)];
+          return [{ node: e.to.node, kind: byId.get(e.to.node)!.kind, port: e.to.port, summary: check.summary, ...(check.latencyMsP50 !== undefined ? { latencyMsP50: check.latencyMsP50 } : {}), ...(row ? { metrics: row } : {}), ...(check.failures?.length ? { failures: check.failures } : {}) }];
+        });
+      return { node: id, ...(byId.get(id)?.label ? { label: byId.get(id)!.label } : {}), summary: r?.summary ?? 'not run', ...(r?.sizeBytes !== undefined ? { sizeBytes: r.sizeBytes } : {}), checks };
+    }),
+  };
 }
 
 function nodeName(node: PipelineNode): string {
@@ -258,11 +286,23 @@ async function runNode(node: PipelineNode, pipeline: Pipeline, results: Map<stri
       return result;
     }
     case 'report': {
-      const lines = from(pipeline, node.id, 'models').map((id) => {
+      const models = from(pipeline, node.id, 'models');
+      const lines = models.map((id) => {
         const r = results.get(id);
         return `${id}: ${r?.sizeBytes !== undefined ? `${r.sizeBytes.toLocaleString('en-US')} bytes` : r?.summary ?? 'no result'}`;
       });
-      return { summary: `${lines.length} model${lines.length === 1 ? '' : 's'}`, problems: lines };
+      const { fileName } = node.params as NodeParams<'report'>;
+      const result: NodeResult = { summary: `${lines.length} model${lines.length === 1 ? '' : 's'}`, problems: lines };
+      if (!fileName) return result;
+      const saveTo = target.saveTo;
+      if (saveTo?.kind !== 'path') throw new EngineError('BAD_ARGUMENT', `${nodeName(node)} writes ${fileName}, and this run has no folder to write it into; choose an output folder for the run.`);
+      const file = path.join(saveTo.path, fileName);
+      if (!saveTo.overwrite && existsSync(file)) throw new EngineError('BAD_ARGUMENT', `${file} already exists; choose another file name or allow overwriting.`);
+      // A whole file or none: written beside, then renamed over.
+      const temporary = `${file}.${process.pid}.tmp`;
+      await writeFile(temporary, JSON.stringify(reportOf(pipeline, models, results), null, 2));
+      await rename(temporary, file);
+      return { ...result, summary: `${result.summary}, ${fileName} written`, written: file };
     }
   }
 }

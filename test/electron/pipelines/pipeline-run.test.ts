@@ -81,6 +81,8 @@ describe('running a pipeline in the engine', () => {
     const first = await run(client, view.pipelineId, appDir);
     expect(first.ran).toEqual(['digits', 'calib', 'eval', 'dynamic', 'int8', 'fp16', 'save-int8', 'gate', 'save-fp16']);
     expect(watch.ran).toEqual(first.ran);
+    // Each node went queued -> running (with progress updates for the long ones) -> done.
+    for (const [id, seen] of watch.statuses) expect([...new Set(seen)], id).toEqual(['queued', 'running', 'done']);
     expect(Object.values(first.nodes).map((n) => n.status)).toEqual(Array(9).fill('done'));
     const gate = first.nodes.gate!.result!;
     // The reference is the dynamic FP32 model: its top-1 on the eval folder is the fixture's published figure.

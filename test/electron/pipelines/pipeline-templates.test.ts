@@ -45,7 +45,7 @@ describe('the pipeline templates on the digits model', () => {
   });
 
   it('FP32 / FP16 / INT8 matrix: one table of the three on the eval set, and a report of their sizes', async () => {
-    const { result } = await runTemplate('precision-matrix');
+    const { result, dir } = await runTemplate('precision-matrix');
     const table = result.nodes.matrix!.result!.compare!;
     expect(table.samples).toBe(497);
     expect(table.models.map((m) => m.precision)).toEqual(['fp32', 'fp16', 'int8']);
@@ -55,6 +55,10 @@ describe('the pipeline templates on the digits model', () => {
       `fp16: ${result.nodes.fp16!.result!.sizeBytes!.toLocaleString('en-US')} bytes`,
       `int8: ${result.nodes.int8!.result!.sizeBytes!.toLocaleString('en-US')} bytes`,
     ]);
+    // The report file: each model's size and its row of the table, the reference first.
+    const report = JSON.parse(readFileSync(path.join(dir, 'precision-matrix.report.json'), 'utf8')) as { models: { node: string; sizeBytes: number; checks: { node: string; port: string; metrics: { top1: number } }[] }[] };
+    expect(report.models.map((m) => [m.node, m.sizeBytes])).toEqual([['model', readFileSync(DIGITS).length], ['fp16', result.nodes.fp16!.result!.sizeBytes], ['int8', result.nodes.int8!.result!.sizeBytes]]);
+    expect(report.models.map((m) => m.checks.map((c) => [c.node, c.port, c.metrics.top1]))).toEqual(table.models.map((row, i) => [['matrix', i === 0 ? 'reference' : 'variants', row.top1]]));
   });
 
   it('dynamic batch + INT8 + profile: every input gets a batch axis that ONNX Runtime runs at 4, both models profiled', async () => {
