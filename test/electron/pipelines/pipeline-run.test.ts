@@ -212,3 +212,37 @@ describe('running a pipeline in the engine', () => {
     expect(readFileSync(path.join(dir, 'replayed.onnx')).equals(readFileSync(appOut))).toBe(true);
   });
 });
+
+describe('a pipeline run and the model view', () => {
+  it('what the user does in the model view while a pipeline runs is still recorded (regression: recording was off engine-wide during a run)', async () => {
+    const client = engine();
+    const view = await client.openPipeline({ pipeline: scenario() });
+    let jobId = '';
+    const running = new Promise<void>((resolve) => {
+      const off = client.on('pipeline.node', (e) => {
+        if (e.pipelineId === view.pipelineId && e.nodeId === 'int8' && e.state.status === 'running') {
+          off();
+          resolve();
+        }
+      });
+    });
+    jobId = (await client.startRunPipeline({ pipelineId: view.pipelineId, saveTo: { kind: 'path', path: tempDir() } })).jobId;
+    await running;
+    // Meanwhile, in the model view: an edit and an FP16 quantization of the same model.
+    const doc = await client.openModel({ source: { kind: 'path', path: DIGITS } });
+    await client.applyEdit({ docId: doc.docId, command: 'setDim', params: { tensor: 'image', axis: 0, value: 'n' } });
+    const q = await client.waitForJob((await client.startQuantize({ docId: doc.docId, mode: 'fp16' })).jobId);
+    expect(q.status, q.error?.message).toBe('succeeded');
+    const recorded = (await client.getRecipe({ docId: doc.docId })).recipe.steps;
+    expect(recorded.map((s) => s.kind)).toEqual(['edit', 'quantize']);
+    const job = await client.waitForJob(jobId);
+    expect(job.status, job.error?.message).toBe('succeeded');
+    // And the pipeline's own calls recorded nothing in any model's recipe.
+    expect((await client.getRecipe({ docId: doc.docId })).recipe.steps).toHaveLength(2);
+    const mine = new Set([doc.docId, (q.result as { docId: string }).docId]);
+    const others = (await client.listModels({})).filter((m) => !mine.has(m.docId));
+    expect(others.length).toBeGreaterThanOrEqual(4);
+    // (A model's own edit history always reads as its edit step; the run's quantizations and comparison were not recorded.)
+    for (const m of others) expect((await client.getRecipe({ docId: m.docId })).recipe.steps.filter((st) => st.kind !== 'edit'), m.fileName).toEqual([]);
+  });
+});
