@@ -89,8 +89,9 @@ export class PipelineService {
       const datasetId = p.datasets.get(node.id);
       if (datasetId) {
         const d = this.host.dataset(datasetId);
-        return d.name.startsWith('/') || /^[A-Za-z]:[\\/]/.test(d.name) ? `folder:${d.name}` : `upload:${datasetId}`;
+        return d.name.startsWith('/') || /^[A-Za-z]:[\\/]/.test(d.name) ? `folder:${d.name}:${listingSha256(d)}` : `upload:${datasetId}`;
       }
+      // Unbound: a run opens the folder first, and its key then includes the listing.
       return typeof node.params.path === 'string' ? `folder:${node.params.path}` : undefined;
     }
     return undefined;
@@ -264,6 +265,20 @@ function fileSha256(bytes: Uint8Array): string {
   if (!sha) {
     sha = createHash('sha256').update(bytes).digest('hex');
     shaOfBytes.set(bytes, sha);
+  }
+  return sha;
+}
+
+/**
+ * A folder's files by name (not content: reading every image to key a cache would cost what the run
+ * costs), so a folder that gained or lost files keys differently; computed once per opened dataset.
+ */
+const listingOf = new WeakMap<Dataset, string>();
+function listingSha256(d: Dataset): string {
+  let sha = listingOf.get(d);
+  if (!sha) {
+    sha = createHash('sha256').update(d.usable.map((f) => f.relPath).join('\n')).digest('hex');
+    listingOf.set(d, sha);
   }
   return sha;
 }

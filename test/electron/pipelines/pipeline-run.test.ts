@@ -71,7 +71,7 @@ async function run(client: EngineClient, pipelineId: string, saveTo: string): Pr
 }
 
 describe('running a pipeline in the engine', () => {
-  it('runs the scenario, re-runs exactly what a changed node feeds, and replays headless to the same bytes', async () => {
+  it('runs the scenario, then re-runs exactly what a changed node feeds', async () => {
     const client = engine();
     const view = await client.openPipeline({ pipeline: scenario() });
     expect(view.problems).toEqual([]);
@@ -127,8 +127,13 @@ describe('running a pipeline in the engine', () => {
     // The state survives anything the UI does: it lives in the engine.
     expect(Object.values((await client.getPipeline({ pipelineId: view.pipelineId })).nodes).map((n) => n.status)).toEqual(Array(9).fill('done'));
     watch.stop();
+  });
 
-    // The saved file replays headless to the same models, byte for byte.
+  it("replays the saved file headless to the app run's models, byte for byte, and exits 3 when a threshold cannot be met", async () => {
+    const client = engine();
+    const view = await client.openPipeline({ pipeline: scenario() });
+    const appDir = tempDir();
+    expect((await run(client, view.pipelineId, appDir)).failures).toEqual([]);
     const dir = tempDir();
     const file = path.join(dir, 'digits.pipeline.json');
     writeFileSync(file, JSON.stringify(scenario()));
