@@ -91,11 +91,15 @@ export async function runPipelineNodes(service: PipelineService, p: OpenPipeline
       const key = keys[id]!;
       running = id;
       childJob = undefined;
+      if (ctx.signal.aborted) {
+        // Cancelled between nodes: the nodes not started go back to what they were, none is marked failed or done.
+        for (const rest of toRun.slice(index)) service.setState(p, rest, service.restingState(p, rest, p.keys[rest] ?? '', p.states[rest]?.result));
+        throw new EngineError('CANCELLED', 'The pipeline run was cancelled.');
+      }
       try {
-        ctx.checkCancelled();
         service.setState(p, id, { status: 'running', key, ...(p.states[id]?.result ? { result: p.states[id]!.result! } : {}) });
+        // A node whose work finished has finished, even when a cancel arrived meanwhile: its result is kept.
         const result = await runNode(node, pipeline, results, client, p, target, host);
-        ctx.checkCancelled();
         results.set(id, result);
         ran.push(id);
         if (result.failures) failures.push(...result.failures);
