@@ -3,7 +3,9 @@
  * the engine, through the in-process client the CLI uses. Run on its own after a build:
  *   node dist/test/bench/pipeline-bench.js
  */
-import { pathToFileURL } from 'node:url';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { PipelineRunResult } from '../../shared/pipeline/node-state.js';
 import { createEngineClient } from '../../shared/api/client.js';
 import { cacheKeys } from '../../shared/pipeline/cache-keys.js';
 import { emptyPipeline, type Pipeline, type PipelineEdge, type PipelineNode } from '../../shared/pipeline/pipeline.js';
@@ -56,9 +58,46 @@ export async function pipelineRows(): Promise<string[][]> {
   return rows;
 }
 
+/** The issue's scenario on the digits fixture: a first run, a re-run after the INT8 method changed, a re-run with nothing changed. */
+export async function scenarioRows(): Promise<string[][]> {
+  // dist/test/bench -> the repository's test/fixtures.
+  const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'fixtures');
+  const client = createEngineClient(inProcessTransport(new Engine({ mode: 'cli' })));
+  const edge = (a: string, ap: string, b: string, bp: string): PipelineEdge => ({ from: { node: a, port: ap }, to: { node: b, port: bp } });
+  const build = (method: string): Pipeline => ({
+    ...emptyPipeline('scenario'),
+    nodes: [
+      { id: 'digits', kind: 'model-source', params: { name: 'digits-cnn.onnx', path: path.join(fixtures, 'digits-cnn.onnx') } },
+      { id: 'calib', kind: 'data-source', params: { name: 'calib', path: path.join(fixtures, 'digits', 'calib') } },
+      { id: 'eval', kind: 'data-source', params: { name: 'eval', path: path.join(fixtures, 'digits', 'eval') } },
+      { id: 'dynamic', kind: 'set-dims', params: { dims: [{ tensor: 'image', axis: 0, value: 'batch' }] } },
+      { id: 'int8', kind: 'int8-static', params: { method } },
+      { id: 'fp16', kind: 'fp16', params: {} },
+      { id: 'gate', kind: 'compare', params: { thresholds: { maxTop1DropPoints: 1 } } },
+    ],
+    edges: [edge('digits', 'model', 'dynamic', 'model'), edge('dynamic', 'model', 'int8', 'model'), edge('calib', 'data', 'int8', 'calibration'), edge('dynamic', 'model', 'fp16', 'model'), edge('dynamic', 'model', 'gate', 'reference'), edge('int8', 'model', 'gate', 'variants'), edge('fp16', 'model', 'gate', 'variants'), edge('eval', 'data', 'gate', 'data')],
+  });
+  const { pipelineId } = await client.openPipeline({ pipeline: build('minmax') });
+  const timed = async (label: string) => {
+    const t = performance.now();
+    const job = await client.waitForJob((await client.startRunPipeline({ pipelineId })).jobId);
+    const ms = performance.now() - t;
+    const r = job.result as PipelineRunResult;
+    return [label, (ms / 1000).toFixed(2), r.ran.join(', ') || 'none'];
+  };
+  const rows = [await timed('first run')];
+  await client.updatePipeline({ pipelineId, pipeline: build('percentile') });
+  rows.push(await timed('INT8 method changed'));
+  rows.push(await timed('nothing changed'));
+  return rows;
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   console.log(machineLine());
   console.log('| pipeline | validate ms | cache keys ms | openPipeline + close ms | updatePipeline (one node edited) ms |');
   console.log('|---|---|---|---|---|');
   for (const r of await pipelineRows()) console.log(`| ${r.join(' | ')} |`);
+  console.log('\n| digits scenario run | seconds | nodes run |');
+  console.log('|---|---|---|');
+  for (const r of await scenarioRows()) console.log(`| ${r.join(' | ')} |`);
 }
