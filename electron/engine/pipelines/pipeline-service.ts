@@ -244,8 +244,12 @@ export class PipelineService {
     this.host.emit({ event: 'pipeline.node', payload: { pipelineId: p.id, nodeId, state } });
   }
 
+  /** Every node's state, sent after the reply of the call that changed them (a listener that calls back in does not re-enter it). */
   private emitAll(p: OpenPipeline): void {
-    for (const [nodeId, state] of Object.entries(p.states)) this.host.emit({ event: 'pipeline.node', payload: { pipelineId: p.id, nodeId, state } });
+    queueMicrotask(() => {
+      // The states as they are when sent, so an event never undoes a later change a run made meanwhile.
+      for (const [nodeId, state] of Object.entries(p.states)) this.host.emit({ event: 'pipeline.node', payload: { pipelineId: p.id, nodeId, state } });
+    });
   }
 
   /** A result joins the cache; a document only an evicted result held is closed, so the cache bounds memory too. */

@@ -187,6 +187,33 @@ describe('running a pipeline in the engine', () => {
     expect(readdirSync(saveDir).sort()).toEqual(['digits.fp16.onnx', 'digits.int8.onnx']);
   });
 
+  it('an edit made while a run is under way leaves what it changed stale, and the next run redoes only that', async () => {
+    const client = engine();
+    const view = await client.openPipeline({ pipeline: scenario() });
+    const edited = scenario();
+    edited.nodes.find((n) => n.id === 'fp16')!.params = { keepIOTypes: true };
+    let updated: Promise<unknown> | undefined;
+    const off = client.on('pipeline.node', (e) => {
+      if (e.pipelineId === view.pipelineId && e.nodeId === 'int8' && e.state.status === 'running' && !updated) {
+        // The update's own events report int8 running again: the guard is set before the call.
+        updated = Promise.resolve();
+        updated = client.updatePipeline({ pipelineId: view.pipelineId, pipeline: edited });
+      }
+    });
+    const saveDir = tempDir();
+    const first = await run(client, view.pipelineId, saveDir);
+    off();
+    await updated;
+    // The run finished what it started with the parameters it started with...
+    expect(first.ran).toContain('fp16');
+    const after = (await client.getPipeline({ pipelineId: view.pipelineId })).nodes;
+    // ...and what the edit changed is out of date now, the rest done.
+    expect(Object.entries(after).filter(([, st]) => st.status === 'stale').map(([id]) => id)).toEqual(['fp16', 'gate', 'save-fp16']);
+    expect(Object.entries(after).filter(([, st]) => st.status === 'done').map(([id]) => id)).toEqual(['digits', 'calib', 'eval', 'dynamic', 'int8', 'save-int8']);
+    const second = await run(client, view.pipelineId, saveDir);
+    expect(second.ran).toEqual(['fp16', 'gate', 'save-fp16']);
+  });
+
   it('refuses to run a pipeline with a missing input, naming it, and runs up to a node that does not need it', async () => {
     const client = engine();
     const p = scenario();
