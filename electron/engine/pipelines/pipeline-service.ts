@@ -31,6 +31,8 @@ export interface OpenPipeline {
   failures: Map<string, { key: string; message: string }>;
   models: Map<string, string>;
   datasets: Map<string, string>;
+  /** Models the pipeline opened itself from its nodes' paths: closed with it. */
+  opened: Set<string>;
   runningJobId?: string;
 }
 
@@ -134,7 +136,7 @@ export class PipelineService {
 
   async openPipeline(args: MethodArgs<'openPipeline'>): Promise<PipelineView> {
     const pipeline = this.parse(args.pipeline);
-    const p: OpenPipeline = { id: randomUUID(), pipeline, problems: [], keys: {}, states: {}, cache: new LruMap(PIPELINE_CACHE_SIZE), failures: new Map(), models: new Map(), datasets: new Map() };
+    const p: OpenPipeline = { id: randomUUID(), pipeline, problems: [], keys: {}, states: {}, cache: new LruMap(PIPELINE_CACHE_SIZE), failures: new Map(), models: new Map(), datasets: new Map(), opened: new Set() };
     this.open.set(p.id, p);
     while (this.open.size > MAX_PIPELINES) {
       const oldest = [...this.open.values()].find((o) => !o.runningJobId);
@@ -187,8 +189,10 @@ export class PipelineService {
     const p = this.get(args.pipelineId);
     if (p.runningJobId) this.host.jobs.cancel(p.runningJobId);
     this.open.delete(p.id);
-    const bound = new Set(p.models.values());
-    for (const result of p.cache.values()) if (result.docId && !bound.has(result.docId)) await this.host.closeModel(result.docId).catch(() => undefined);
+    // Models the user bound stay open; the ones the pipeline made or opened itself go with it.
+    const userBound = new Set([...p.models.values()].filter((d) => !p.opened.has(d)));
+    const mine = new Set([...p.opened, ...[...p.cache.values()].flatMap((r) => (r.docId ? [r.docId] : []))]);
+    for (const docId of mine) if (!userBound.has(docId)) await this.host.closeModel(docId).catch(() => undefined);
     return { closed: true };
   }
 
@@ -232,6 +236,7 @@ export class PipelineService {
           throw new EngineError('BAD_ARGUMENT', `The model at '${node.params.path}' is not the one the recipe was recorded on (its SHA-256 differs); open this model for node '${node.id}' (onnx-studio run --model) to run on this version.`);
         }
         p.models.set(node.id, info.docId);
+        p.opened.add(info.docId);
       } else if (node.kind === 'data-source' && !p.datasets.has(node.id)) {
         p.datasets.set(node.id, (await client.openDataset({ source: { kind: 'path', path: node.params.path } })).datasetId);
       }

@@ -225,6 +225,18 @@ describe('running a pipeline in the engine', () => {
     const job = await client.waitForJob((await client.startRunPipeline({ pipelineId: view.pipelineId, upTo: 'fp16' })).jobId);
     expect(job.status, job.error?.message).toBe('succeeded');
     expect((job.result as PipelineRunResult).ran).toEqual(['digits', 'dynamic', 'fp16']);
+    expect(await client.listPipelines({})).toEqual([{ pipelineId: view.pipelineId, name: 'digits deploy', nodeCount: 9 }]);
+    // Closing the pipeline closes the models it opened and made; a model the user bound stays open.
+    const mine = await client.openModel({ source: { kind: 'path', path: DIGITS } });
+    const other = await client.openPipeline({ pipeline: scenario() });
+    await client.bindPipelineSource({ pipelineId: other.pipelineId, nodeId: 'digits', docId: mine.docId });
+    await client.waitForJob((await client.startRunPipeline({ pipelineId: other.pipelineId, upTo: 'fp16' })).jobId);
+    // Each: its source (opened or bound), the dynamic copy and the FP16 model.
+    expect((await client.listModels({})).length).toBe(6);
+    await client.closePipeline({ pipelineId: view.pipelineId });
+    await expect(client.getPipeline({ pipelineId: view.pipelineId })).rejects.toThrow(`There is no open pipeline '${view.pipelineId}'; open the pipeline file again.`);
+    await client.closePipeline({ pipelineId: other.pipelineId });
+    expect((await client.listModels({})).map((m) => m.docId)).toEqual([mine.docId]);
   });
 
   it('opens a version 1 recipe file as a pipeline, and the CLI replays it', async () => {
