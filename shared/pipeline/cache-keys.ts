@@ -32,6 +32,12 @@ export function cacheKeys(pipeline: Pipeline, identity: SourceIdentity = () => u
   for (const node of pipeline.nodes) keys[node.id] = '';
   if (!order) return keys;
   const byId = new Map(pipeline.nodes.map((n) => [n.id, n]));
+  const into = new Map<string, Pipeline['edges']>();
+  for (const e of pipeline.edges) {
+    const list = into.get(e.to.node);
+    if (list) list.push(e);
+    else into.set(e.to.node, [e]);
+  }
   for (const id of order) {
     const node = byId.get(id)!;
     if (blocked.has(id)) continue;
@@ -40,7 +46,7 @@ export function cacheKeys(pipeline: Pipeline, identity: SourceIdentity = () => u
     const inputs: Record<string, string[]> = {};
     let ready = true;
     for (const port of NODE_KINDS[node.kind].inputs as readonly PortSpec[]) {
-      inputs[port.name] = pipeline.edges.filter((e) => e.to.node === id && e.to.port === port.name).map((e) => {
+      inputs[port.name] = (into.get(id) ?? []).filter((e) => e.to.port === port.name).map((e) => {
         const k = keys[e.from.node] ?? '';
         if (!k) ready = false;
         return `${k}:${e.from.port}`;

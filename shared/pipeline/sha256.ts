@@ -31,27 +31,28 @@ export function sha256Hex(text: string): string {
       const s1 = rotr(w[t - 2]!, 17) ^ rotr(w[t - 2]!, 19) ^ (w[t - 2]! >>> 10);
       w[t] = (w[t - 16]! + s0 + w[t - 7]! + s1) >>> 0;
     }
-    let [a, b1, c, d, e, f, g, hh] = h as unknown as number[];
+    let a = h[0]!, b1 = h[1]!, c = h[2]!, d = h[3]!, e = h[4]!, f = h[5]!, g = h[6]!, hh = h[7]!;
     for (let t = 0; t < 64; t++) {
-      const t1 = (hh! + (rotr(e!, 6) ^ rotr(e!, 11) ^ rotr(e!, 25)) + ((e! & f!) ^ (~e! & g!)) + K[t]! + w[t]!) >>> 0;
-      const t2 = ((rotr(a!, 2) ^ rotr(a!, 13) ^ rotr(a!, 22)) + ((a! & b1!) ^ (a! & c!) ^ (b1! & c!))) >>> 0;
+      const t1 = (hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[t]! + w[t]!) | 0;
+      const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b1) ^ (a & c) ^ (b1 & c))) | 0;
       hh = g;
       g = f;
       f = e;
-      e = (d! + t1) >>> 0;
+      e = (d + t1) | 0;
       d = c;
       c = b1;
       b1 = a;
-      a = (t1 + t2) >>> 0;
+      a = (t1 + t2) | 0;
     }
-    h[0] = h[0]! + a!;
-    h[1] = h[1]! + b1!;
-    h[2] = h[2]! + c!;
-    h[3] = h[3]! + d!;
-    h[4] = h[4]! + e!;
-    h[5] = h[5]! + f!;
-    h[6] = h[6]! + g!;
-    h[7] = h[7]! + hh!;
+    // Uint32Array stores each sum modulo 2^32.
+    h[0] = h[0]! + a;
+    h[1] = h[1]! + b1;
+    h[2] = h[2]! + c;
+    h[3] = h[3]! + d;
+    h[4] = h[4]! + e;
+    h[5] = h[5]! + f;
+    h[6] = h[6]! + g;
+    h[7] = h[7]! + hh;
   }
   return Array.from(h, (x) => x.toString(16).padStart(8, '0')).join('');
 }

@@ -54,7 +54,7 @@ export const PIPELINE_TEMPLATES: readonly PipelineTemplate[] = [
           { id: 'fp16', kind: 'fp16', params: {}, position: at(1, 0) },
           { id: 'int8', kind: 'int8-static', params: {}, position: at(1, 1) },
           { id: 'matrix', kind: 'compare', label: 'FP32 / FP16 / INT8', params: {}, position: at(2, 1) },
-          { id: 'report', kind: 'report', params: {}, position: at(3, 1) },
+          { id: 'report', kind: 'report', params: { fileName: 'precision-matrix.report.json' }, position: at(3, 1) },
         ],
         [
           edge('model', 'model', 'fp16', 'model'),
@@ -82,8 +82,8 @@ export const PIPELINE_TEMPLATES: readonly PipelineTemplate[] = [
           calib(1),
           { id: 'dynamic', kind: 'set-dims', label: 'Dynamic batch', params: { dims: [{ axis: 0, value: 'batch' }] }, position: at(1, 0) },
           { id: 'int8', kind: 'int8-static', params: {}, position: at(2, 0) },
-          { id: 'profile-fp32', kind: 'profile', label: 'Profile FP32', params: { backend: 'ort-cpu', runs: 50, warmup: 5 }, position: at(2, 1) },
-          { id: 'profile-int8', kind: 'profile', label: 'Profile INT8', params: { backend: 'ort-cpu', runs: 50, warmup: 5 }, position: at(3, 0) },
+          { id: 'profile-fp32', kind: 'profile', label: 'Profile FP32', params: { backend: 'cpu', runs: 50, warmup: 5 }, position: at(2, 1) },
+          { id: 'profile-int8', kind: 'profile', label: 'Profile INT8', params: { backend: 'cpu', runs: 50, warmup: 5 }, position: at(3, 0) },
         ],
         [
           edge('model', 'model', 'dynamic', 'model'),

@@ -7,6 +7,7 @@ import type { NodeResult, NodeState, PipelineRunResult, PipelineView } from '../
 import type { Pipeline, PipelineNode } from '../../../shared/pipeline/pipeline.js';
 import { parsePipelineFile } from '../../../shared/pipeline/pipeline-file.js';
 import { validatePipeline, type PipelineProblem } from '../../../shared/pipeline/validate-pipeline.js';
+import { assertLocalFileAccess } from '../call-context.js';
 import type { Dataset } from '../datasets/dataset.js';
 import type { DocumentStore } from '../documents.js';
 import type { JobManager } from '../jobs.js';
@@ -30,6 +31,8 @@ export interface OpenPipeline {
   failures: Map<string, { key: string; message: string }>;
   models: Map<string, string>;
   datasets: Map<string, string>;
+  /** Models the pipeline opened itself from its nodes' paths: closed with it. */
+  opened: Set<string>;
   runningJobId?: string;
 }
 
@@ -77,7 +80,7 @@ export class PipelineService {
       const docId = p.models.get(node.id);
       const doc = docId ? this.host.documents.all().find((d) => d.docId === docId) : undefined;
       if (doc) {
-        const sha = createHash('sha256').update(doc.bytes).digest('hex');
+        const sha = fileSha256(doc.bytes);
         // The same file unedited has the same identity bound or not, so binding it re-runs nothing.
         return doc.version === 0 ? `file:${sha}` : `file:${sha}+edits:${doc.docId}:${doc.version}`;
       }
@@ -88,8 +91,9 @@ export class PipelineService {
       const datasetId = p.datasets.get(node.id);
       if (datasetId) {
         const d = this.host.dataset(datasetId);
-        return d.name.startsWith('/') || /^[A-Za-z]:[\\/]/.test(d.name) ? `folder:${d.name}` : `upload:${datasetId}`;
+        return d.name.startsWith('/') || /^[A-Za-z]:[\\/]/.test(d.name) ? `folder:${d.name}:${listingSha256(d)}` : `upload:${datasetId}`;
       }
+      // Unbound: a run opens the folder first, and its key then includes the listing.
       return typeof node.params.path === 'string' ? `folder:${node.params.path}` : undefined;
     }
     return undefined;
@@ -132,7 +136,7 @@ export class PipelineService {
 
   async openPipeline(args: MethodArgs<'openPipeline'>): Promise<PipelineView> {
     const pipeline = this.parse(args.pipeline);
-    const p: OpenPipeline = { id: randomUUID(), pipeline, problems: [], keys: {}, states: {}, cache: new LruMap(PIPELINE_CACHE_SIZE), failures: new Map(), models: new Map(), datasets: new Map() };
+    const p: OpenPipeline = { id: randomUUID(), pipeline, problems: [], keys: {}, states: {}, cache: new LruMap(PIPELINE_CACHE_SIZE), failures: new Map(), models: new Map(), datasets: new Map(), opened: new Set() };
     this.open.set(p.id, p);
     while (this.open.size > MAX_PIPELINES) {
       const oldest = [...this.open.values()].find((o) => !o.runningJobId);
@@ -185,8 +189,10 @@ export class PipelineService {
     const p = this.get(args.pipelineId);
     if (p.runningJobId) this.host.jobs.cancel(p.runningJobId);
     this.open.delete(p.id);
-    const bound = new Set(p.models.values());
-    for (const result of p.cache.values()) if (result.docId && !bound.has(result.docId)) await this.host.closeModel(result.docId).catch(() => undefined);
+    // Models the user bound stay open; the ones the pipeline made or opened itself go with it.
+    const userBound = new Set([...p.models.values()].filter((d) => !p.opened.has(d)));
+    const mine = new Set([...p.opened, ...[...p.cache.values()].flatMap((r) => (r.docId ? [r.docId] : []))]);
+    for (const docId of mine) if (!userBound.has(docId)) await this.host.closeModel(docId).catch(() => undefined);
     return { closed: true };
   }
 
@@ -220,14 +226,17 @@ export class PipelineService {
     const client = this.host.client();
     for (const node of p.pipeline.nodes) {
       if (!targets.has(node.id) || typeof node.params.path !== 'string') continue;
+      const unbound = node.kind === 'model-source' ? !p.models.has(node.id) : node.kind === 'data-source' && !p.datasets.has(node.id);
+      if (unbound) assertLocalFileAccess(`the ${node.kind === 'model-source' ? 'model file' : 'data folder'} of node '${node.id}'; bind it to an uploaded one`);
       if (node.kind === 'model-source' && !p.models.has(node.id)) {
         const info = await client.openModel({ source: { kind: 'path', path: node.params.path } });
-        const sha = createHash('sha256').update(this.host.documents.get(info.docId).bytes).digest('hex');
+        const sha = fileSha256(this.host.documents.get(info.docId).bytes);
         if (typeof node.params.sha256 === 'string' && node.params.sha256 !== sha) {
           await this.host.closeModel(info.docId);
           throw new EngineError('BAD_ARGUMENT', `The model at '${node.params.path}' is not the one the recipe was recorded on (its SHA-256 differs); open this model for node '${node.id}' (onnx-studio run --model) to run on this version.`);
         }
         p.models.set(node.id, info.docId);
+        p.opened.add(info.docId);
       } else if (node.kind === 'data-source' && !p.datasets.has(node.id)) {
         p.datasets.set(node.id, (await client.openDataset({ source: { kind: 'path', path: node.params.path } })).datasetId);
       }
@@ -240,8 +249,12 @@ export class PipelineService {
     this.host.emit({ event: 'pipeline.node', payload: { pipelineId: p.id, nodeId, state } });
   }
 
+  /** Every node's state, sent after the reply of the call that changed them (a listener that calls back in does not re-enter it). */
   private emitAll(p: OpenPipeline): void {
-    for (const [nodeId, state] of Object.entries(p.states)) this.host.emit({ event: 'pipeline.node', payload: { pipelineId: p.id, nodeId, state } });
+    queueMicrotask(() => {
+      // The states as they are when sent, so an event never undoes a later change a run made meanwhile.
+      for (const [nodeId, state] of Object.entries(p.states)) this.host.emit({ event: 'pipeline.node', payload: { pipelineId: p.id, nodeId, state } });
+    });
   }
 
   /** A result joins the cache; a document only an evicted result held is closed, so the cache bounds memory too. */
@@ -254,16 +267,47 @@ export class PipelineService {
   }
 }
 
+/** A model file's bytes never change while open; hashing them once spares every later edit of the pipeline. */
+const shaOfBytes = new WeakMap<Uint8Array, string>();
+function fileSha256(bytes: Uint8Array): string {
+  let sha = shaOfBytes.get(bytes);
+  if (!sha) {
+    sha = createHash('sha256').update(bytes).digest('hex');
+    shaOfBytes.set(bytes, sha);
+  }
+  return sha;
+}
+
+/**
+ * A folder's files by name (not content: reading every image to key a cache would cost what the run
+ * costs), so a folder that gained or lost files keys differently; computed once per opened dataset.
+ */
+const listingOf = new WeakMap<Dataset, string>();
+function listingSha256(d: Dataset): string {
+  let sha = listingOf.get(d);
+  if (!sha) {
+    sha = createHash('sha256').update(d.usable.map((f) => f.relPath).join('\n')).digest('hex');
+    listingOf.set(d, sha);
+  }
+  return sha;
+}
+
 /** The nodes a run covers: all, or `upTo` and everything it depends on. */
 export function targetsOf(pipeline: Pipeline, upTo?: string): Set<string> {
   if (!upTo) return new Set(pipeline.nodes.map((n) => n.id));
+  const feeders = new Map<string, string[]>();
+  for (const e of pipeline.edges) {
+    const list = feeders.get(e.to.node);
+    if (list) list.push(e.from.node);
+    else feeders.set(e.to.node, [e.from.node]);
+  }
   const out = new Set<string>();
   const stack = [upTo];
   while (stack.length > 0) {
     const id = stack.pop()!;
     if (out.has(id)) continue;
     out.add(id);
-    for (const e of pipeline.edges) if (e.to.node === id) stack.push(e.from.node);
+    stack.push(...(feeders.get(id) ?? []));
   }
   return out;
 }

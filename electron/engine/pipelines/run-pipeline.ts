@@ -1,3 +1,5 @@
+import { existsSync, statSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EngineClient } from '../../../shared/api/client.js';
 import { EngineError, toErrorInfo } from '../../../shared/api/errors.js';
@@ -43,8 +45,10 @@ function trackingClient(base: EngineClient, onStart: (jobId: string) => void): E
  */
 export async function runPipelineNodes(service: PipelineService, p: OpenPipeline, target: RunTarget, host: PipelineHost, ctx: JobContext): Promise<PipelineRunResult> {
   const { pipeline, keys } = target;
-  const order = (topologicalOrder(pipeline) ?? []).filter((id) => target.targets.has(id));
   const byId = new Map(pipeline.nodes.map((n) => [n.id, n]));
+  // Reports come last, so they see every check of their models; nothing reads a report, so this breaks no dependency.
+  const sorted = (topologicalOrder(pipeline) ?? []).filter((id) => target.targets.has(id));
+  const order = [...sorted.filter((id) => byId.get(id)!.kind !== 'report'), ...sorted.filter((id) => byId.get(id)!.kind === 'report')];
   const results = new Map<string, NodeResult>();
   const ran: string[] = [];
   const cached: string[] = [];
@@ -52,7 +56,7 @@ export async function runPipelineNodes(service: PipelineService, p: OpenPipeline
   const toRun: string[] = [];
   for (const id of order) {
     const hit = p.cache.get(keys[id]!);
-    if (hit && service.resultUsable(hit)) {
+    if (hit && service.resultUsable(hit) && stillWritten(byId.get(id)!, hit, target)) {
       results.set(id, hit);
       cached.push(id);
       if (hit.failures) failures.push(...hit.failures);
@@ -87,11 +91,15 @@ export async function runPipelineNodes(service: PipelineService, p: OpenPipeline
       const key = keys[id]!;
       running = id;
       childJob = undefined;
+      if (ctx.signal.aborted) {
+        // Cancelled between nodes: the nodes not started go back to what they were, none is marked failed or done.
+        for (const rest of toRun.slice(index)) service.setState(p, rest, service.restingState(p, rest, p.keys[rest] ?? '', p.states[rest]?.result));
+        throw new EngineError('CANCELLED', 'The pipeline run was cancelled.');
+      }
       try {
-        ctx.checkCancelled();
         service.setState(p, id, { status: 'running', key, ...(p.states[id]?.result ? { result: p.states[id]!.result! } : {}) });
+        // A node whose work finished has finished, even when a cancel arrived meanwhile: its result is kept.
         const result = await runNode(node, pipeline, results, client, p, target, host);
-        ctx.checkCancelled();
         results.set(id, result);
         ran.push(id);
         if (result.failures) failures.push(...result.failures);
@@ -118,6 +126,52 @@ export async function runPipelineNodes(service: PipelineService, p: OpenPipeline
   return { pipelineId: p.id, ran, cached, failures, nodes: Object.fromEntries(order.map((id) => [id, p.states[id]!])) };
 }
 
+/**
+ * A save or export node's result counts only while what it wrote is where this run would write it:
+ * a run into another folder (or after the file was deleted) writes it again; a download always does.
+ */
+function stillWritten(node: PipelineNode, hit: NodeResult, target: RunTarget): boolean {
+  // A report gathers the checks of its models, which its cache key does not cover: it is always made afresh (it is cheap).
+  if (node.kind === 'report') return false;
+  if (node.kind !== 'save' && node.kind !== 'export') return true;
+  const saveTo = target.saveTo;
+  if (saveTo?.kind !== 'path' || !hit.written) return false;
+  const expected = node.kind === 'save' ? path.join(saveTo.path, (node.params as NodeParams<'save'>).fileName) : bundleDir(saveTo, target.pipeline, node.id);
+  const state = writtenState.get(hit);
+  const now = existsSync(expected) ? statSync(expected) : undefined;
+  return hit.written === expected && state !== undefined && now !== undefined && now.size === state.size && now.mtimeMs === state.mtimeMs;
+}
+
+/** What a save node's file looked like when written, so one overwritten since is written again. */
+const writtenState = new WeakMap<NodeResult, { size: number; mtimeMs: number }>();
+
+function bundleDir(saveTo: { path: string; bundlePrefix?: string }, pipeline: Pipeline, nodeId: string): string {
+  return path.join(saveTo.path, `${saveTo.bundlePrefix ?? pipeline.name?.replace(/[^\w.-]/g, '_') ?? 'pipeline'}.${nodeId.replace(/[^\w.-]/g, '_')}`);
+}
+
+/** A report file: each model with its size and what the checks reading it found (its row of each comparison). */
+function reportOf(pipeline: Pipeline, models: string[], results: Map<string, NodeResult>): unknown {
+  const byId = new Map(pipeline.nodes.map((n) => [n.id, n]));
+  return {
+    format: 'onnx-studio.pipeline-report',
+    ...(pipeline.name ? { pipeline: pipeline.name } : {}),
+    models: models.map((id) => {
+      const r = results.get(id);
+      const checks = pipeline.edges
+        .filter((e) => e.from.node === id && (byId.get(e.to.node)?.kind === 'profile' || byId.get(e.to.node)?.kind === 'compare'))
+        .flatMap((e) => {
+          const check = results.get(e.to.node);
+          if (!check) return [];
+          // The comparison table lists the reference first, then the variants in edge order.
+          const order = [...from(pipeline, e.to.node, 'reference'), ...from(pipeline, e.to.node, 'variants')];
+          const row = check.compare?.models[order.indexOf(id)];
+          return [{ node: e.to.node, kind: byId.get(e.to.node)!.kind, port: e.to.port, summary: check.summary, ...(check.latencyMsP50 !== undefined ? { latencyMsP50: check.latencyMsP50 } : {}), ...(row ? { metrics: row } : {}), ...(check.failures?.length ? { failures: check.failures } : {}) }];
+        });
+      return { node: id, ...(byId.get(id)?.label ? { label: byId.get(id)!.label } : {}), summary: r?.summary ?? 'not run', ...(r?.sizeBytes !== undefined ? { sizeBytes: r.sizeBytes } : {}), checks };
+    }),
+  };
+}
+
 function nodeName(node: PipelineNode): string {
   return node.label?.trim() ? `${node.label} (${node.id})` : `'${node.id}'`;
 }
@@ -127,9 +181,27 @@ function from(pipeline: Pipeline, node: string, port: string): string[] {
   return pipeline.edges.filter((e) => e.to.node === node && e.to.port === port).map((e) => e.from.node);
 }
 
+/** A document's size as saved: known for a model as read or made (quantized, simplified), not after edits, which are encoded only when saved. */
+function savedSize(info: { sizeBytes: number; version: number }): number | undefined {
+  // Version 0: the document's bytes are its model (read from a file, or encoded by the step that made it).
+  return info.version === 0 ? info.sizeBytes : undefined;
+}
+
 async function fromStep(client: EngineClient, r: ReplayedStep): Promise<NodeResult> {
-  const sizeBytes = r.docId ? (await client.getModel({ docId: r.docId })).sizeBytes : undefined;
+  const sizeBytes = r.docId ? savedSize(await client.getModel({ docId: r.docId })) : undefined;
   return { summary: r.summary, ...(r.docId ? { docId: r.docId } : {}), ...(sizeBytes !== undefined ? { sizeBytes } : {}), ...(r.compare ? { compare: r.compare } : {}), ...(r.failures?.length ? { failures: r.failures, problems: r.failures } : {}) };
+}
+
+/**
+ * The calls a recipe's edit step makes (a copy of the model, then each command), so a pipeline and a
+ * replayed recipe give the same bytes; the commands' notes (what a dynamic axis rewrote, what ONNX
+ * Runtime checked) are kept as the node's problems.
+ */
+async function edit(client: EngineClient, source: string, commands: { command: string; params?: unknown }[]): Promise<NodeResult> {
+  const copy = await client.duplicateModel({ docId: source });
+  const notes: string[] = [];
+  for (const c of commands) notes.push(...(await client.applyEdit({ docId: copy.docId, command: c.command, params: c.params })).notes);
+  return { summary: `${commands.length} edit${commands.length === 1 ? '' : 's'}`, docId: copy.docId, ...(notes.length ? { problems: notes } : {}) };
 }
 
 async function runNode(node: PipelineNode, pipeline: Pipeline, results: Map<string, NodeResult>, client: EngineClient, p: OpenPipeline, target: RunTarget, host: PipelineHost): Promise<NodeResult> {
@@ -147,7 +219,7 @@ async function runNode(node: PipelineNode, pipeline: Pipeline, results: Map<stri
     runStep(client, s, modelOf, datasetOf, {}, (stepId) => {
       const saveTo = target.saveTo;
       if (!saveTo) throw new EngineError('BAD_ARGUMENT', `${nodeName(node)} writes a deployment bundle and this run was given no folder for it; choose an output folder.`);
-      return saveTo.kind === 'download' ? { kind: 'download' } : { kind: 'path', path: path.join(saveTo.path, `${saveTo.bundlePrefix ?? pipeline.name?.replace(/[^\w.-]/g, '_') ?? 'pipeline'}.${stepId.replace(/[^\w.-]/g, '_')}`), overwrite: true };
+      return saveTo.kind === 'download' ? { kind: 'download' } : { kind: 'path', path: bundleDir(saveTo, pipeline, stepId), overwrite: true };
     }).then((r) => fromStep(client, r));
   const model = () => from(pipeline, node.id, 'model')[0]!;
   const calibration = () => from(pipeline, node.id, 'calibration')[0];
@@ -156,7 +228,8 @@ async function runNode(node: PipelineNode, pipeline: Pipeline, results: Map<stri
       const docId = p.models.get(node.id);
       if (!docId) throw new EngineError('BAD_ARGUMENT', `The model file ${nodeName(node)} has no model: open one for it.`);
       const info = await client.getModel({ docId });
-      return { summary: `${info.fileName}, ${info.sizeBytes.toLocaleString('en-US')} bytes`, docId, sizeBytes: info.sizeBytes };
+      const sizeBytes = savedSize(info);
+      return { summary: sizeBytes !== undefined ? `${info.fileName}, ${sizeBytes.toLocaleString('en-US')} bytes` : `${info.fileName}, edited`, docId, ...(sizeBytes !== undefined ? { sizeBytes } : {}) };
     }
     case 'data-source': {
       const datasetId = p.datasets.get(node.id);
@@ -164,7 +237,7 @@ async function runNode(node: PipelineNode, pipeline: Pipeline, results: Map<stri
       return { summary: `${String((node.params as NodeParams<'data-source'>).name)}`, datasetId };
     }
     case 'edit':
-      return step({ id: node.id, kind: 'edit', model: model(), ...(node.params as NodeParams<'edit'>) });
+      return edit(client, modelOf(model()), (node.params as NodeParams<'edit'>).commands);
     case 'set-dims': {
       const docId = modelOf(model());
       const { dims } = node.params as NodeParams<'set-dims'>;
@@ -172,7 +245,7 @@ async function runNode(node: PipelineNode, pipeline: Pipeline, results: Map<stri
       const initializers = new Set((graph?.initializer ?? []).map((t) => t.name));
       const graphInputs = (graph?.input ?? []).map((v) => v.name ?? '').filter((n) => n && !initializers.has(n));
       const commands = dims.flatMap((d) => (d.tensor ? [d.tensor] : graphInputs).map((tensor) => ({ command: 'setDim', params: { tensor, axis: d.axis, value: d.value } })));
-      return step({ id: node.id, kind: 'edit', model: model(), commands });
+      return edit(client, docId, commands);
     }
     case 'fp16':
     case 'int8-dynamic':
@@ -186,7 +259,8 @@ async function runNode(node: PipelineNode, pipeline: Pipeline, results: Map<stri
       return step({ id: node.id, kind: 'convert', model: model(), ...(node.params as NodeParams<'convert'>) });
     case 'export': {
       const data = calibration();
-      return step({ id: node.id, kind: 'export', model: model(), ...(node.params as NodeParams<'export'>), ...(data ? { data } : {}) });
+      const result = await step({ id: node.id, kind: 'export', model: model(), ...(node.params as NodeParams<'export'>), ...(data ? { data } : {}) });
+      return { ...result, ...(target.saveTo?.kind === 'path' ? { written: bundleDir(target.saveTo, pipeline, node.id) } : {}) };
     }
     case 'profile': {
       const params = node.params as NodeParams<'profile'>;
@@ -210,15 +284,29 @@ async function runNode(node: PipelineNode, pipeline: Pipeline, results: Map<stri
       const { jobId } = await client.startSaveModel({ docId, target: file ? { kind: 'path', path: file, overwrite: saveTo.kind === 'path' && saveTo.overwrite === true } : { kind: 'download' } });
       const job = await client.waitForJob(jobId);
       if (job.status !== 'succeeded') throw new EngineError(job.status === 'cancelled' ? 'CANCELLED' : 'BAD_ARGUMENT', job.error?.message ?? 'The save did not finish.');
-      const sizeBytes = (await client.getModel({ docId })).sizeBytes;
-      return { summary: `${fileName} written`, docId, sizeBytes, ...(file ? { written: file } : {}) };
+      const stat = file ? statSync(file) : undefined;
+      const result: NodeResult = { summary: `${fileName} written`, docId, ...(file && stat ? { written: file, sizeBytes: stat.size } : {}) };
+      if (stat) writtenState.set(result, { size: stat.size, mtimeMs: stat.mtimeMs });
+      return result;
     }
     case 'report': {
-      const lines = from(pipeline, node.id, 'models').map((id) => {
+      const models = from(pipeline, node.id, 'models');
+      const lines = models.map((id) => {
         const r = results.get(id);
         return `${id}: ${r?.sizeBytes !== undefined ? `${r.sizeBytes.toLocaleString('en-US')} bytes` : r?.summary ?? 'no result'}`;
       });
-      return { summary: `${lines.length} model${lines.length === 1 ? '' : 's'}`, problems: lines };
+      const { fileName } = node.params as NodeParams<'report'>;
+      const result: NodeResult = { summary: `${lines.length} model${lines.length === 1 ? '' : 's'}`, problems: lines };
+      if (!fileName) return result;
+      const saveTo = target.saveTo;
+      if (saveTo?.kind !== 'path') throw new EngineError('BAD_ARGUMENT', `${nodeName(node)} writes ${fileName}, and this run has no folder to write it into; choose an output folder for the run.`);
+      const file = path.join(saveTo.path, fileName);
+      if (!saveTo.overwrite && existsSync(file)) throw new EngineError('BAD_ARGUMENT', `${file} already exists; choose another file name or allow overwriting.`);
+      // A whole file or none: written beside, then renamed over.
+      const temporary = `${file}.${process.pid}.tmp`;
+      await writeFile(temporary, JSON.stringify(reportOf(pipeline, models, results), null, 2));
+      await rename(temporary, file);
+      return { ...result, summary: `${result.summary}, ${fileName} written`, written: file };
     }
   }
 }

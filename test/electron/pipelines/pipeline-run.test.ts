@@ -65,13 +65,13 @@ function watchRunning(client: EngineClient, pipelineId: string): { ran: string[]
 }
 
 async function run(client: EngineClient, pipelineId: string, saveTo: string): Promise<PipelineRunResult> {
-  const job = await client.waitForJob((await client.startRunPipeline({ pipelineId, saveTo: { kind: 'path', path: saveTo } })).jobId);
+  const job = await client.waitForJob((await client.startRunPipeline({ pipelineId, saveTo: { kind: 'path', path: saveTo, overwrite: true } })).jobId);
   expect(job.status, job.error?.message).toBe('succeeded');
   return job.result as PipelineRunResult;
 }
 
 describe('running a pipeline in the engine', () => {
-  it('runs the scenario, re-runs exactly what a changed node feeds, and replays headless to the same bytes', async () => {
+  it('runs the scenario, then re-runs exactly what a changed node feeds', async () => {
     const client = engine();
     const view = await client.openPipeline({ pipeline: scenario() });
     expect(view.problems).toEqual([]);
@@ -81,6 +81,8 @@ describe('running a pipeline in the engine', () => {
     const first = await run(client, view.pipelineId, appDir);
     expect(first.ran).toEqual(['digits', 'calib', 'eval', 'dynamic', 'int8', 'fp16', 'save-int8', 'gate', 'save-fp16']);
     expect(watch.ran).toEqual(first.ran);
+    // Each node went queued -> running (with progress updates for the long ones) -> done.
+    for (const [id, seen] of watch.statuses) expect([...new Set(seen)], id).toEqual(['queued', 'running', 'done']);
     expect(Object.values(first.nodes).map((n) => n.status)).toEqual(Array(9).fill('done'));
     const gate = first.nodes.gate!.result!;
     // The reference is the dynamic FP32 model: its top-1 on the eval folder is the fixture's published figure.
@@ -88,8 +90,14 @@ describe('running a pipeline in the engine', () => {
     expect(gate.accuracy!.top1).toBeCloseTo(EXPECTED_TOP1, 4);
     for (const m of gate.compare!.models.slice(1)) expect(EXPECTED_TOP1 - m.top1!).toBeLessThanOrEqual(0.01);
     expect(first.failures).toEqual([]);
-    expect(first.nodes.int8!.result!.sizeBytes).toBeLessThan(first.nodes.dynamic!.result!.sizeBytes!);
-    expect(readFileSync(path.join(appDir, 'digits.int8.onnx')).length).toBe(first.nodes.int8!.result!.sizeBytes);
+    // Sizes are of the files as written: the source as read, the INT8 model as saved (an edit's size is known only once saved).
+    expect(first.nodes.digits!.result!.sizeBytes).toBe(readFileSync(DIGITS).length);
+    expect(first.nodes.dynamic!.result!.sizeBytes).toBeUndefined();
+    expect(first.nodes.int8!.result!.sizeBytes).toBe(readFileSync(path.join(appDir, 'digits.int8.onnx')).length);
+    expect(first.nodes['save-int8']!.result!.sizeBytes).toBe(first.nodes.int8!.result!.sizeBytes);
+    expect(first.nodes.int8!.result!.sizeBytes).toBeLessThan(readFileSync(DIGITS).length / 2);
+    // Making the batch dynamic says what it checked.
+    expect(first.nodes.dynamic!.result!.problems!.join(' ')).toMatch(/batch of 4/);
 
     // Changing the INT8 node's method makes it and the nodes it feeds stale, and nothing else.
     const changed = scenario();
@@ -98,7 +106,7 @@ describe('running a pipeline in the engine', () => {
     const stale = Object.entries(updated.nodes).filter(([, s]) => s.status === 'stale').map(([id]) => id);
     expect(stale).toEqual(['int8', 'gate', 'save-int8']);
     watch.ran.length = 0;
-    const second = await run(client, view.pipelineId, tempDir());
+    const second = await run(client, view.pipelineId, appDir);
     expect(second.ran).toEqual(['int8', 'save-int8', 'gate']);
     expect(watch.ran).toEqual(['int8', 'save-int8', 'gate']);
     expect(second.cached).toEqual(['digits', 'calib', 'eval', 'dynamic', 'fp16', 'save-fp16']);
@@ -107,14 +115,25 @@ describe('running a pipeline in the engine', () => {
 
     // Back to the first method: every node's result is in the cache, nothing runs.
     await client.updatePipeline({ pipelineId: view.pipelineId, pipeline: scenario() });
-    const third = await run(client, view.pipelineId, tempDir());
-    expect(third.ran).toEqual([]);
+    const third = await run(client, view.pipelineId, appDir);
+    // Only the INT8 save runs: the file on disk holds the percentile model the second run wrote over it.
+    expect(third.ran).toEqual(['save-int8']);
+    expect((await run(client, view.pipelineId, appDir)).ran).toEqual([]);
+    // Into another folder, only the save nodes run again: the files must be there.
+    const elsewhere = tempDir();
+    expect((await run(client, view.pipelineId, elsewhere)).ran).toEqual(['save-int8', 'save-fp16']);
+    expect(readdirSync(elsewhere).sort()).toEqual(['digits.fp16.onnx', 'digits.int8.onnx']);
     expect(third.nodes.int8!.result!.docId).toBe(first.nodes.int8!.result!.docId);
     // The state survives anything the UI does: it lives in the engine.
     expect(Object.values((await client.getPipeline({ pipelineId: view.pipelineId })).nodes).map((n) => n.status)).toEqual(Array(9).fill('done'));
     watch.stop();
+  });
 
-    // The saved file replays headless to the same models, byte for byte.
+  it("replays the saved file headless to the app run's models, byte for byte, and exits 3 when a threshold cannot be met", async () => {
+    const client = engine();
+    const view = await client.openPipeline({ pipeline: scenario() });
+    const appDir = tempDir();
+    expect((await run(client, view.pipelineId, appDir)).failures).toEqual([]);
     const dir = tempDir();
     const file = path.join(dir, 'digits.pipeline.json');
     writeFileSync(file, JSON.stringify(scenario()));
@@ -139,12 +158,17 @@ describe('running a pipeline in the engine', () => {
     const saveDir = tempDir();
     const states = new Map<string, NodeStatus>();
     let jobId = '';
+    let asked = false;
     const cancelled = new Promise<void>((resolve) => {
       client.on('pipeline.node', (e) => {
         if (e.pipelineId !== view.pipelineId) return;
         states.set(e.nodeId, e.state.status);
-        // Cancel as soon as the calibration is under way.
-        if (e.nodeId === 'int8' && e.state.status === 'running' && jobId) void client.cancelJob({ jobId }).then(() => resolve());
+        // Cancel while the calibration is under way: its progress says it has samples left.
+        const p = e.state.progress;
+        if (e.nodeId === 'int8' && e.state.status === 'running' && p && p.total > 0 && p.done < p.total && jobId && !asked) {
+          asked = true;
+          void client.cancelJob({ jobId }).then(() => resolve());
+        }
       });
     });
     jobId = (await client.startRunPipeline({ pipelineId: view.pipelineId, saveTo: { kind: 'path', path: saveDir } })).jobId;
@@ -163,6 +187,33 @@ describe('running a pipeline in the engine', () => {
     expect(readdirSync(saveDir).sort()).toEqual(['digits.fp16.onnx', 'digits.int8.onnx']);
   });
 
+  it('an edit made while a run is under way leaves what it changed stale, and the next run redoes only that', async () => {
+    const client = engine();
+    const view = await client.openPipeline({ pipeline: scenario() });
+    const edited = scenario();
+    edited.nodes.find((n) => n.id === 'fp16')!.params = { keepIOTypes: true };
+    let updated: Promise<unknown> | undefined;
+    const off = client.on('pipeline.node', (e) => {
+      if (e.pipelineId === view.pipelineId && e.nodeId === 'int8' && e.state.status === 'running' && !updated) {
+        // The update's own events report int8 running again: the guard is set before the call.
+        updated = Promise.resolve();
+        updated = client.updatePipeline({ pipelineId: view.pipelineId, pipeline: edited });
+      }
+    });
+    const saveDir = tempDir();
+    const first = await run(client, view.pipelineId, saveDir);
+    off();
+    await updated;
+    // The run finished what it started with the parameters it started with...
+    expect(first.ran).toContain('fp16');
+    const after = (await client.getPipeline({ pipelineId: view.pipelineId })).nodes;
+    // ...and what the edit changed is out of date now, the rest done.
+    expect(Object.entries(after).filter(([, st]) => st.status === 'stale').map(([id]) => id)).toEqual(['fp16', 'gate', 'save-fp16']);
+    expect(Object.entries(after).filter(([, st]) => st.status === 'done').map(([id]) => id)).toEqual(['digits', 'calib', 'eval', 'dynamic', 'int8', 'save-int8']);
+    const second = await run(client, view.pipelineId, saveDir);
+    expect(second.ran).toEqual(['fp16', 'gate', 'save-fp16']);
+  });
+
   it('refuses to run a pipeline with a missing input, naming it, and runs up to a node that does not need it', async () => {
     const client = engine();
     const p = scenario();
@@ -174,6 +225,18 @@ describe('running a pipeline in the engine', () => {
     const job = await client.waitForJob((await client.startRunPipeline({ pipelineId: view.pipelineId, upTo: 'fp16' })).jobId);
     expect(job.status, job.error?.message).toBe('succeeded');
     expect((job.result as PipelineRunResult).ran).toEqual(['digits', 'dynamic', 'fp16']);
+    expect(await client.listPipelines({})).toEqual([{ pipelineId: view.pipelineId, name: 'digits deploy', nodeCount: 9 }]);
+    // Closing the pipeline closes the models it opened and made; a model the user bound stays open.
+    const mine = await client.openModel({ source: { kind: 'path', path: DIGITS } });
+    const other = await client.openPipeline({ pipeline: scenario() });
+    await client.bindPipelineSource({ pipelineId: other.pipelineId, nodeId: 'digits', docId: mine.docId });
+    await client.waitForJob((await client.startRunPipeline({ pipelineId: other.pipelineId, upTo: 'fp16' })).jobId);
+    // Each: its source (opened or bound), the dynamic copy and the FP16 model.
+    expect((await client.listModels({})).length).toBe(6);
+    await client.closePipeline({ pipelineId: view.pipelineId });
+    await expect(client.getPipeline({ pipelineId: view.pipelineId })).rejects.toThrow(`There is no open pipeline '${view.pipelineId}'; open the pipeline file again.`);
+    await client.closePipeline({ pipelineId: other.pipelineId });
+    expect((await client.listModels({})).map((m) => m.docId)).toEqual([mine.docId]);
   });
 
   it('opens a version 1 recipe file as a pipeline, and the CLI replays it', async () => {
@@ -196,5 +259,39 @@ describe('running a pipeline in the engine', () => {
     const r = cli(['run', file, '-o', path.join(dir, 'replayed.onnx')]);
     expect(r.status, r.stderr).toBe(0);
     expect(readFileSync(path.join(dir, 'replayed.onnx')).equals(readFileSync(appOut))).toBe(true);
+  });
+});
+
+describe('a pipeline run and the model view', () => {
+  it('what the user does in the model view while a pipeline runs is still recorded (regression: recording was off engine-wide during a run)', async () => {
+    const client = engine();
+    const view = await client.openPipeline({ pipeline: scenario() });
+    let jobId = '';
+    const running = new Promise<void>((resolve) => {
+      const off = client.on('pipeline.node', (e) => {
+        if (e.pipelineId === view.pipelineId && e.nodeId === 'int8' && e.state.status === 'running') {
+          off();
+          resolve();
+        }
+      });
+    });
+    jobId = (await client.startRunPipeline({ pipelineId: view.pipelineId, saveTo: { kind: 'path', path: tempDir() } })).jobId;
+    await running;
+    // Meanwhile, in the model view: an edit and an FP16 quantization of the same model.
+    const doc = await client.openModel({ source: { kind: 'path', path: DIGITS } });
+    await client.applyEdit({ docId: doc.docId, command: 'setDim', params: { tensor: 'image', axis: 0, value: 'n' } });
+    const q = await client.waitForJob((await client.startQuantize({ docId: doc.docId, mode: 'fp16' })).jobId);
+    expect(q.status, q.error?.message).toBe('succeeded');
+    const recorded = (await client.getRecipe({ docId: doc.docId })).recipe.steps;
+    expect(recorded.map((s) => s.kind)).toEqual(['edit', 'quantize']);
+    const job = await client.waitForJob(jobId);
+    expect(job.status, job.error?.message).toBe('succeeded');
+    // And the pipeline's own calls recorded nothing in any model's recipe.
+    expect((await client.getRecipe({ docId: doc.docId })).recipe.steps).toHaveLength(2);
+    const mine = new Set([doc.docId, (q.result as { docId: string }).docId]);
+    const others = (await client.listModels({})).filter((m) => !mine.has(m.docId));
+    expect(others.length).toBeGreaterThanOrEqual(4);
+    // (A model's own edit history always reads as its edit step; the run's quantizations and comparison were not recorded.)
+    for (const m of others) expect((await client.getRecipe({ docId: m.docId })).recipe.steps.filter((st) => st.kind !== 'edit'), m.fileName).toEqual([]);
   });
 });
