@@ -1,6 +1,5 @@
 import { compareToHtml } from '../../shared/metrics/compare-export.js';
 import type { CompareResult } from '../../shared/metrics/compare-types.js';
-import type { ReplayReport } from '../engine/recipes/replay.js';
 
 interface RunSummary {
   recipe: string;
@@ -24,7 +23,7 @@ export function formatRun(s: RunSummary, reportFile: string): string {
 }
 
 /** The run report: steps with their outcome, broken thresholds, and each comparison's table. */
-export function recipeReportHtml(s: RunSummary, report: ReplayReport): string {
+export function recipeReportHtml(s: RunSummary, report: { steps: { id: string; compare?: CompareResult }[] }): string {
   const steps = s.steps.map((st) => `<tr class="${st.status}"><td>${escapeHtml(st.id)}</td><td>${st.kind}</td><td>${st.status}</td><td>${escapeHtml(st.summary)}</td></tr>`).join('\n');
   const comparisons = report.steps
     .filter((st): st is typeof st & { compare: CompareResult } => st.compare !== undefined)

@@ -42,6 +42,7 @@ import type { ProfileResult } from '../../shared/profile/profile-types.js';
 import { simplifyDocument } from './simplify/simplify-document.js';
 import { diffDocuments, diffDocumentsView } from './diff/diff-documents.js';
 import { convertSummary, simplifySummary } from './recipes/transform-summary.js';
+import { PipelineService } from './pipelines/pipeline-service.js';
 
 
 interface SampleEntry {
@@ -65,18 +66,29 @@ export class Engine implements EngineApi {
   private readonly comparison: CompareService;
   private readonly editing: EditService;
   readonly recipes: RecipeRecorder;
+  private readonly pipelines: PipelineService;
 
   constructor(private readonly options: EngineOptions) {
     // In browser mode every event goes to the page, so events lose paths like replies to remote calls.
     const deliver = options.mode === 'browser' ? (e: EngineEvent) => createPathScrubber(this.privateDirs())(e) as EngineEvent : (e: EngineEvent) => e;
-    this.jobs = new JobManager((e) => {
+    const emit = (e: EngineEvent) => {
       const event = deliver(e);
       for (const l of this.listeners) l(event);
-    }, options.maxRunningJobs);
+    };
+    this.jobs = new JobManager(emit, options.maxRunningJobs);
     this.recipes = new RecipeRecorder(this.documents);
     this.quantization = new QuantizeService(this.documents, this.jobs, options.blobDir, this.recipes);
     this.comparison = new CompareService(this.documents, this.jobs, this.quantization, this.recipes);
     this.editing = new EditService(this.documents, async (blobId) => (await this.resolveSource({ kind: 'blob', blobId })).filePath);
+    this.pipelines = new PipelineService({
+      documents: this.documents,
+      jobs: this.jobs,
+      emit,
+      client: () => createEngineClient(inProcessTransport(this)),
+      dataset: (datasetId) => this.quantization.dataset(datasetId),
+      closeModel: async (docId) => void (await this.closeModel({ docId })),
+      withoutRecording: (work) => this.recipes.withoutRecording(work),
+    });
   }
 
   /**
@@ -553,6 +565,34 @@ export class Engine implements EngineApi {
 
   async getDiffView(args: MethodArgs<'getDiffView'>) {
     return diffDocumentsView(this.documents, args);
+  }
+
+  async openPipeline(args: MethodArgs<'openPipeline'>) {
+    return this.pipelines.openPipeline(args);
+  }
+
+  async updatePipeline(args: MethodArgs<'updatePipeline'>) {
+    return this.pipelines.updatePipeline(args);
+  }
+
+  async bindPipelineSource(args: MethodArgs<'bindPipelineSource'>) {
+    return this.pipelines.bindPipelineSource(args);
+  }
+
+  async getPipeline(args: MethodArgs<'getPipeline'>) {
+    return this.pipelines.getPipeline(args);
+  }
+
+  async listPipelines() {
+    return this.pipelines.listPipelines();
+  }
+
+  async closePipeline(args: MethodArgs<'closePipeline'>) {
+    return this.pipelines.closePipeline(args);
+  }
+
+  async startRunPipeline(args: MethodArgs<'startRunPipeline'>) {
+    return this.pipelines.startRunPipeline(args);
   }
 
   async getJob(args: MethodArgs<'getJob'>) {

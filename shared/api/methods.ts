@@ -12,6 +12,7 @@ import type { NodeChanges } from '../simplify/node-changes.js';
 import { PREPROCESS_SPEC, type PreprocessSpec } from '../preprocess/preprocess-spec.js';
 import type { DatasetInfo, PreprocessPreview, QuantizeCatalog } from './dto.js';
 import { START_EXPORT_ARGS } from '../deploy/export-request.js';
+import type { PipelineNodeEvent, PipelineView } from '../pipeline/node-state.js';
 import type { AppInfo, BackendInfo, ConvertOpsetResult, JobInfo, JobProgress, JobStarted, ModelInfo, NodeSchemaInfo, SampleInfo, SaveResult } from './dto.js';
 
 const id = z.string().min(1).max(200);
@@ -171,6 +172,44 @@ export const METHOD_ARGS = {
   diffModels: z.object({ docIdA: id, docIdB: id }).strict(),
   /** The same diff drawn as one merged graph, for the Diff view. */
   getDiffView: z.object({ docIdA: id, docIdB: id }).strict(),
+  /**
+   * Pipelines (shared/pipeline/): the engine holds each open pipeline with its node states and a bounded
+   * cache of node results, so they survive the UI switching tabs. `pipeline` is a pipeline file's JSON,
+   * version 2 or a version 1 recipe (converted); it is checked by the engine, its problems come back in the view.
+   */
+  openPipeline: z.object({ pipeline: z.unknown() }).strict(),
+  /** Replaces the pipeline (an edit in the editor): nodes whose cache key changed become stale, the others keep their results. */
+  updatePipeline: z.object({ pipelineId: id, pipeline: z.unknown() }).strict(),
+  /** Binds a source node to an open model (model-source) or dataset (data-source); without a binding a run opens the node's path (local callers only). */
+  bindPipelineSource: z.object({ pipelineId: id, nodeId: z.string().min(1).max(200), docId: id.optional(), datasetId: id.optional() }).strict(),
+  getPipeline: z.object({ pipelineId: id }).strict(),
+  listPipelines: z.object({}).strict(),
+  closePipeline: z.object({ pipelineId: id }).strict(),
+  /**
+   * Runs the pipeline (every node, or `upTo` and what it needs), skipping nodes whose cache key has a
+   * result. Node states arrive as 'pipeline.node' events; the job's result is a PipelineRunResult.
+   * Save nodes write into `saveTo` (a folder, or downloads in browser mode); without it they fail saying so.
+   */
+  startRunPipeline: z
+    .object({
+      pipelineId: id,
+      upTo: z.string().min(1).max(200).optional(),
+      saveTo: z
+        .discriminatedUnion('kind', [
+          z
+            .object({
+              kind: z.literal('path'),
+              /** A folder: save nodes write <fileName> in it, export nodes the folder <bundlePrefix>.<node id>. */
+              path: z.string().min(1).max(4096),
+              overwrite: z.boolean().optional(),
+              bundlePrefix: z.string().regex(/^[\w][\w .-]{0,199}$/, 'a bundle prefix is a plain file name').optional(),
+            })
+            .strict(),
+          z.object({ kind: z.literal('download') }).strict(),
+        ])
+        .optional(),
+    })
+    .strict(),
   getJob: z.object({ jobId: id }).strict(),
   cancelJob: z.object({ jobId: id }).strict(),
 } as const;
@@ -218,6 +257,13 @@ export interface MethodResults {
   startConvertOpset: JobStarted;
   diffModels: ModelDiff;
   getDiffView: DiffView;
+  openPipeline: PipelineView;
+  updatePipeline: PipelineView;
+  bindPipelineSource: PipelineView;
+  getPipeline: PipelineView;
+  listPipelines: { pipelineId: string; name?: string; nodeCount: number }[];
+  closePipeline: { closed: true };
+  startRunPipeline: JobStarted;
   getJob: JobInfo;
   cancelJob: JobInfo;
 }
@@ -231,6 +277,8 @@ export type EngineApi = {
 export interface EngineEvents {
   'job.progress': JobProgress;
   'job.done': JobInfo;
+  /** A pipeline node's state changed (status, progress, result). */
+  'pipeline.node': PipelineNodeEvent;
 }
 
 export type EventName = keyof EngineEvents;

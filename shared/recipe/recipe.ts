@@ -11,14 +11,14 @@ import { PREPROCESS_SPEC } from '../preprocess/preprocess-spec.js';
 const ref = z.string().min(1).max(200);
 const dataName = z.string().min(1).max(1000);
 
-const EDIT_STEP = z.object({
+export const EDIT_STEP = z.object({
   id: ref,
   kind: z.literal('edit'),
   model: ref,
   commands: z.array(z.object({ command: z.string().min(1).max(100), params: z.unknown(), label: z.string().max(1000).optional() }).strict()).min(1).max(100_000),
 }).strict();
 
-const QUANTIZE_STEP = z.object({
+export const QUANTIZE_STEP = z.object({
   id: ref,
   kind: z.literal('quantize'),
   model: ref,
@@ -34,7 +34,7 @@ const QUANTIZE_STEP = z.object({
   limit: z.number().int().min(1).optional(),
 }).strict();
 
-const PROFILE_STEP = z.object({
+export const PROFILE_STEP = z.object({
   id: ref,
   kind: z.literal('profile'),
   model: ref,
@@ -43,7 +43,7 @@ const PROFILE_STEP = z.object({
   warmup: z.number().int().min(0).max(1_000),
 }).strict();
 
-const THRESHOLDS = z.object({
+export const THRESHOLDS = z.object({
   /** Largest top-1 drop against the reference, in points. */
   maxTop1DropPoints: z.number().min(0).max(100).optional(),
   minAgreementTop1: z.number().min(0).max(1).optional(),
@@ -51,7 +51,7 @@ const THRESHOLDS = z.object({
   minSqnrDb: z.number().optional(),
 }).strict();
 
-const COMPARE_STEP = z.object({
+export const COMPARE_STEP = z.object({
   id: ref,
   kind: z.literal('compare'),
   reference: ref,
@@ -63,7 +63,7 @@ const COMPARE_STEP = z.object({
 }).strict();
 
 /** onnx-simplifier's job: constant folding and graph clean-up, checked in ONNX Runtime (engine `simplifyModel`). */
-const SIMPLIFY_STEP = z.object({
+export const SIMPLIFY_STEP = z.object({
   id: ref,
   kind: z.literal('simplify'),
   model: ref,
@@ -75,7 +75,7 @@ const SIMPLIFY_STEP = z.object({
 }).strict();
 
 /** The opset converter (engine `convertOpset`), checked in ONNX Runtime. */
-const CONVERT_STEP = z.object({
+export const CONVERT_STEP = z.object({
   id: ref,
   kind: z.literal('convert'),
   model: ref,
@@ -84,7 +84,7 @@ const CONVERT_STEP = z.object({
 }).strict();
 
 /** A deployment bundle of a model; where it is written is the replay's choice (a folder, or a download). */
-const EXPORT_STEP = START_EXPORT_ARGS.omit({ docId: true, datasetId: true, destination: true })
+export const EXPORT_STEP = START_EXPORT_ARGS.omit({ docId: true, datasetId: true, destination: true })
   .extend({ id: ref, kind: z.literal('export'), model: ref, data: dataName.optional() })
   .strict();
 

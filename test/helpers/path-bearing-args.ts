@@ -57,6 +57,19 @@ export function pathCases(docId: string): Record<MethodName, PathCase> {
     extractSubgraph: { base: { docId, inputs: ['image'], outputs: ['logits'] }, paths: [] },
     diffModels: { base: { docIdA: docId, docIdB: docId }, paths: [] },
     getDiffView: { base: { docIdA: docId, docIdB: docId }, paths: [] },
+    openPipeline: {
+      base: { pipeline: { format: 'onnx-studio.recipe', version: 2, nodes: [], edges: [] } },
+      paths: [{ pipeline: { format: 'onnx-studio.recipe', version: 2, nodes: [{ id: 'm', kind: 'model-source', params: { name: 'm.onnx', path: SECRET } }], edges: [] } }],
+    },
+    updatePipeline: {
+      base: { pipelineId: ID, pipeline: { format: 'onnx-studio.recipe', version: 2, nodes: [], edges: [] } },
+      paths: [{ pipelineId: ID, pipeline: { format: 'onnx-studio.recipe', version: 2, nodes: [{ id: 'd', kind: 'data-source', params: { name: 'calib', path: '/home' } }], edges: [] } }],
+    },
+    bindPipelineSource: { base: { pipelineId: ID, nodeId: 'm', docId }, paths: [] },
+    getPipeline: { base: { pipelineId: ID }, paths: [] },
+    listPipelines: { base: {}, paths: [] },
+    closePipeline: { base: { pipelineId: ID }, paths: [] },
+    startRunPipeline: { base: { pipelineId: ID }, paths: [{ pipelineId: ID, saveTo: { kind: 'path', path: '/tmp/out' } }] },
     getJob: { base: { jobId: ID }, paths: [] },
     cancelJob: { base: { jobId: ID }, paths: [] },
   };

@@ -1,8 +1,10 @@
-import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EngineError } from '../../../shared/api/errors.js';
-import { parseRecipe, type Recipe } from '../../../shared/recipe/recipe.js';
+import type { PipelineRunResult } from '../../../shared/pipeline/node-state.js';
+import { NODE_KINDS } from '../../../shared/pipeline/node-kinds.js';
+import { parsePipelineFile } from '../../../shared/pipeline/pipeline-file.js';
+import type { Pipeline } from '../../../shared/pipeline/pipeline.js';
 import { engineClient, jobResult } from '../engine-client.js';
 import type { Io } from '../command.js';
 import { formatHelp, parseOptions, type OptionTable } from '../parse-options.js';
@@ -13,87 +15,110 @@ import { UsageError } from '../usage-error.js';
 export const THRESHOLD_FAILED = 3;
 
 const OPTIONS = {
-  model: { kind: 'string', placeholder: 'MODEL', help: 'replay on this model instead of the one the recipe names' },
-  data: { kind: 'string', multiple: true, placeholder: 'NAME=DIR', help: "bind the recipe's data NAME to the folder DIR" },
-  output: { kind: 'string', short: 'o', placeholder: 'OUT', help: "write the recipe's output model here" },
+  model: { kind: 'string', placeholder: 'MODEL', help: 'replay on this model instead of the one the pipeline names (its one model file)' },
+  data: { kind: 'string', multiple: true, placeholder: 'NAME=DIR', help: "bind the pipeline's data folder NAME to the folder DIR" },
+  output: { kind: 'string', short: 'o', placeholder: 'OUT', help: "write the pipeline's output model here" },
+  'out-dir': { kind: 'string', placeholder: 'DIR', help: "where Save model nodes write their files and Export nodes their bundles; default beside OUT, else beside the pipeline" },
   report: { kind: 'string', placeholder: 'FILE', help: 'where the report goes (FILE.html and FILE.json); default next to OUT or the recipe' },
-  force: { kind: 'boolean', help: 'overwrite OUT if it exists' },
+  force: { kind: 'boolean', help: 'overwrite OUT and the files of Save model nodes if they exist' },
 } as const satisfies OptionTable;
 
 export const help = formatHelp(
   'run',
-  ['RECIPE.json [--model MODEL] [--data NAME=DIR]... [-o OUT] [--report FILE] [--force] [--json]'],
-  "Replays a recorded recipe: writes the recipe's output model to OUT and a report (HTML + JSON).",
+  ['RECIPE.json [--model MODEL] [--data NAME=DIR]... [-o OUT] [--out-dir DIR] [--report FILE] [--force] [--json]'],
+  "Runs a pipeline file (a recipe of version 2, or a recorded recipe of version 1) headless, exactly as the app runs it: writes the pipeline's output model to OUT, its Save model nodes into DIR, and a report (HTML + JSON).",
   OPTIONS,
-  ['Exit codes: 0 every step ran and every threshold passed, 1 bad input or a failed step, 2 usage error, 3 a compare threshold failed.'],
+  ['Exit codes: 0 every node ran and every threshold passed, 1 bad input or a failed node, 2 usage error, 3 a compare threshold failed.'],
 );
+
+/** The model -o writes: the pipeline's output, else the last node that makes a model. */
+function outputNode(pipeline: Pipeline): string | undefined {
+  if (pipeline.output) return pipeline.output;
+  return pipeline.nodes.filter((n) => n.kind !== 'model-source' && (NODE_KINDS[n.kind].outputs as readonly { type: string }[]).some((o) => o.type === 'model')).at(-1)?.id ?? pipeline.nodes.find((n) => n.kind === 'model-source')?.id;
+}
 
 export async function run(argv: string[], io: Io): Promise<number> {
   const { options, positionals } = parseOptions('run', argv, OPTIONS);
   if (positionals.length !== 1) throw new UsageError(`run takes exactly one RECIPE.json (got ${positionals.length})`, 'run');
   const recipePath = path.resolve(positionals[0]!);
-  let recipe: Recipe;
+  let pipeline: Pipeline;
   try {
-    recipe = parseRecipe(JSON.parse(await readFile(recipePath, 'utf8')));
+    pipeline = parsePipelineFile(JSON.parse(await readFile(recipePath, 'utf8')));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new EngineError('BAD_ARGUMENT', code ? `Cannot read the recipe '${recipePath}' (${code}).` : `The recipe '${recipePath}' is not usable: ${e instanceof Error ? e.message : String(e)}.`);
   }
-  const bindings: Record<string, string> = Object.fromEntries(Object.entries(recipe.data).flatMap(([name, d]) => (d.path ? [[name, d.path]] : [])));
+  const modelNodes = pipeline.nodes.filter((n) => n.kind === 'model-source');
+  const dataNodes = pipeline.nodes.filter((n) => n.kind === 'data-source');
+  if (options.model && modelNodes.length !== 1) throw new UsageError(`--model replaces the pipeline's one model file, and this pipeline has ${modelNodes.length}`, 'run');
+  const dataBindings = new Map<string, string>();
   for (const spec of options.data ?? []) {
     const at = spec.indexOf('=');
     if (at <= 0) throw new UsageError(`--data takes NAME=DIR, not '${spec}'`, 'run');
     const name = spec.slice(0, at);
-    if (!recipe.data[name]) throw new UsageError(`--data ${name}: the recipe has no data named '${name}' (it has: ${Object.keys(recipe.data).join(', ') || 'none'})`, 'run');
-    bindings[name] = path.resolve(spec.slice(at + 1));
+    const node = dataNodes.find((n) => n.params.name === name) ?? dataNodes.find((n) => n.id === name);
+    if (!node) throw new UsageError(`--data ${name}: the recipe has no data named '${name}' (it has: ${dataNodes.map((n) => String(n.params.name)).join(', ') || 'none'})`, 'run');
+    dataBindings.set(node.id, path.resolve(spec.slice(at + 1)));
   }
-  const modelPath = path.resolve(options.model ?? recipe.input.path ?? '');
-  if (!options.model && !recipe.input.path) throw new UsageError('the recipe does not say where its model is (it was recorded in browser mode); pass --model MODEL', 'run');
-  if (!options.model) {
-    const bytes = await readFile(modelPath).catch(() => undefined);
-    if (bytes && createHash('sha256').update(bytes).digest('hex') !== recipe.input.sha256) {
-      throw new EngineError('BAD_ARGUMENT', `The model at '${modelPath}' is not the one the recipe was recorded on (its SHA-256 differs); pass --model ${modelPath} to replay on this version.`);
-    }
-  }
+  const unlocated = modelNodes.find((n) => typeof n.params.path !== 'string');
+  if (!options.model && unlocated) throw new UsageError('the recipe does not say where its model is (it was recorded in browser mode); pass --model MODEL', 'run');
+
   const engine = await engineClient();
-  const input = await engine.openModel({ source: { kind: 'path', path: modelPath } });
-  const datasets: Record<string, string> = {};
-  for (const [name, dir] of Object.entries(bindings)) datasets[name] = (await engine.openDataset({ source: { kind: 'path', path: dir } })).datasetId;
-  const { replayRecipe } = await import('../../engine/recipes/replay.js');
+  const opened = await engine.openPipeline({ pipeline });
+  const pipelineId = opened.pipelineId;
+  if (options.model) {
+    const info = await engine.openModel({ source: { kind: 'path', path: path.resolve(options.model) } });
+    await engine.bindPipelineSource({ pipelineId, nodeId: modelNodes[0]!.id, docId: info.docId });
+  }
+  for (const [nodeId, dir] of dataBindings) {
+    const { datasetId } = await engine.openDataset({ source: { kind: 'path', path: dir } });
+    await engine.bindPipelineSource({ pipelineId, nodeId, datasetId });
+  }
   const started = performance.now();
-  // Export steps write their bundles beside the output model (or the recipe), one folder per step.
-  const bundleBase = options.output ? path.resolve(options.output).replace(/\.onnx$/i, '') : recipePath.replace(/\.json$/i, '');
-  const report = await replayRecipe(engine, recipe, {
-    models: { input: input.docId },
-    datasets,
-    bundleDestination: (stepId) => ({ kind: 'path', path: `${bundleBase}.${stepId.replace(/[^\w.-]/g, '_')}`, overwrite: true }),
-    onStep: (s) => {
-      if (!options.json && process.stderr.isTTY) process.stderr.write(`${s.status === 'failed' ? 'FAILED' : 'done  '} ${s.id}: ${s.summary}\n`);
-    },
-  });
-  let output: string | undefined;
-  if (options.output) {
-    const ref = recipe.output ?? recipe.steps.filter((s) => s.kind === 'edit' || s.kind === 'quantize' || s.kind === 'simplify' || s.kind === 'convert').at(-1)?.id ?? 'input';
-    output = path.resolve(options.output);
-    const { jobId } = await engine.startSaveModel({ docId: report.models[ref]!, target: { kind: 'path', path: output, overwrite: options.force === true } });
-    await jobResult(engine, jobId, 'save of the output');
+  const output = options.output ? path.resolve(options.output) : undefined;
+  // Export bundles go beside the output model (or the recipe) as <name>.<node id>, save nodes into --out-dir.
+  const base = output ? output.replace(/\.onnx$/i, '') : recipePath.replace(/\.json$/i, '');
+  const outDir = options['out-dir'] ? path.resolve(options['out-dir']) : path.dirname(base);
+  const { jobId } = await engine.startRunPipeline({ pipelineId, saveTo: { kind: 'path', path: outDir, overwrite: options.force === true, bundlePrefix: path.basename(base) } });
+  const result = (await jobResult(engine, jobId, 'pipeline run')) as PipelineRunResult;
+
+  let written: string | undefined;
+  const outNode = outputNode(pipeline);
+  if (output) {
+    const docId = outNode ? result.nodes[outNode]?.result?.docId : undefined;
+    if (!docId) throw new EngineError('BAD_ARGUMENT', 'The pipeline makes no model to write with -o; leave -o out or add a transform.');
+    const save = await engine.startSaveModel({ docId, target: { kind: 'path', path: output, overwrite: options.force === true } });
+    await jobResult(engine, save.jobId, 'save of the output');
+    written = output;
   }
   const seconds = Math.round((performance.now() - started) / 10) / 100;
+  const modelPaths = modelNodes.map((n) => (options.model ? path.resolve(options.model) : String(n.params.path)));
+  const steps = pipeline.nodes
+    .filter((n) => n.kind !== 'model-source' && n.kind !== 'data-source')
+    .map((n) => {
+      const state = result.nodes[n.id];
+      return { id: n.id, kind: n.kind, status: state?.status ?? 'pending', summary: state?.result?.summary ?? state?.message ?? '', ...(state?.result?.failures?.length ? { failures: state.result.failures } : {}) };
+    });
+  const compares = pipeline.nodes.flatMap((n) => {
+    const compare = result.nodes[n.id]?.result?.compare;
+    return compare ? [{ id: n.id, compare }] : [];
+  });
   const summary = {
     recipe: recipePath,
-    model: modelPath,
-    output: output ?? null,
+    model: modelPaths.join(', '),
+    output: written ?? null,
     seconds,
-    passed: report.failures.length === 0,
-    failures: report.failures,
-    steps: report.steps.map(({ compare: _c, docId: _d, ...s }) => s),
-    comparisons: Object.fromEntries(report.steps.filter((s) => s.compare).map((s) => [s.id, s.compare])),
+    passed: result.failures.length === 0,
+    failures: result.failures,
+    steps,
+    comparisons: Object.fromEntries(compares.map((c) => [c.id, c.compare])),
+    written: Object.fromEntries(pipeline.nodes.flatMap((n) => (result.nodes[n.id]?.result?.written ? [[n.id, result.nodes[n.id]!.result!.written!]] : []))),
   };
-  const reportBase = options.report ? path.resolve(options.report).replace(/\.(html|json)$/i, '') : output ? output.replace(/\.onnx$/i, '') + '.report' : recipePath.replace(/\.json$/i, '') + '.report';
+  const reportBase = options.report ? path.resolve(options.report).replace(/\.(html|json)$/i, '') : written ? written.replace(/\.onnx$/i, '') + '.report' : recipePath.replace(/\.json$/i, '') + '.report';
   await writeFile(`${reportBase}.json`, JSON.stringify(summary, null, 2));
-  await writeFile(`${reportBase}.html`, recipeReportHtml(summary, report));
+  await writeFile(`${reportBase}.html`, recipeReportHtml(summary, { steps: compares }));
   io.out(options.json ? JSON.stringify({ ...summary, report: `${reportBase}.html` }, null, 2) : formatRun(summary, `${reportBase}.html`));
-  if (report.failures.length === 0) return 0;
-  io.err(`onnx-studio: ${report.failures.length} compare threshold${report.failures.length === 1 ? '' : 's'} failed: ${report.failures.join('; ')}.`);
+  if (result.failures.length === 0) return 0;
+  io.err(`onnx-studio: ${result.failures.length} compare threshold${result.failures.length === 1 ? '' : 's'} failed: ${result.failures.join('; ')}.`);
   return THRESHOLD_FAILED;
 }

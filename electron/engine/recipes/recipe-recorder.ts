@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { EngineError } from '../../../shared/api/errors.js';
@@ -58,18 +59,20 @@ export class RecipeRecorder {
   /** Result lines for transforms, by their history entry's parameters (set when the transform ran). */
   private readonly summaries = new WeakMap<object, string>();
 
-  /** While a recipe replays, its own calls are not recorded again. */
-  private suspended = 0;
+  /**
+   * A recipe replay or pipeline run does not record its own calls. Scoped to the replay's async context,
+   * not the engine: what the user does in the model view meanwhile is still recorded.
+   */
+  private readonly quiet = new AsyncLocalStorage<true>();
 
   constructor(private readonly documents: DocumentStore) {}
 
   async withoutRecording<T>(work: () => Promise<T>): Promise<T> {
-    this.suspended++;
-    try {
-      return await work();
-    } finally {
-      this.suspended--;
-    }
+    return this.quiet.run(true, work);
+  }
+
+  private suspended(): boolean {
+    return this.quiet.getStore() === true;
   }
 
   private familyOf(doc: ModelDocument): Family {
@@ -88,7 +91,7 @@ export class RecipeRecorder {
 
   /** The model reference for a document's current state, folding its unrecorded edits into a step. */
   modelRef(doc: ModelDocument): string {
-    if (this.suspended > 0) return this.refs.get(doc.docId)?.ref ?? 'input';
+    if (this.suspended()) return this.refs.get(doc.docId)?.ref ?? 'input';
     const family = this.familyOf(doc);
     const r = this.refs.get(doc.docId)!;
     const log = doc.history.log();
@@ -141,7 +144,7 @@ export class RecipeRecorder {
 
   /** A data folder in the recipe's table, named after the folder. */
   dataName(doc: ModelDocument, dataset: Dataset, datasetId: string): string {
-    if (this.suspended > 0) return path.basename(dataset.name) || 'data';
+    if (this.suspended()) return path.basename(dataset.name) || 'data';
     const family = this.familyOf(doc);
     const base = path.basename(dataset.name) || 'data';
     let name = base;
@@ -153,7 +156,7 @@ export class RecipeRecorder {
 
   /** Records a step run on `doc`; a step that made a document (quantize) gives it the step's reference. */
   record(doc: ModelDocument, step: NewStep, result: StepResult): string {
-    if (this.suspended > 0) return step.id ?? '';
+    if (this.suspended()) return step.id ?? '';
     const family = this.familyOf(doc);
     const id = step.id ?? `${step.kind}-${family.next++}`;
     family.steps.push({ ...step, id } as RecipeStep);

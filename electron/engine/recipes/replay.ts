@@ -91,7 +91,7 @@ export async function replayRecipe(client: EngineClient, recipe: Recipe, options
   return { steps, failures, models };
 }
 
-async function runStep(
+export async function runStep(
   client: EngineClient,
   step: RecipeStep,
   need: (ref: string) => string,

@@ -1,8 +1,11 @@
-import { useEffect, useMemo } from 'react';
+import { lazy, Suspense, useEffect, useMemo } from 'react';
 import { useStore } from 'zustand';
 import { DiffStoreContext } from '../diff/diff-context.js';
 import { createDiffStore } from '../diff/diff-store.js';
 import { DiffView } from '../diff/DiffView.js';
+import { PipelinesContext } from '../pipeline/pipelines-context.js';
+import { createPipelinesStore } from '../pipeline/pipelines-store.js';
+import { PipelineTabs } from '../pipeline/PipelineTabs.js';
 import { useApp } from '../store/store-context.js';
 import { Messages } from './Messages.js';
 import { Workspace } from './Workspace.js';
@@ -10,17 +13,26 @@ import { TaskProgress } from './TaskProgress.js';
 import { Welcome } from './Welcome.js';
 import { DocumentTabs } from './DocumentTabs.js';
 
+// The pipeline editor loads after the first screen (not with it), before anyone opens a pipeline.
+const loadPipelineWorkspace = () => import('../pipeline/PipelineWorkspace.js');
+const PipelineWorkspace = lazy(loadPipelineWorkspace);
+
 export function App({ desktop }: { desktop: boolean }) {
+  const client = useApp((s) => s.client);
+  const pipelines = useMemo(() => createPipelinesStore(client), [client]);
+  const view = useStore(pipelines, (s) => s.view);
   const boot = useApp((s) => s.boot);
   const ready = useApp((s) => s.ready);
   const model = useApp((s) => s.models.find((m) => m.docId === s.activeDocId));
   const openFile = useApp((s) => s.openFile);
-  const client = useApp((s) => s.client);
   const diff = useMemo(() => createDiffStore(client), [client]);
   const diffOpen = useStore(diff, (s) => s.sides !== undefined);
   useEffect(() => {
     void boot();
   }, [boot]);
+  useEffect(() => {
+    if (ready) void loadPipelineWorkspace();
+  }, [ready]);
   // Leaving the page with unsaved edits asks first (the browser shows its own wording).
   const anyDirty = useApp((s) => s.models.some((m) => m.dirty && m.undoLabel !== undefined));
   useEffect(() => {
@@ -50,8 +62,17 @@ export function App({ desktop }: { desktop: boolean }) {
       <div className="app" data-ready={ready ? 'true' : 'false'}>
         <TaskProgress />
         <Messages />
-        {ready && !diffOpen && <DocumentTabs />}
-        {ready && (diffOpen ? <DiffView /> : model ? <Workspace key={model.docId} model={model} /> : <Welcome desktop={desktop} />)}
+        <PipelinesContext.Provider value={pipelines}>
+          {ready && !diffOpen && <PipelineTabs pipelines={pipelines} />}
+          {ready && !diffOpen && view === 'models' && <DocumentTabs />}
+          {ready && diffOpen && <DiffView />}
+          {ready && !diffOpen && view === 'models' && (model ? <Workspace key={model.docId} model={model} /> : <Welcome desktop={desktop} />)}
+          {ready && !diffOpen && view !== 'models' && (
+            <Suspense fallback={<main className="pipeline-workspace" aria-label="Pipeline editor" aria-busy="true" />}>
+              <PipelineWorkspace pipelines={pipelines} />
+            </Suspense>
+          )}
+        </PipelinesContext.Provider>
       </div>
     </DiffStoreContext.Provider>
   );

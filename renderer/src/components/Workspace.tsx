@@ -17,8 +17,6 @@ import { createProfileStore } from '../profile/profile-store.js';
 import { QuantizeStoreContext, useQuantize } from '../quantize/quantize-context.js';
 import { CompareStoreContext, useCompare } from '../compare/compare-context.js';
 import { createCompareStore } from '../compare/compare-store.js';
-import { PipelineStoreContext, usePipeline } from '../pipeline/pipeline-context.js';
-import { createPipelineStore } from '../pipeline/pipeline-store.js';
 import { createQuantizeStore } from '../quantize/quantize-store.js';
 import { createExportStore } from '../export/export-store.js';
 import { ExportStoreContext, useExport } from '../export/export-context.js';
@@ -31,7 +29,6 @@ const AnalysisPanel = lazy(() => import('../analysis/AnalysisPanel.js'));
 const ProfilePanel = lazy(() => import('../profile/ProfilePanel.js'));
 const QuantizePanel = lazy(() => import('../quantize/QuantizePanel.js'));
 const ComparePanel = lazy(() => import('../compare/ComparePanel.js'));
-const PipelinePanel = lazy(() => import('../pipeline/PipelinePanel.js'));
 const ExportPanel = lazy(() => import('../export/ExportPanel.js'));
 
 /** The bottom area: the Analysis, Profile or Quantize panel, whichever is open. */
@@ -40,19 +37,11 @@ function BottomPanel({ model }: { model: ModelInfo }) {
   const profileOpen = useProfile((s) => s.open);
   const quantizeOpen = useQuantize((s) => s.open);
   const compareOpen = useCompare((s) => s.open);
-  const pipelineOpen = usePipeline((s) => s.open);
   const exportOpen = useExport((s) => s.open);
   if (exportOpen) {
     return (
       <Suspense fallback={<section className="analysis" aria-label="Export" aria-busy="true" />}>
         <ExportPanel model={model} />
-      </Suspense>
-    );
-  }
-  if (pipelineOpen) {
-    return (
-      <Suspense fallback={<section className="analysis" aria-label="Pipeline" aria-busy="true" />}>
-        <PipelinePanel docId={model.docId} />
       </Suspense>
     );
   }
@@ -105,7 +94,6 @@ export function Workspace({ model }: { model: ModelInfo }) {
   const host = useApp((s) => s.host);
   const refreshModels = useApp((s) => s.refreshModels);
   const quantize = useMemo(() => createQuantizeStore(client, host, model.docId, refreshModels), [client, host, model.docId, refreshModels]);
-  const pipeline = useMemo(() => createPipelineStore(), [model.docId]);
   const exporter = useMemo(() => createExportStore(client, host, model.docId, model.fileName.replace(/\.onnx$/i, '').replace(/[^\w.-]/g, '_').slice(0, 100) || 'model'), [client, host, model.docId, model.fileName]);
   const compare = useMemo(() => createCompareStore(client, host, model.docId, (heat) => store.setState({ heat }), refreshModels), [client, host, model.docId, store, refreshModels]);
   const transform = useMemo(() => createTransformStore(client, model.docId, refreshModels, (marks) => store.setState({ marks })), [client, model.docId, refreshModels, store]);
@@ -114,7 +102,7 @@ export function Workspace({ model }: { model: ModelInfo }) {
   useEffect(() => {
     // Each store only needs to be read and closed here, so they are seen through that narrow shape.
     type Panel = { subscribe(l: (s: { open: boolean }, prev: { open: boolean }) => void): () => void; getState(): { open: boolean }; setState(p: { open: boolean }): void };
-    const panels = [analysis, profile, quantize, compare, pipeline, exporter] as unknown as Panel[];
+    const panels = [analysis, profile, quantize, compare, exporter] as unknown as Panel[];
     const offs = panels.map((panel) =>
       panel.subscribe((s, prev) => {
         if (!s.open || prev.open) return;
@@ -122,7 +110,7 @@ export function Workspace({ model }: { model: ModelInfo }) {
       }),
     );
     return () => offs.forEach((off) => off());
-  }, [analysis, profile, quantize, compare, pipeline, exporter]);
+  }, [analysis, profile, quantize, compare, exporter]);
   // The store opens the main graph itself when it is created; it only needs closing here.
   useEffect(() => () => store.getState().dispose(), [store]);
   // An edit, undo or redo gives the model a new version: reload the graph and mark its problems.
@@ -164,7 +152,6 @@ export function Workspace({ model }: { model: ModelInfo }) {
       <ProfileStoreContext.Provider value={profile}>
       <QuantizeStoreContext.Provider value={quantize}>
       <CompareStoreContext.Provider value={compare}>
-      <PipelineStoreContext.Provider value={pipeline}>
       <ExportStoreContext.Provider value={exporter}>
       <TransformStoreContext.Provider value={transform}>
       <ReactFlowProvider>
@@ -245,7 +232,6 @@ export function Workspace({ model }: { model: ModelInfo }) {
       </ReactFlowProvider>
       </TransformStoreContext.Provider>
       </ExportStoreContext.Provider>
-      </PipelineStoreContext.Provider>
       </CompareStoreContext.Provider>
       </QuantizeStoreContext.Provider>
       </ProfileStoreContext.Provider>

@@ -7,7 +7,7 @@ import { useAnalysis } from '../analysis/analysis-context.js';
 import { useProfile } from '../profile/profile-context.js';
 import { useQuantize } from '../quantize/quantize-context.js';
 import { useCompare } from '../compare/compare-context.js';
-import { usePipeline } from '../pipeline/pipeline-context.js';
+import { OpenModelPipeline } from '../pipeline/OpenModelPipeline.js';
 import { useExport } from '../export/export-context.js';
 import { useGraph, useGraphStore } from './graph-context.js';
 import { groupItemId, opId } from './visible-graph.js';
@@ -26,7 +26,6 @@ export function GraphToolbar({ fileName }: { fileName: string }) {
     { label: 'Profile', open: useProfile((s) => s.open), toggle: useProfile((s) => s.toggle) },
     { label: 'Quantize', open: useQuantize((s) => s.open), toggle: useQuantize((s) => s.toggle) },
     { label: 'Compare', open: useCompare((s) => s.open), toggle: useCompare((s) => s.toggle) },
-    { label: 'Pipeline', open: usePipeline((s) => s.open), toggle: usePipeline((s) => s.toggle) },
     { label: 'Export', open: useExport((s) => s.open), toggle: useExport((s) => s.toggle) },
   ];
   const base = fileName.replace(/\.onnx$/i, '');
@@ -129,6 +128,7 @@ export function GraphToolbar({ fileName }: { fileName: string }) {
           {p.label}
         </button>
       ))}
+      <OpenModelPipeline />
       <button type="button" onClick={exportSvg}>
         Export SVG
       </button>
