@@ -6,7 +6,7 @@ import { encodeModel } from '../../shared/onnx/encode.js';
 import type { ModelProto } from '../../shared/onnx/types.js';
 import { modelInputs } from './datasets/dataset.js';
 import { floatValues } from './evaluation/compare-run.js';
-import { runModelsInChild } from './candidate-run/run-in-child.js';
+import { runModelsInChild, type ModelRuns } from './candidate-run/run-in-child.js';
 
 /** Above this largest difference relative to an output's largest magnitude, a transformed model is refused. */
 export const RELATIVE_TOLERANCE = 1e-4;
@@ -82,15 +82,25 @@ function worstOf(lists: OutputDifference[][]): OutputDifference[] {
   return [...byName.values()];
 }
 
+/** The original model's runs, started before the transformed model exists (see startOriginalRuns). */
+export interface OriginalRuns {
+  inputDims: Record<string, number[]>;
+  cases: Outputs[];
+  runs: Promise<ModelRuns>;
+}
+
+const LABELS = ['original model', 'simplified model'] as const;
+const source = (m: ModelProto | Uint8Array | string) => (typeof m === 'string' ? { path: m } : { bytes: m instanceof Uint8Array ? m : encodeModel(m) });
+// Optimizations off: the check compares the graphs as written, and ONNX Runtime's optimizers take
+// minutes on some 25,000-node graphs where loading as written takes seconds.
+const AS_WRITTEN = { graphOptimizationLevel: 'disabled' } as const;
+
 /**
- * Runs the original and the transformed model in ONNX Runtime on the same seeded random inputs (at the
- * given dims; other dynamic dims at 1) and measures the largest difference of every output. When the
- * model still has dynamic dims, both also run with those dims at 2, so a transform that baked in a size
- * (a folded Shape) is caught; that second run counts only when the original itself runs at those dims.
- * The transform passes when each output differs by at most 1e-4 of its scale. Both run in a child
- * process, so a transformed model that crashes ONNX Runtime is refused instead of ending the engine.
+ * Starts running the original model on the check's seeded inputs (at the given dims; other dynamic dims
+ * at 1, and again at 2) in a child process of its own. Loading a 25,000-node graph takes seconds, so a
+ * transform starts this first and runs its passes meanwhile, on the other core.
  */
-export async function checkTransform(original: ModelProto | Uint8Array | string, originalModel: ModelProto, transformed: ModelProto | Uint8Array, inputShapes: Readonly<Record<string, Dim[]>> = {}, seed = 1): Promise<TransformCheck> {
+export function startOriginalRuns(original: ModelProto | Uint8Array | string, originalModel: ModelProto, inputShapes: Readonly<Record<string, Dim[]>> = {}, seed = 1): OriginalRuns {
   const inputs = modelInputs(originalModel);
   const dimsAt = (dynamic: number) =>
     Object.fromEntries(inputs.map((input) => {
@@ -105,21 +115,36 @@ export async function checkTransform(original: ModelProto | Uint8Array | string,
   const hasDynamic = inputs.some((input) => input.dims.some((d, k) => d === undefined && typeof inputShapes[input.name]?.[k] !== 'number'));
   const cases = [feedsFor(inputDims)];
   if (hasDynamic) cases.push(feedsFor(dimsAt(2)));
-  const source = (m: ModelProto | Uint8Array | string) => (typeof m === 'string' ? { path: m } : { bytes: m instanceof Uint8Array ? m : encodeModel(m) });
-  const labels = ['original model', 'simplified model'];
-  // Optimizations off: the check compares the graphs as written, and ONNX Runtime's optimizers take
-  // minutes on some 25,000-node graphs where loading as written takes seconds.
-  const runs = await runModelsInChild([{ source: source(original), label: labels[0]! }, { source: source(transformed), label: labels[1]! }], cases.map((f) => [f, f]), { graphOptimizationLevel: 'disabled' });
-  if (runs.crash) throw new EngineError('RUNTIME_ERROR', `${runs.crash}; nothing was written.`);
-  for (const [i, problem] of runs.loadErrors.entries()) {
-    if (problem !== null) throw new EngineError('RUNTIME_ERROR', `ONNX Runtime cannot load the ${labels[i]} (${problem}).`);
+  const runs = runModelsInChild([{ source: source(original), label: LABELS[0] }], cases.map((f) => [f]), AS_WRITTEN);
+  // Awaited later by checkTransform; a transform that fails first must not leave it unhandled.
+  runs.catch(() => undefined);
+  return { inputDims, cases, runs };
+}
+
+/**
+ * Runs the original and the transformed model in ONNX Runtime on the same seeded random inputs and
+ * measures the largest difference of every output. When the model still has dynamic dims, both also run
+ * with those dims at 2, so a transform that baked in a size (a folded Shape) is caught; that second run
+ * counts only when the original itself runs at those dims. The transform passes when each output differs
+ * by at most 1e-4 of its scale. Each model runs in a child process of its own, at the same time, so a
+ * transformed model that crashes ONNX Runtime is refused instead of ending the engine.
+ */
+export async function checkTransform(original: ModelProto | Uint8Array | string, originalModel: ModelProto, transformed: ModelProto | Uint8Array, inputShapes: Readonly<Record<string, Dim[]>> = {}, seed = 1, started?: OriginalRuns): Promise<TransformCheck> {
+  const prepared = started ?? startOriginalRuns(original, originalModel, inputShapes, seed);
+  const [a, b] = await Promise.all([prepared.runs, runModelsInChild([{ source: source(transformed), label: LABELS[1] }], prepared.cases.map((f) => [f]), AS_WRITTEN)]);
+  const crash = a.crash ?? b.crash;
+  if (crash) throw new EngineError('RUNTIME_ERROR', `${crash}; nothing was written.`);
+  for (const [i, problem] of [a.loadErrors[0] ?? null, b.loadErrors[0] ?? null].entries()) {
+    if (problem !== null) throw new EngineError('RUNTIME_ERROR', `ONNX Runtime cannot load the ${LABELS[i]} (${problem}).`);
   }
+  const inputDims = prepared.inputDims;
+  const runs = { outputNames: a.outputNames, cases: prepared.cases.map((_, k) => [a.cases[k]?.[0], b.cases[k]?.[0]]) };
   const compared: OutputDifference[][] = [];
   for (const [k, [ra, rb]] of runs.cases.entries()) {
     // The run with dynamic dims at 2 counts only when the original itself runs at those dims.
     if (k > 0 && (!ra || 'error' in ra)) continue;
     for (const [i, run] of [ra, rb].entries()) {
-      if (!run || 'error' in run) throw new EngineError('RUNTIME_ERROR', `ONNX Runtime fails running the ${labels[i]} (${run && 'error' in run ? run.error : 'not run'}).`);
+      if (!run || 'error' in run) throw new EngineError('RUNTIME_ERROR', `ONNX Runtime fails running the ${LABELS[i]} (${run && 'error' in run ? run.error : 'not run'}).`);
     }
     compared.push(compareRuns(runs.outputNames[0]!, (ra as { outputs: Outputs }).outputs, (rb as { outputs: Outputs }).outputs));
   }

@@ -227,7 +227,7 @@ describe('the model view records into a pipeline (Chromium)', () => {
     const properties = page.getByRole('complementary', { name: 'Properties' });
     await properties.getByRole('textbox', { name: 'Set dims of image' }).fill('batch x 1 x 28 x 28');
     await properties.locator('[data-value-name="image"]').getByRole('button', { name: 'Set' }).click();
-    await expect.poll(() => page.locator('.message.notice').textContent()).toMatch(/batch of 4/);
+    await expect.poll(() => page.locator('.message.notice').textContent()).toMatch(/batches of 4 and 2/);
     await page.getByRole('toolbar', { name: 'Graph' }).getByRole('button', { name: 'Pipeline', exact: true }).click();
     await page.getByRole('tab', { name: 'digits-cnn.onnx pipeline' }).waitFor();
     const recorded = page.getByRole('main', { name: 'Pipeline editor' });

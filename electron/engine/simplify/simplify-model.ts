@@ -12,7 +12,7 @@ import { runToFixedPoint } from '../../../shared/simplify/run-passes.js';
 import type { SimplifyReport } from '../../../shared/simplify/simplify-report.js';
 import type { SimplifyPass } from '../../../shared/simplify/simplify-pass.js';
 import { FINAL_PASSES, GRAPH_PASSES, PASS_NAMES } from '../../../shared/simplify/simplify-passes.js';
-import { checkTransform, RELATIVE_TOLERANCE } from '../transform-check.js';
+import { checkTransform, RELATIVE_TOLERANCE, startOriginalRuns } from '../transform-check.js';
 import { constantFolding } from './constant-folding.js';
 
 export interface SimplifyOptions {
@@ -46,6 +46,9 @@ export async function simplifyModel(model: ModelProto, options: SimplifyOptions 
   const inputShapes: Record<string, Dim[]> = { ...(options.inputShapes ?? {}) };
   const fixed = fixInputDims(model, inputShapes);
   if (typeof fixed === 'string') throw new EngineError('BAD_ARGUMENT', fixed);
+  // The original loads and runs in ONNX Runtime (another process, another core) while the passes run.
+  const original = options.original ?? encodeModel(model);
+  const originalRuns = startOriginalRuns(original, model, inputShapes);
   const stopIfCancelled = options.checkCancelled;
   const cancellable = (pass: SimplifyPass): SimplifyPass =>
     stopIfCancelled
@@ -61,11 +64,10 @@ export async function simplifyModel(model: ModelProto, options: SimplifyOptions 
   const finals = FINAL_PASSES.filter((p) => !skip.has(p.name)).map(cancellable);
   const outcome = await runToFixedPoint(fixed, passes, finals, { inputShapes });
   outcome.model = sortNodes(declareInitializerInputs(outcome.model));
-  const original = options.original ?? encodeModel(model);
   const simplifiedBytes = encodeModel(outcome.model);
   options.checkCancelled?.();
   const checkStarted = performance.now();
-  const check = await checkTransform(original, model, simplifiedBytes, inputShapes);
+  const check = await checkTransform(original, model, simplifiedBytes, inputShapes, 1, originalRuns);
   const checkSeconds = Math.round((performance.now() - checkStarted) / 10) / 100;
   if (!check.passed && !options.force) {
     const worst = check.outputs.reduce((a, b) => (b.relativeDiff > a.relativeDiff ? b : a));
