@@ -1,3 +1,4 @@
+import { ONNX_ENUMS } from './enum-names.js';
 import { messageSpec, type FieldSpec, type MessageSpec } from './schema.js';
 import type { Int64, Message, ModelProto } from './types.js';
 
@@ -8,14 +9,7 @@ import type { Int64, Message, ModelProto } from './types.js';
  * the same fields. Anything that does not fit the schema is refused with its path in the document.
  */
 
-/** Enum fields: onnx.proto declares them as enums, which JSON writes by name. */
-const ENUMS: Record<string, Record<string, number>> = {
-  'AttributeProto.type': {
-    UNDEFINED: 0, FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7, STRINGS: 8, TENSORS: 9, GRAPHS: 10,
-    SPARSE_TENSOR: 11, SPARSE_TENSORS: 12, TYPE_PROTO: 13, TYPE_PROTOS: 14,
-  },
-  'TensorProto.data_location': { DEFAULT: 0, EXTERNAL: 1 },
-};
+const ENUMS = ONNX_ENUMS;
 
 const MAX_DEPTH = 64;
 

@@ -48,7 +48,7 @@ describe('graph viewer end to end (Chromium)', () => {
 
   it('finds a node by search and selects it', async () => {
     await page.getByRole('searchbox', { name: 'Search' }).fill('gemm');
-    await page.getByRole('option').first().waitFor();
+    await page.getByRole('listbox', { name: 'Search results' }).getByRole('option').first().waitFor();
     await page.getByRole('searchbox', { name: 'Search' }).press('Enter');
     const properties = page.getByRole('complementary', { name: 'Properties' });
     await properties.getByRole('heading', { name: 'Gemm' }).waitFor();

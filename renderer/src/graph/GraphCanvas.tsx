@@ -25,6 +25,7 @@ export function GraphCanvas() {
   const weightsAsNodes = useGraph((s) => s.options.showInitializers);
   const wheel = useGraph((s) => s.options.wheel ?? 'zoom');
   const showShapes = useGraph((s) => s.options.showShapes);
+  const showNames = useGraph((s) => s.options.showNames ?? false);
   const inferred = useGraph((s) => s.inferred);
   const shapesStatus = useGraph((s) => s.shapesStatus);
   // A graph is placed afresh when it opens and when its layout is rebuilt (direction, weights as
@@ -39,11 +40,12 @@ export function GraphCanvas() {
     if (!shown) return EMPTY;
     // Item data is reused only within one view: after an edit, ids (node indices) may name other nodes.
     const previous = previousData.current?.view === shown.view ? previousData.current.data : undefined;
-    const shapes = showShapes ? { inferred: inferred?.view === shown.view ? inferred.values : undefined } : undefined;
+    const inferredHere = inferred?.view === shown.view ? inferred.values : undefined;
+    const shapes = showNames ? { inferred: inferredHere, names: true } : showShapes ? { inferred: inferredHere } : undefined;
     const built = toFlowElements(shown.visible, shown.layout, shown.view, shown.tree, direction, previous, shapes);
     previousData.current = { view: shown.view, data: built.data };
     return built;
-  }, [shown, direction, showShapes, inferred]);
+  }, [shown, direction, showShapes, showNames, inferred]);
   const selectedId = selection?.kind === 'node' ? opId(selection.index) : selection?.kind === 'group' ? groupItemId(selection.id) : undefined;
   const nodes = useMemo(
     () => elements.nodes.map((n) => (n.id === selectedId || (selection?.kind === 'value' && (n.id === inputId(selection.name) || n.id === outputId(selection.name))) ? { ...n, selected: true } : n)),

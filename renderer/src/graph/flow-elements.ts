@@ -58,8 +58,11 @@ export function toFlowElements(
   tree: ScopeTree,
   direction: Direction,
   previous?: Map<string, ItemData>,
-  /** Edge labels: undefined draws none; else the file's shapes, then the engine's inferred ones. */
-  shapes?: { inferred: InferredShapes['values'] | undefined },
+  /**
+   * Edge labels: undefined draws none; `names` the value names (Netron's "Show Names"); else the file's
+   * shapes, then the engine's inferred ones. The shape stays on each edge's data either way.
+   */
+  shapes?: { inferred: InferredShapes['values'] | undefined; names?: boolean },
 ): { nodes: FlowNode[]; edges: Edge[]; data: Map<string, ItemData> } {
   const dataById = new Map<string, ItemData>();
   const dataFor = (item: VisibleItem): ItemData => {
@@ -101,11 +104,12 @@ export function toFlowElements(
   };
   const edges: Edge[] = visible.edges.map((e) => {
     const shape = shapeText(e.value);
+    const text = shapes?.names ? e.value : shape;
     return {
       id: e.id,
       source: e.source,
       target: e.target,
-      label: shape && e.count > 1 ? `${shape} (+${e.count - 1})` : shape,
+      label: text && e.count > 1 ? `${text} (+${e.count - 1})` : text,
       type: 'shape',
       focusable: false,
       data: { value: e.value, shape },

@@ -21,6 +21,18 @@ function exportFile(): string {
   return file;
 }
 
+/** Saves the document as the app would and replays its recipe with the CLI: both files must be byte-identical. */
+async function expectReplayMatches(engine: ReturnType<typeof createEngineClient>, docId: string, recipe: unknown, file: string, dir: string): Promise<void> {
+  const appOut = path.join(dir, 'app.onnx');
+  await engine.waitForJob((await engine.startSaveModel({ docId, target: { kind: 'path', path: appOut } })).jobId);
+  writeFileSync(path.join(dir, 'recipe.json'), JSON.stringify(recipe));
+  const out = path.join(dir, 'replayed.onnx');
+  const r = cli(['run', path.join(dir, 'recipe.json'), '--model', file, '-o', out]);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  expect(readFileSync(out).equals(readFileSync(appOut))).toBe(true);
+}
+
 async function session(file: string) {
   const engine = createEngineClient(inProcessTransport(new Engine({ mode: 'cli' })));
   const input = await engine.openModel({ source: { kind: 'path', path: file } });
@@ -77,18 +89,11 @@ describe('simplify and convert in the recipe', () => {
     const { recipe } = await engine.getRecipe({ docId: input.docId });
     expect(recipe.steps).toEqual([{ id: 'simplify-1', kind: 'simplify', model: 'input', ...args }]);
     const dir = tempDir();
-    const appOut = path.join(dir, 'app.onnx');
-    await engine.waitForJob((await engine.startSaveModel({ docId: input.docId, target: { kind: 'path', path: appOut } })).jobId);
-    writeFileSync(path.join(dir, 'recipe.json'), JSON.stringify(recipe));
-    const out = path.join(dir, 'replayed.onnx');
-    const r = cli(['run', path.join(dir, 'recipe.json'), '--model', file, '-o', out]);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    expect(readFileSync(out).equals(readFileSync(appOut))).toBe(true);
+    await expectReplayMatches(engine, input.docId, recipe, file, dir);
     // The CLI's own simplify with the same options writes the same model.
     const direct = path.join(dir, 'direct.onnx');
     expect(cli(['simplify', file, '-o', direct, '--shape', 'src=2x5x16', '--shape', 'mask=2x5', '--skip', 'value-info']).code).toBe(0);
-    expect(readFileSync(direct).equals(readFileSync(appOut))).toBe(true);
+    expect(readFileSync(direct).equals(readFileSync(path.join(dir, 'app.onnx')))).toBe(true);
   });
 
   it('undo takes a recorded simplify or conversion back out of the recipe, even after the recipe was read', async () => {
@@ -138,14 +143,7 @@ describe('simplify and convert in the recipe', () => {
     expect(kept.status, kept.error?.message).toBe('succeeded');
     const { recipe } = await engine.getRecipe({ docId: input.docId });
     expect(recipe.steps).toEqual([{ id: 'convert-1', kind: 'convert', model: 'input', opset: 12, force: true }]);
-    const appOut = path.join(dir, 'app.onnx');
-    await engine.waitForJob((await engine.startSaveModel({ docId: input.docId, target: { kind: 'path', path: appOut } })).jobId);
-    writeFileSync(path.join(dir, 'recipe.json'), JSON.stringify(recipe));
-    const out = path.join(dir, 'replayed.onnx');
-    const r = cli(['run', path.join(dir, 'recipe.json'), '--model', file, '-o', out]);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    expect(readFileSync(out).equals(readFileSync(appOut))).toBe(true);
+    await expectReplayMatches(engine, input.docId, recipe, file, dir);
   });
 
   it('a cancelled Simplify job leaves the document as it was and records nothing', async () => {
