@@ -84,10 +84,15 @@ function worstOf(lists: OutputDifference[][]): OutputDifference[] {
 
 /** The original model's runs, started before the transformed model exists (see startOriginalRuns). */
 export interface OriginalRuns {
+  original: ModelProto | Uint8Array | string;
   inputDims: Record<string, number[]>;
   cases: Outputs[];
-  runs: Promise<ModelRuns>;
+  /** Only for big graphs; small ones run beside the transformed model in one child, as a second process costs more than it saves. */
+  runs?: Promise<ModelRuns>;
 }
+
+/** From this many nodes on, loading the original takes long enough to be worth a process of its own. */
+const OWN_PROCESS_NODES = 2000;
 
 const LABELS = ['original model', 'simplified model'] as const;
 const source = (m: ModelProto | Uint8Array | string) => (typeof m === 'string' ? { path: m } : { bytes: m instanceof Uint8Array ? m : encodeModel(m) });
@@ -115,10 +120,22 @@ export function startOriginalRuns(original: ModelProto | Uint8Array | string, or
   const hasDynamic = inputs.some((input) => input.dims.some((d, k) => d === undefined && typeof inputShapes[input.name]?.[k] !== 'number'));
   const cases = [feedsFor(inputDims)];
   if (hasDynamic) cases.push(feedsFor(dimsAt(2)));
+  if ((originalModel.graph?.node?.length ?? 0) < OWN_PROCESS_NODES) return { original, inputDims, cases };
   const runs = runModelsInChild([{ source: source(original), label: LABELS[0] }], cases.map((f) => [f]), AS_WRITTEN);
   // Awaited later by checkTransform; a transform that fails first must not leave it unhandled.
   runs.catch(() => undefined);
-  return { inputDims, cases, runs };
+  return { original, inputDims, cases, runs };
+}
+
+/** The transformed model's runs in a second process, joined with the original's as if one child ran both. */
+async function inTwoProcesses(original: Promise<ModelRuns>, transformed: ModelProto | Uint8Array, cases: Outputs[]): Promise<ModelRuns> {
+  const [a, b] = await Promise.all([original, runModelsInChild([{ source: source(transformed), label: LABELS[1] }], cases.map((f) => [f]), AS_WRITTEN)]);
+  return {
+    loadErrors: [a.loadErrors[0] ?? null, b.loadErrors[0] ?? null],
+    outputNames: [a.outputNames[0] ?? [], b.outputNames[0] ?? []],
+    cases: cases.map((_, k) => [a.cases[k]?.[0], b.cases[k]?.[0]].filter((r): r is NonNullable<typeof r> => r !== undefined)),
+    ...((a.crash ?? b.crash) ? { crash: (a.crash ?? b.crash)! } : {}),
+  };
 }
 
 /**
@@ -131,14 +148,12 @@ export function startOriginalRuns(original: ModelProto | Uint8Array | string, or
  */
 export async function checkTransform(original: ModelProto | Uint8Array | string, originalModel: ModelProto, transformed: ModelProto | Uint8Array, inputShapes: Readonly<Record<string, Dim[]>> = {}, seed = 1, started?: OriginalRuns): Promise<TransformCheck> {
   const prepared = started ?? startOriginalRuns(original, originalModel, inputShapes, seed);
-  const [a, b] = await Promise.all([prepared.runs, runModelsInChild([{ source: source(transformed), label: LABELS[1] }], prepared.cases.map((f) => [f]), AS_WRITTEN)]);
-  const crash = a.crash ?? b.crash;
-  if (crash) throw new EngineError('RUNTIME_ERROR', `${crash}; nothing was written.`);
-  for (const [i, problem] of [a.loadErrors[0] ?? null, b.loadErrors[0] ?? null].entries()) {
+  const runs = prepared.runs ? await inTwoProcesses(prepared.runs, transformed, prepared.cases) : await runModelsInChild([{ source: source(prepared.original), label: LABELS[0] }, { source: source(transformed), label: LABELS[1] }], prepared.cases.map((f) => [f, f]), AS_WRITTEN);
+  if (runs.crash) throw new EngineError('RUNTIME_ERROR', `${runs.crash}; nothing was written.`);
+  for (const [i, problem] of runs.loadErrors.entries()) {
     if (problem !== null) throw new EngineError('RUNTIME_ERROR', `ONNX Runtime cannot load the ${LABELS[i]} (${problem}).`);
   }
   const inputDims = prepared.inputDims;
-  const runs = { outputNames: a.outputNames, cases: prepared.cases.map((_, k) => [a.cases[k]?.[0], b.cases[k]?.[0]]) };
   const compared: OutputDifference[][] = [];
   for (const [k, [ra, rb]] of runs.cases.entries()) {
     // The run with dynamic dims at 2 counts only when the original itself runs at those dims.
