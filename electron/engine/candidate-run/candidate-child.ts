@@ -54,9 +54,12 @@ async function serve(request: ChildRequest): Promise<ChildReply> {
   }
 }
 
-process.once('message', (request: ChildRequest) => {
+// Requests come one at a time (the engine waits for each reply); the child serves them until the
+// engine lets it go, and ends with the IPC channel.
+process.on('message', (request: ChildRequest) => {
   serve(request).then(
-    (reply) => process.send!(reply, () => process.disconnect()),
-    (e: unknown) => process.send!({ loadErrors: [firstLine(e)], outputNames: [], cases: [] } satisfies ChildReply, () => process.disconnect()),
+    (reply) => process.send!(reply),
+    (e: unknown) => process.send!({ loadErrors: [firstLine(e)], outputNames: [], cases: [] } satisfies ChildReply),
   );
 });
+process.on('disconnect', () => process.exit(0));

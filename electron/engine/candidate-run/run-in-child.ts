@@ -1,4 +1,3 @@
-import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -6,7 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as ort from 'onnxruntime-node';
 import { appRoot } from '../app-paths.js';
-import { feedsFromWire, feedsToWire, PHASE_MARK, type ChildReply, type ChildRequest, type Phase } from './child-protocol.js';
+import { askChild } from './child-pool.js';
+import { feedsFromWire, feedsToWire, PHASE_MARK, type ChildRequest, type Phase } from './child-protocol.js';
 
 export type RunnableModel = { path: string } | { bytes: Uint8Array };
 export type Feeds = Record<string, ort.Tensor>;
@@ -57,7 +57,7 @@ function crashClause(signal: NodeJS.Signals | null, code: number | null, phase: 
  * through them in order; the outputs come back here. A model made by the engine can crash ONNX Runtime
  * (a segfault in an optimizer or kernel); in the child that ends one check, not the app, and `crash`
  * says which model was being loaded or run. One child per call; models given as bytes go through one
- * temporary file each, which is removed afterwards.
+ * temporary file each, which is removed afterwards. Children are reused between checks (child-pool.ts).
  */
 export async function runModelsInChild(models: readonly ChildModel[], cases: readonly Feeds[][], options: { graphOptimizationLevel?: ChildRequest['graphOptimizationLevel'] } = {}): Promise<ModelRuns> {
   const script = childScript();
@@ -76,27 +76,8 @@ export async function runModelsInChild(models: readonly ChildModel[], cases: rea
       files.push({ file, ...saved });
     }
     const request: ChildRequest = { models: files, cases: cases.map((c) => c.map(feedsToWire)), ...options };
-    const reply = await new Promise<ChildReply | { crash: string }>((resolve, reject) => {
-      // Inside Electron's utility process execPath is Electron itself; this makes it plain Node.
-      const child = fork(script, [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
-      let stderr = '';
-      let answered = false;
-      child.stderr!.setEncoding('utf8');
-      child.stderr!.on('data', (chunk: string) => {
-        stderr += chunk;
-        // Only the last phase matters; keep the tail so a chatty runtime cannot grow this without bound.
-        if (stderr.length > 65_536) stderr = stderr.slice(-4096);
-      });
-      child.once('message', (m: ChildReply) => {
-        answered = true;
-        resolve(m);
-      });
-      child.once('error', (e) => reject(new Error(`ONNX Runtime's check process could not start (${e.message})`)));
-      child.once('close', (code, signal) => {
-        if (!answered) resolve({ crash: crashClause(signal, code, lastPhase(stderr), models) });
-      });
-      child.send(request);
-    });
+    const answer = await askChild(script, request);
+    const reply = 'reply' in answer ? answer.reply : { crash: crashClause(answer.ended.signal, answer.ended.code, lastPhase(answer.ended.stderr), models) };
     if ('crash' in reply) return { loadErrors: models.map(() => null), outputNames: models.map(() => []), cases: [], crash: reply.crash };
     return { loadErrors: reply.loadErrors, outputNames: reply.outputNames, cases: reply.cases.map((runs) => runs.map((r) => ('outputs' in r ? { outputs: feedsFromWire(r.outputs) } : r))) };
   } finally {
