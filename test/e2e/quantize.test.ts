@@ -58,7 +58,7 @@ describe('quantize panel end to end (Chromium)', () => {
     await q.getByRole('button', { name: 'Quantize', exact: true }).click();
     await q.getByRole('progressbar', { name: 'Quantizing' }).waitFor();
     await q.getByRole('button', { name: 'Cancel' }).click();
-    // A cancel that lands during the agreement check waits for that check's child to finish: no tighter ceiling than the default.
+    // A cancel that lands during the checks after calibration takes effect once they finish.
     await q.getByText('Cancelled; nothing was written.').waitFor();
     await expect.poll(() => page.getByRole('tablist', { name: 'Open models' }).getByRole('tab').count()).toBe(2);
   });

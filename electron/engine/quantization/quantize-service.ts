@@ -219,6 +219,8 @@ export class QuantizeService {
       const agreement = evalData ? undefined : await measureAgreement(await runnableFile(doc), bytes, doc.model, result, calibrationFeeds, `${modeLabel(args.mode)} model`);
       const disagreement = agreement && !args.acceptError ? agreementProblem(args.mode, agreement) : undefined;
       if (disagreement) throw new EngineError('BAD_ARGUMENT', disagreement);
+      // The checks above run for seconds; a Cancel pressed meanwhile still means nothing is written.
+      ctx.checkCancelled();
       const fileName = `${doc.fileName.replace(/\.onnx$/i, '')}.${SUFFIX[args.mode]}.onnx`;
       let target: string;
       if (args.output) {
