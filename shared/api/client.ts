@@ -33,15 +33,22 @@ export function createEngineClient(transport: Transport): EngineClient {
   client.waitForJob = (jobId: string, onProgress?: (p: JobProgress) => void) =>
     new Promise<JobInfo>((resolve, reject) => {
       let settled = false;
+      let lastProgress: JobProgress | undefined;
       const finish = (info: JobInfo) => {
         if (settled) return;
         settled = true;
         offProgress();
         offDone();
+        // A job that finished before we subscribed sent its events to nobody: hand
+        // the caller the final progress so it always sees where the job ended.
+        const final = info.progress;
+        if (onProgress && final && (lastProgress?.done !== final.done || lastProgress.phase !== final.phase)) onProgress(final);
         resolve(info);
       };
       const offProgress = on('job.progress', (p) => {
-        if (p.jobId === jobId) onProgress?.(p);
+        if (p.jobId !== jobId || settled) return;
+        lastProgress = p;
+        onProgress?.(p);
       });
       const offDone = on('job.done', (info) => {
         if (info.jobId === jobId) finish(info);
