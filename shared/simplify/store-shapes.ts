@@ -18,6 +18,18 @@ function sameFacts(v: ValueInfoProto | undefined, elemType: number, shape: Dim[]
 }
 
 /**
+ * The symbols a stored shape may name: those of the graph's inputs. Symbols inference makes up for sizes
+ * the data decides (how many boxes NonZero or TopK keep) are stored as unknown dims: ONNX Runtime 1.30's
+ * optimizer, given a named dim on a data-sized TopK output, folds sizes downstream of it into the
+ * constant of whatever it saw (retinanet's box count became 0, and its Reshape then fails on every image).
+ */
+function inputSymbols(graph: { input?: ValueInfoProto[] }): Set<string> {
+  const names = new Set<string>();
+  for (const v of graph.input ?? []) for (const d of shapeOf(v.type) ?? []) if (typeof d === 'string') names.add(d);
+  return names;
+}
+
+/**
  * Writes the inferred element type and shape of every intermediate value into value_info, so the
  * backends' parsers (TensorRT, NCNN, RKNN) see shapes without running inference of their own.
  * Values inference knows nothing of keep what the file said.
@@ -31,6 +43,8 @@ export const storeShapes: SimplifyPass = {
     const declared = new Map((graph.valueInfo ?? []).map((v) => [v.name ?? '', v]));
     const skip = new Set([...(graph.input ?? []), ...(graph.output ?? [])].map((v) => v.name ?? ''));
     for (const t of graph.initializer ?? []) skip.add(t.name ?? '');
+    const symbols = inputSymbols(graph);
+    const storable = (shape: Dim[] | null) => shape && shape.map((d) => (typeof d === 'string' && !symbols.has(d) ? null : d));
     let changed = 0;
     const valueInfo: ValueInfoProto[] = [];
     const seen = new Set<string>();
@@ -44,9 +58,10 @@ export const storeShapes: SimplifyPass = {
           if (old) valueInfo.push(old);
           continue;
         }
-        if (sameFacts(old, f.elemType, f.shape)) valueInfo.push(old!);
+        const shape = storable(f.shape);
+        if (sameFacts(old, f.elemType, shape)) valueInfo.push(old!);
         else {
-          valueInfo.push({ ...(old ?? {}), name, type: typeProto(f.elemType, f.shape) });
+          valueInfo.push({ ...(old ?? {}), name, type: typeProto(f.elemType, shape) });
           changed++;
         }
       }

@@ -19,10 +19,11 @@ async function serve(request: ChildRequest): Promise<ChildReply> {
   const sessions: (ort.InferenceSession | undefined)[] = [];
   const loadErrors: (string | null)[] = [];
   try {
-    for (const [model, { file, saveOptimizedTo }] of request.models.entries()) {
+    for (const [model, { file, saveOptimizedTo, graphOptimizationLevel }] of request.models.entries()) {
       announce({ model, action: 'loading' });
       try {
-        sessions.push(await ort.InferenceSession.create(file, saveOptimizedTo ? { ...options, optimizedModelFilePath: saveOptimizedTo } : options));
+        const own = { ...options, ...(graphOptimizationLevel ? { graphOptimizationLevel } : {}), ...(saveOptimizedTo ? { optimizedModelFilePath: saveOptimizedTo } : {}) };
+        sessions.push(await ort.InferenceSession.create(file, own));
         loadErrors.push(null);
       } catch (e) {
         sessions.push(undefined);

@@ -11,7 +11,7 @@ export type WireFeeds = Record<string, WireTensor>;
 
 export interface ChildRequest {
   /** Model files, loaded one after the other in this order; `saveOptimizedTo` writes ONNX Runtime's optimized graph there. */
-  models: { file: string; saveOptimizedTo?: string }[];
+  models: { file: string; saveOptimizedTo?: string; graphOptimizationLevel?: ChildRequest['graphOptimizationLevel'] }[];
   /** Per case, the feeds of each model (same order as `models`); a case stops at its first failing run. */
   cases: WireFeeds[][];
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';

@@ -17,6 +17,8 @@ export interface ChildModel {
   label: string;
   /** Where ONNX Runtime writes the graph it optimized while loading (offline optimization). */
   saveOptimizedTo?: string;
+  /** This model's own optimization level, over the call's. */
+  graphOptimizationLevel?: ChildRequest['graphOptimizationLevel'];
 }
 
 export type ModelRun = { outputs: Feeds } | { error: string };
@@ -65,7 +67,7 @@ export async function runModelsInChild(models: readonly ChildModel[], cases: rea
   try {
     const files: ChildRequest['models'] = [];
     for (const [i, m] of models.entries()) {
-      const saved = m.saveOptimizedTo ? { saveOptimizedTo: m.saveOptimizedTo } : {};
+      const saved = { ...(m.saveOptimizedTo ? { saveOptimizedTo: m.saveOptimizedTo } : {}), ...(m.graphOptimizationLevel ? { graphOptimizationLevel: m.graphOptimizationLevel } : {}) };
       if ('path' in m.source) {
         files.push({ file: m.source.path, ...saved });
         continue;
