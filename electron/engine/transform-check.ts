@@ -2,6 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { EngineError } from '../../shared/api/errors.js';
 import type { Dim } from '../../shared/model/tensor-info.js';
 import { seededRandom } from '../../shared/model/seeded-random.js';
+import { checkDims, checkFeed } from './check-inputs.js';
 import { encodeModel } from '../../shared/onnx/encode.js';
 import type { ModelProto } from '../../shared/onnx/types.js';
 import { modelInputs } from './datasets/dataset.js';
@@ -25,22 +26,6 @@ export interface TransformCheck {
   /** The dims the models ran at, by input name. */
   inputDims: Record<string, number[]>;
   passed: boolean;
-}
-
-function randomTensor(elemType: number, dims: number[], next: () => number): ort.Tensor {
-  const n = dims.reduce((a, b) => a * b, 1);
-  switch (elemType) {
-    case 7:
-      return new ort.Tensor('int64', BigInt64Array.from({ length: n }, () => BigInt(Math.floor(next() * 4))), dims);
-    case 6:
-      return new ort.Tensor('int32', Int32Array.from({ length: n }, () => Math.floor(next() * 4)), dims);
-    case 9:
-      return new ort.Tensor('bool', Uint8Array.from({ length: n }, () => (next() < 0.5 ? 1 : 0)), dims);
-    case 1:
-      return new ort.Tensor('float32', Float32Array.from({ length: n }, () => next() * 2 - 1), dims);
-    default:
-      throw new EngineError('BAD_ARGUMENT', `Input element type ${elemType} cannot be filled with random values here; only float32, int32, int64 and bool inputs can be checked.`);
-  }
 }
 
 type Outputs = Record<string, ort.Tensor>;
@@ -115,16 +100,12 @@ const transformedModel = (m: ModelProto | Uint8Array, originalNodes: number) => 
  * at 1, and again at 2) in a child process of its own. Loading a 25,000-node graph takes seconds, so a
  * transform starts this first and runs its passes meanwhile, on the other core.
  */
-export function startOriginalRuns(original: ModelProto | Uint8Array | string, originalModel: ModelProto, inputShapes: Readonly<Record<string, Dim[]>> = {}, seed = 1): OriginalRuns {
+export function startOriginalRuns(original: ModelProto | Uint8Array | string, originalModel: ModelProto, inputShapes: Readonly<Record<string, Dim[]>> = {}, seed = 1, inputValues: Readonly<Record<string, number>> = {}): OriginalRuns {
   const inputs = modelInputs(originalModel);
-  const dimsAt = (dynamic: number) =>
-    Object.fromEntries(inputs.map((input) => {
-      const given = inputShapes[input.name];
-      return [input.name, input.dims.map((d, k) => (typeof given?.[k] === 'number' ? (given[k] as number) : (d ?? dynamic)))];
-    })) as Record<string, number[]>;
+  const dimsAt = (dynamic: number) => Object.fromEntries(inputs.map((input) => [input.name, checkDims(input, inputShapes, dynamic)])) as Record<string, number[]>;
   const feedsFor = (dims: Record<string, number[]>, draw = seed) => {
     const next = seededRandom(draw);
-    return Object.fromEntries(inputs.map((input) => [input.name, randomTensor(input.elemType, dims[input.name]!, next)]));
+    return Object.fromEntries(inputs.map((input) => [input.name, checkFeed(input, dims[input.name]!, next, inputValues)]));
   };
   const inputDims = dimsAt(1);
   const hasDynamic = inputs.some((input) => input.dims.some((d, k) => d === undefined && typeof inputShapes[input.name]?.[k] !== 'number'));
@@ -158,12 +139,12 @@ async function inTwoProcesses(original: Promise<ModelRuns>, transformed: ModelPr
  * by at most 1e-4 of its scale. Each model runs in a child process of its own, at the same time, so a
  * transformed model that crashes ONNX Runtime is refused instead of ending the engine.
  */
-export async function checkTransform(original: ModelProto | Uint8Array | string, originalModel: ModelProto, transformed: ModelProto | Uint8Array, inputShapes: Readonly<Record<string, Dim[]>> = {}, seed = 1, started?: OriginalRuns): Promise<TransformCheck> {
-  const prepared = started ?? startOriginalRuns(original, originalModel, inputShapes, seed);
+export async function checkTransform(original: ModelProto | Uint8Array | string, originalModel: ModelProto, transformed: ModelProto | Uint8Array, inputShapes: Readonly<Record<string, Dim[]>> = {}, seed = 1, started?: OriginalRuns, inputValues: Readonly<Record<string, number>> = {}): Promise<TransformCheck> {
+  const prepared = started ?? startOriginalRuns(original, originalModel, inputShapes, seed, inputValues);
   const runs = prepared.runs ? await inTwoProcesses(prepared.runs, transformed, prepared.cases) : await runModelsInChild([{ source: source(prepared.original), label: LABELS[0] }, transformedModel(transformed, originalModel.graph?.node?.length ?? 0)], prepared.cases.map((f) => [f, f]), AS_WRITTEN);
   if (runs.crash) throw new EngineError('RUNTIME_ERROR', `${runs.crash}; nothing was written.`);
   for (const [i, problem] of runs.loadErrors.entries()) {
-    if (problem !== null) throw new EngineError('RUNTIME_ERROR', `ONNX Runtime cannot load the ${LABELS[i]} (${problem}).`);
+    if (problem !== null) throw new EngineError('RUNTIME_ERROR', `ONNX Runtime cannot load the ${LABELS[i]} (${problem}).`, { cannotLoad: i === 0 ? 'original' : 'transformed', problem });
   }
   const inputDims = prepared.inputDims;
   const compared: OutputDifference[][] = [];

@@ -28,7 +28,7 @@ export function convertTargets(ctx: SweepContext): number[] | string {
 }
 
 async function convertOnce(ctx: SweepContext, leg: Leg, input: string, opset: number): Promise<boolean> {
-  const r = await ctx.cli(['convert', input, '-o', leg.file, '--opset', String(opset), '--json']);
+  const r = await ctx.cli(['convert', input, '-o', leg.file, '--opset', String(opset), ...ctx.shapeArgs(), ...ctx.valueArgs(), '--json']);
   if (r.code !== 0) {
     leg.cell = failedCommand(r, `convert --opset ${opset}`);
     return false;

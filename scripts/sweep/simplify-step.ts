@@ -13,7 +13,7 @@ interface SimplifyJson {
 
 export async function simplifyStep(ctx: SweepContext): Promise<Cell> {
   const file = ctx.out('simplified.onnx');
-  const r = await ctx.cli(['simplify', ctx.modelPath, '-o', file, ...ctx.shapeArgs(), '--json']);
+  const r = await ctx.cli(['simplify', ctx.modelPath, '-o', file, ...ctx.shapeArgs(), ...ctx.valueArgs(), '--json']);
   if (r.code !== 0) return failedCommand(r, 'simplify');
   const report = JSON.parse(r.stdout) as SimplifyJson;
   const nodes = `nodes ${report.nodesBefore} -> ${report.nodesAfter}`;

@@ -43,6 +43,11 @@ export class SweepContext {
     return this.model.sweepInputs.flatMap((i) => (i.shape.length > 0 ? ['--shape', `${i.name}=${i.shape.join('x')}`] : []));
   }
 
+  /** `--value NAME=NUMBER` for every input the manifest fixes (silero's sample rate), for the tools' own checks. */
+  valueArgs(): string[] {
+    return this.model.sweepInputs.flatMap((i) => (i.value !== undefined ? ['--value', `${i.name}=${i.value}`] : []));
+  }
+
   /** Seeded agreement inputs: 64, or 16 for models above 10 GMACs (each run takes seconds on 2 cores). */
   samplesFor(): number {
     return (this.model.macsRef ?? 0) > 10e9 ? Math.min(16, this.options.samples) : this.options.samples;

@@ -46,16 +46,22 @@ const datasetSource = z.discriminatedUnion('kind', [
   }),
 ]);
 
+/** Dims by input name, each a whole number of at least 1. */
+const inputShapes = z.record(z.string().max(1000), z.array(z.number().int().min(1).max(2 ** 31)).max(64)).refine((r) => Object.keys(r).length <= 1000);
+/** A value every element of the named input holds while a check runs (a sample rate, a flag). */
+const inputValues = z.record(z.string().max(1000), z.number().finite()).refine((r) => Object.keys(r).length <= 1000);
+
 const SIMPLIFY_ARGS = z
   .object({
     docId: id,
-    inputShapes: z.record(z.string().max(1000), z.array(z.number().int().min(1).max(2 ** 31)).max(64)).optional(),
+    inputShapes: inputShapes.optional(),
+    inputValues: inputValues.optional(),
     skip: z.array(z.string().min(1).max(100)).max(100).optional(),
     force: z.boolean().optional(),
   })
   .strict();
 
-const CONVERT_ARGS = z.object({ docId: id, opset: z.number().int().min(1).max(1000), force: z.boolean().optional() }).strict();
+const CONVERT_ARGS = z.object({ docId: id, opset: z.number().int().min(1).max(1000), force: z.boolean().optional(), inputShapes: inputShapes.optional(), inputValues: inputValues.optional() }).strict();
 
 /**
  * The method table: every method of the engine API with its argument schema. Transports accept only

@@ -62,13 +62,18 @@ export const COMPARE_STEP = z.object({
   thresholds: THRESHOLDS.optional(),
 }).strict();
 
+const CHECK_SHAPES = z.record(z.string().max(1000), z.array(z.number().int().min(1).max(2 ** 31)).max(64));
+const CHECK_VALUES = z.record(z.string().max(1000), z.number().finite());
+
 /** onnx-simplifier's job: constant folding and graph clean-up, checked in ONNX Runtime (engine `simplifyModel`). */
 export const SIMPLIFY_STEP = z.object({
   id: ref,
   kind: z.literal('simplify'),
   model: ref,
   /** Fixed dims for the inputs, so that shape computations fold. */
-  inputShapes: z.record(z.string().max(1000), z.array(z.number().int().min(1).max(2 ** 31)).max(64)).optional(),
+  inputShapes: CHECK_SHAPES.optional(),
+  /** Values the check feeds to inputs that select behaviour (a sample rate), instead of random ones. */
+  inputValues: CHECK_VALUES.optional(),
   skip: z.array(z.string().min(1).max(100)).max(100).optional(),
   /** The user kept a result that failed the ONNX Runtime check ("Keep anyway"); a replay keeps it too. */
   force: z.boolean().optional(),
@@ -80,6 +85,9 @@ export const CONVERT_STEP = z.object({
   kind: z.literal('convert'),
   model: ref,
   opset: z.number().int().min(7).max(21),
+  /** The dims the check runs both models at (the result keeps the model's own). */
+  inputShapes: CHECK_SHAPES.optional(),
+  inputValues: CHECK_VALUES.optional(),
   force: z.boolean().optional(),
 }).strict();
 

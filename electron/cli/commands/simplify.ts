@@ -7,29 +7,22 @@ import { engineClient, jobResult } from '../engine-client.js';
 import { oneModel } from '../one-model.js';
 import { formatHelp, parseOptions, type OptionTable } from '../parse-options.js';
 import { UsageError } from '../usage-error.js';
+import { checkInputArgs } from '../check-input-options.js';
 
 const OPTIONS = {
   output: { kind: 'string', short: 'o', placeholder: 'OUT', help: 'the file to write (required)' },
   shape: { kind: 'string', multiple: true, placeholder: 'NAME=DIMS', help: "fix an input's dims (e.g. input=1x3x224x224); the result declares them" },
+  value: { kind: 'string', multiple: true, placeholder: 'NAME=NUMBER', help: 'feed this value to an input in the check instead of random ones (e.g. sr=16000 for a sample rate)' },
   skip: { kind: 'string', multiple: true, choices: PASS_NAMES, placeholder: 'PASS', help: `leave a pass out: ${PASS_NAMES.join(', ')}` },
   force: { kind: 'boolean', help: 'write the result even when the check fails, and overwrite OUT' },
 } as const satisfies OptionTable;
 
 export const help = formatHelp(
   'simplify',
-  ['MODEL -o OUT [--shape NAME=DIMS]... [--skip PASS]... [--force] [--json]'],
+  ['MODEL -o OUT [--shape NAME=DIMS]... [--value NAME=NUMBER]... [--skip PASS]... [--force] [--json]'],
   "Does onnx-simplifier's job: removes Identity/Dropout and dead nodes, collapses exact Cast chains, shares duplicate initializers, folds BatchNormalization into Conv/ConvTranspose/Gemm, simplifies Reshape/Flatten, folds constant subgraphs in ONNX Runtime and, at fixed dims, the shape arithmetic, and stores every value's shape. The result is run in ONNX Runtime against the original on the same random inputs and refused when it differs by more than 1e-4 relative.",
   OPTIONS,
 );
-
-/** '--shape input=1x3x224x224': simplify folds shapes for fixed dims, so every dim must be a number. */
-function parseFixedShape(text: string): [string, number[]] {
-  const at = text.lastIndexOf('=');
-  if (at <= 0 || at === text.length - 1) throw new UsageError(`--shape takes NAME=DIMS such as input=1x3x224x224, not '${text}'`, 'simplify');
-  const parts = text.slice(at + 1).split(/[x,×]/);
-  if (!parts.every((d) => /^[1-9]\d{0,9}$/.test(d))) throw new UsageError(`--shape ${text}: each dimension must be a whole number of at least 1`, 'simplify');
-  return [text.slice(0, at), parts.map(Number)];
-}
 
 function formatReport(output: string, r: SimplifyReport): string {
   const changed = r.passes.filter((p) => p.changed > 0).map((p) => `${p.name} ${p.changed}`);
@@ -46,10 +39,10 @@ export async function run(argv: string[], io: Io): Promise<void> {
   const { options, positionals } = parseOptions('simplify', argv, OPTIONS);
   const input = oneModel(positionals, 'simplify');
   if (!options.output) throw new UsageError('simplify needs -o OUT, the file to write', 'simplify');
-  const inputShapes = Object.fromEntries((options.shape ?? []).map(parseFixedShape));
+  const checkInputs = checkInputArgs(options, 'simplify');
   const engine = await engineClient();
   const info = await engine.openModel({ source: { kind: 'path', path: input } });
-  const result = await engine.simplifyModel({ docId: info.docId, inputShapes, skip: options.skip ?? [], force: options.force === true });
+  const result = await engine.simplifyModel({ docId: info.docId, inputShapes: checkInputs.inputShapes ?? {}, ...(checkInputs.inputValues ? { inputValues: checkInputs.inputValues } : {}), skip: options.skip ?? [], force: options.force === true });
   const output = path.resolve(options.output);
   const { jobId } = await engine.startSaveModel({ docId: result.model.docId, target: { kind: 'path', path: output, overwrite: options.force === true } });
   const saved = (await jobResult(engine, jobId, 'save')) as SaveResult;

@@ -11,7 +11,8 @@ import type { ModelProto } from '../../../shared/onnx/types.js';
 import { allTensors } from '../../../shared/onnx/walk-tensors.js';
 import { runnableFile, type ModelDocument } from '../documents.js';
 import { opRegistry } from '../op-metadata.js';
-import { checkOutputs, randomFeeds } from './output-check.js';
+import { checkFeeds, checkInputsProblem, type CheckInputs } from '../check-inputs.js';
+import { checkOutputs } from './output-check.js';
 
 export type ConvertOutcome = Omit<ConvertOpsetResult, 'model' | 'changes'> & { model: ModelProto };
 
@@ -20,7 +21,9 @@ export type ConvertOutcome = Omit<ConvertOpsetResult, 'model' | 'changes'> & { m
  * against the document as it is, on seeded random inputs. A result that does not match (or cannot be
  * run) is refused unless `force`; nothing is changed here: the caller commits the returned model.
  */
-export async function convertDocument(doc: ModelDocument, target: number, force: boolean): Promise<ConvertOutcome> {
+export async function convertDocument(doc: ModelDocument, target: number, force: boolean, checkInputs: CheckInputs = {}): Promise<ConvertOutcome> {
+  const problem = checkInputsProblem(doc.model, checkInputs);
+  if (problem) throw new EngineError('BAD_ARGUMENT', problem);
   let result;
   try {
     result = convertOpset(doc.model, target, { registry: opRegistry() });
@@ -36,7 +39,7 @@ export async function convertDocument(doc: ModelDocument, target: number, force:
   const scratch = external && doc.sourceDir ? path.join(doc.sourceDir, `.onnx-studio-convert-${randomUUID()}.onnx`) : undefined;
   try {
     if (scratch) await fs.writeFile(scratch, encodeModel(result.model));
-    const check = await checkOutputs({ path: await runnableFile(doc) }, scratch ? { path: scratch } : { bytes: encodeModel(result.model) }, randomFeeds(doc.model));
+    const check = await checkOutputs({ path: await runnableFile(doc) }, scratch ? { path: scratch } : { bytes: encodeModel(result.model) }, checkFeeds(doc.model, 1, checkInputs));
     const notes: string[] = [];
     if (check.problem) {
       if (!force) {

@@ -1,8 +1,4 @@
 import * as ort from 'onnxruntime-node';
-import { seededRandom } from '../../../shared/model/seeded-random.js';
-import { toFloat16Bits } from '../../../shared/quantize/float16.js';
-import { modelInputs, type ModelInput } from '../datasets/dataset.js';
-import type { ModelProto } from '../../../shared/onnx/types.js';
 import { floatValues } from '../evaluation/compare-run.js';
 import { runModelsInChild, type RunnableModel } from '../candidate-run/run-in-child.js';
 
@@ -18,36 +14,6 @@ export interface OutputCheck {
   maxRelDiff: number | null;
   /** Why the result cannot be trusted, one sentence; absent when it matches. */
   problem?: string;
-}
-
-/** A seeded random feed for one input at its declared dims (symbolic dims default to 1). */
-function randomFeed(input: ModelInput, next: () => number): ort.Tensor {
-  const dims = input.dims.map((d) => d ?? 1);
-  const n = dims.reduce((a, b) => a * b, 1);
-  switch (input.elemType) {
-    case 7:
-      return new ort.Tensor('int64', BigInt64Array.from({ length: n }, () => BigInt(Math.floor(next() * 4))), dims);
-    case 6:
-      return new ort.Tensor('int32', Int32Array.from({ length: n }, () => Math.floor(next() * 4)), dims);
-    case 3:
-      return new ort.Tensor('int8', Int8Array.from({ length: n }, () => Math.floor(next() * 8) - 4), dims);
-    case 2:
-      return new ort.Tensor('uint8', Uint8Array.from({ length: n }, () => Math.floor(next() * 256)), dims);
-    case 9:
-      return new ort.Tensor('bool', Uint8Array.from({ length: n }, () => (next() < 0.5 ? 1 : 0)), dims);
-    case 10:
-      return new ort.Tensor('float16', Uint16Array.from({ length: n }, () => toFloat16Bits(next() * 2 - 1)), dims);
-    case 11:
-      return new ort.Tensor('float64', Float64Array.from({ length: n }, () => next() * 2 - 1), dims);
-    default:
-      return new ort.Tensor('float32', Float32Array.from({ length: n }, () => next() * 2 - 1), dims);
-  }
-}
-
-/** Seeded random feeds for a model's inputs (initializers excluded). */
-export function randomFeeds(model: ModelProto, seed = 1): Record<string, ort.Tensor> {
-  const next = seededRandom(seed);
-  return Object.fromEntries(modelInputs(model).map((input) => [input.name, randomFeed(input, next)]));
 }
 
 /** Largest |a-b| and its size relative to max|a|; NaN on one side only counts as an infinite difference. */

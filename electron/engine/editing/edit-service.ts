@@ -106,12 +106,12 @@ export class EditService {
   async convertOpset(args: MethodArgs<'convertOpset'>, checkCancelled?: () => void): Promise<ConvertOpsetResult> {
     const doc = this.documents.get(args.docId);
     const from = doc.model;
-    const outcome = await convertDocument(doc, args.opset, args.force === true);
+    const outcome = await convertDocument(doc, args.opset, args.force === true, { ...(args.inputShapes ? { shapes: args.inputShapes } : {}), ...(args.inputValues ? { values: args.inputValues } : {}) });
     const { model, ...report } = outcome;
     const changes = nodeChanges(from.graph ?? {}, model.graph ?? {});
     if (model !== from) {
       checkCancelled?.();
-      const params = { domain: '', version: args.opset, ...(args.force ? { force: true } : {}) };
+      const params = { domain: '', version: args.opset, ...(args.inputShapes ? { inputShapes: args.inputShapes } : {}), ...(args.inputValues ? { inputValues: args.inputValues } : {}), ...(args.force ? { force: true } : {}) };
       await this.commitTransform(doc, from, model, { label: runCommandLabel({ domain: '', version: args.opset }), command: 'setOpset', params });
     }
     return { ...report, changes, model: modelInfo(doc) };

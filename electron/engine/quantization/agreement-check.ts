@@ -3,7 +3,7 @@ import { EngineError } from '../../../shared/api/errors.js';
 import type { ModelProto } from '../../../shared/onnx/types.js';
 import { AGREEMENT_THRESHOLDS } from '../../../shared/quantize/agreement-thresholds.js';
 import type { QuantizeMode } from '../../../shared/quantize/quant-options.js';
-import { randomFeeds } from '../converting/output-check.js';
+import { checkFeeds } from '../check-inputs.js';
 import { runModelsInChild } from '../candidate-run/run-in-child.js';
 import { floatValues } from '../evaluation/compare-run.js';
 
@@ -50,8 +50,8 @@ export async function measureAgreement(reference: Uint8Array | string, variant: 
   for (let s = 0; s < samples; s++) {
     // Seeded inputs are drawn per model from the same sequence, so a float16-input variant gets the
     // same values rounded to its type.
-    const feeds = data && data.length > 0 ? data[s]! : randomFeeds(model, 9000 + s);
-    cases.push([feeds, data && data.length > 0 ? feeds : randomFeeds(variantModel, 9000 + s)]);
+    const feeds = data && data.length > 0 ? data[s]! : checkFeeds(model, 9000 + s);
+    cases.push([feeds, data && data.length > 0 ? feeds : checkFeeds(variantModel, 9000 + s)]);
   }
   const models = [
     { source: typeof reference === 'string' ? { path: reference } : { bytes: reference }, label: 'original model' },

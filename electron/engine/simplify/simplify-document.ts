@@ -21,6 +21,7 @@ export async function simplifyDocument(documents: DocumentStore, editing: EditSe
   const from = doc.model;
   const { model, report } = await simplifyModel(from, {
     ...(args.inputShapes ? { inputShapes: args.inputShapes } : {}),
+    ...(args.inputValues ? { inputValues: args.inputValues } : {}),
     ...(args.skip ? { skip: args.skip } : {}),
     force: args.force === true,
     original: await runnableFile(doc),
@@ -29,6 +30,7 @@ export async function simplifyDocument(documents: DocumentStore, editing: EditSe
   checkCancelled?.();
   const params = {
     ...(args.inputShapes && Object.keys(args.inputShapes).length > 0 ? { inputShapes: args.inputShapes } : {}),
+    ...(args.inputValues && Object.keys(args.inputValues).length > 0 ? { inputValues: args.inputValues } : {}),
     ...(args.skip && args.skip.length > 0 ? { skip: args.skip } : {}),
     ...(args.force ? { force: true } : {}),
   };

@@ -12,12 +12,16 @@ import { runToFixedPoint } from '../../../shared/simplify/run-passes.js';
 import type { SimplifyReport } from '../../../shared/simplify/simplify-report.js';
 import type { SimplifyPass } from '../../../shared/simplify/simplify-pass.js';
 import { FINAL_PASSES, GRAPH_PASSES, PASS_NAMES } from '../../../shared/simplify/simplify-passes.js';
+import { checkInputsProblem } from '../check-inputs.js';
+import { runModelsInChild } from '../candidate-run/run-in-child.js';
 import { checkTransform, RELATIVE_TOLERANCE, startOriginalRuns } from '../transform-check.js';
 import { constantFolding } from './constant-folding.js';
 
 export interface SimplifyOptions {
   /** Fixed dims for graph inputs; the result declares them. */
   inputShapes?: Record<string, number[]>;
+  /** Values the check feeds to the named inputs instead of random ones (silero-vad's sample rate). */
+  inputValues?: Record<string, number>;
   /** Pass names to leave out. */
   skip?: string[];
   /** Keep a result that computes differently from the original (reported, not refused). */
@@ -28,6 +32,21 @@ export interface SimplifyOptions {
   checkCancelled?: () => void;
 }
 
+
+/**
+ * When the simplified model does not load, it may be the dims the user fixed and not a pass: some exports
+ * (silero-vad v5) declare value shapes that contradict fixed input dims, and ONNX Runtime refuses the
+ * model itself at those dims. Loading the original with only the dims fixed tells which; the sentence
+ * then says so, and how to go on.
+ */
+async function blameFixedDims(e: unknown, fixed: ModelProto, inputShapes: Record<string, Dim[]>): Promise<unknown> {
+  if (!(e instanceof EngineError) || e.details?.cannotLoad !== 'transformed' || Object.keys(inputShapes).length === 0) return e;
+  const runs = await runModelsInChild([{ source: { bytes: encodeModel(fixed) }, label: 'model with fixed dims' }], []);
+  const problem = runs.crash ?? runs.loadErrors[0];
+  if (!problem) return e;
+  const dims = Object.entries(inputShapes).map(([name, d]) => `${name}=${d.join('x')}`).join(', ');
+  return new EngineError('BAD_ARGUMENT', `ONNX Runtime cannot load this model with its inputs declared at ${dims} (${problem}), so simplify cannot fold at those dims; simplify it without --shape.`);
+}
 
 /**
  * Simplifies a model: graph passes and constant folding in ONNX Runtime to a fixed point, then shapes
@@ -48,7 +67,9 @@ export async function simplifyModel(model: ModelProto, options: SimplifyOptions 
   if (typeof fixed === 'string') throw new EngineError('BAD_ARGUMENT', fixed);
   // The original loads and runs in ONNX Runtime (another process, another core) while the passes run.
   const original = options.original ?? encodeModel(model);
-  const originalRuns = startOriginalRuns(original, model, inputShapes);
+  const problem = checkInputsProblem(model, { shapes: inputShapes, values: options.inputValues ?? {} });
+  if (problem) throw new EngineError('BAD_ARGUMENT', problem);
+  const originalRuns = startOriginalRuns(original, model, inputShapes, 1, options.inputValues ?? {});
   const stopIfCancelled = options.checkCancelled;
   const cancellable = (pass: SimplifyPass): SimplifyPass =>
     stopIfCancelled
@@ -67,7 +88,12 @@ export async function simplifyModel(model: ModelProto, options: SimplifyOptions 
   const simplifiedBytes = encodeModel(outcome.model);
   options.checkCancelled?.();
   const checkStarted = performance.now();
-  const check = await checkTransform(original, model, simplifiedBytes, inputShapes, 1, originalRuns);
+  let check;
+  try {
+    check = await checkTransform(original, model, simplifiedBytes, inputShapes, 1, originalRuns);
+  } catch (e) {
+    throw await blameFixedDims(e, fixed, inputShapes);
+  }
   const checkSeconds = Math.round((performance.now() - checkStarted) / 10) / 100;
   if (!check.passed && !options.force) {
     const worst = check.outputs.reduce((a, b) => (b.relativeDiff > a.relativeDiff ? b : a));

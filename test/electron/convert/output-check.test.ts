@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkOutputs, randomFeeds, RELATIVE_TOLERANCE } from '../../../electron/engine/converting/output-check.js';
+import { checkFeeds } from '../../../electron/engine/check-inputs.js';
+import { checkOutputs, RELATIVE_TOLERANCE } from '../../../electron/engine/converting/output-check.js';
 import { runCommand } from '../../../shared/edit/commands.js';
 import { decodeModel } from '../../../shared/onnx/decode.js';
 import { encodeModel } from '../../../shared/onnx/encode.js';
@@ -20,7 +21,7 @@ function shiftedBias(model: ModelProto, delta: number): ModelProto {
 describe('the ONNX Runtime check of a converted model', () => {
   it('reports the largest output difference and flags one above the relative tolerance', async () => {
     const original = digits();
-    const feeds = randomFeeds(original, 3);
+    const feeds = checkFeeds(original, 3);
     const same = await checkOutputs({ path: DIGITS }, { bytes: encodeModel(original) }, feeds);
     expect(same).toEqual({ maxAbsDiff: 0, maxRelDiff: 0 });
     const moved = await checkOutputs({ path: DIGITS }, { bytes: encodeModel(shiftedBias(original, 0.5)) }, feeds);
@@ -32,7 +33,7 @@ describe('the ONNX Runtime check of a converted model', () => {
 
   it('says so when the converted model cannot be loaded', async () => {
     const broken = { ...digits(), graph: { ...digits().graph!, node: digits().graph!.node!.map((n) => (n.opType === 'Relu' ? { ...n, opType: 'NoSuchOp' } : n)) } };
-    const result = await checkOutputs({ path: DIGITS }, { bytes: encodeModel(broken) }, randomFeeds(digits()));
+    const result = await checkOutputs({ path: DIGITS }, { bytes: encodeModel(broken) }, checkFeeds(digits()));
     expect(result.maxAbsDiff).toBeNull();
     expect(result.problem).toMatch(/^ONNX Runtime cannot load the converted model \(/);
   });
