@@ -8,7 +8,7 @@ import { decodeModel } from '../../../shared/onnx/decode.js';
 import { encodeModel } from '../../../shared/onnx/encode.js';
 import type { ModelProto } from '../../../shared/onnx/types.js';
 import { cli } from '../../helpers/cli.js';
-import { model, node } from '../../helpers/model-builder.js';
+import { floatTensor, model, node } from '../../helpers/model-builder.js';
 import { onnxCheck, opTypes, runOrt } from '../../helpers/onnx-oracles.js';
 import { tempDir } from '../../helpers/paths.js';
 
@@ -22,7 +22,7 @@ function rateModel(opset: number): ModelProto {
       node: [node('Sub', ['sr', 'rate16k'], ['row']), node('Gather', ['table', 'row'], ['picked'], 'pick', { attribute: [{ name: 'axis', type: 2, i: 0 }] }), node('Mul', ['x', 'picked'], ['scaled']), node('Identity', ['scaled'], ['y'])],
       input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'samples' }] } } } }, { name: 'sr', type: { tensorType: { elemType: 7, shape: { dim: [] } } } }],
       output: [{ name: 'y', type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'samples' }] } } } }],
-      initializer: [{ name: 'rate16k', dims: [], dataType: 7, int64Data: [16000] }, { name: 'table', dims: [1, 1], dataType: 1, floatData: [3] }],
+      initializer: [{ name: 'rate16k', dims: [], dataType: 7, int64Data: [16000] }, floatTensor('table', [1, 1], [3])],
     },
     opset,
   );

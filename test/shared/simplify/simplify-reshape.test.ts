@@ -4,7 +4,7 @@ import type { ModelProto } from '../../../shared/onnx/types.js';
 import { removeDeadNodes } from '../../../shared/simplify/remove-dead-nodes.js';
 import { runToFixedPoint } from '../../../shared/simplify/run-passes.js';
 import { simplifyReshape } from '../../../shared/simplify/simplify-reshape.js';
-import { model, node, tensorValue } from '../../helpers/model-builder.js';
+import { floatTensor, model, node, tensorValue } from '../../helpers/model-builder.js';
 import { onnxCheck, opTypes, randomFeeds, relativeDifference, runOrt } from '../../helpers/onnx-oracles.js';
 import { int64Tensor } from '../../helpers/torch-pattern-model.js';
 
@@ -66,7 +66,7 @@ describe('reshape pass', () => {
       ],
       input: [tensorValue('scores', [50]), tensorValue('boxes', [50, 4])],
       output: [{ name: 'pairs', type: { tensorType: { elemType: 1, shape: { dim: [{}, { dimValue: 2 }, { dimValue: 2 }] } } } }],
-      initializer: [{ name: 'threshold', dims: [], dataType: 1, floatData: [0.5] }, int64Tensor('axes0', [1], [0]), { name: 'zero', dims: [], dataType: 7, int64Data: [0] }, int64Tensor('two_two', [2], [2, 2])],
+      initializer: [floatTensor('threshold', [], [0.5]), int64Tensor('axes0', [1], [0]), { name: 'zero', dims: [], dataType: 7, int64Data: [0] }, int64Tensor('two_two', [2], [2, 2])],
     });
     const out = (await runToFixedPoint(m, [simplifyReshape, removeDeadNodes], [], ctx)).model;
     onnxCheck(out);
