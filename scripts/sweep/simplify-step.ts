@@ -13,7 +13,13 @@ interface SimplifyJson {
 
 export async function simplifyStep(ctx: SweepContext): Promise<Cell> {
   const file = ctx.out('simplified.onnx');
-  const r = await ctx.cli(['simplify', ctx.modelPath, '-o', file, ...ctx.shapeArgs(), ...ctx.valueArgs(), '--json']);
+  let r = await ctx.cli(['simplify', ctx.modelPath, '-o', file, ...ctx.shapeArgs(), ...ctx.valueArgs(), '--json']);
+  // A model ONNX Runtime refuses at fixed input dims (silero-vad v5) is simplified as the sentence says:
+  // the check at the manifest's dims, the model's own dims kept.
+  if (r.code !== 0 && r.stderr.includes('--check-shape instead of --shape')) {
+    const checkShapes = ctx.shapeArgs().map((a) => (a === '--shape' ? '--check-shape' : a));
+    r = await ctx.cli(['simplify', ctx.modelPath, '-o', file, ...checkShapes, ...ctx.valueArgs(), '--json']);
+  }
   if (r.code !== 0) return failedCommand(r, 'simplify');
   const report = JSON.parse(r.stdout) as SimplifyJson;
   const nodes = `nodes ${report.nodesBefore} -> ${report.nodesAfter}`;

@@ -55,6 +55,8 @@ const SIMPLIFY_ARGS = z
   .object({
     docId: id,
     inputShapes: inputShapes.optional(),
+    /** Dims the check runs inputs at without fixing them in the model (for dims left symbolic). */
+    checkShapes: inputShapes.optional(),
     inputValues: inputValues.optional(),
     skip: z.array(z.string().min(1).max(100)).max(100).optional(),
     force: z.boolean().optional(),

@@ -72,6 +72,8 @@ export const SIMPLIFY_STEP = z.object({
   model: ref,
   /** Fixed dims for the inputs, so that shape computations fold. */
   inputShapes: CHECK_SHAPES.optional(),
+  /** Dims the check runs inputs at, leaving the model's own (a model that does not load at fixed dims). */
+  checkShapes: CHECK_SHAPES.optional(),
   /** Values the check feeds to inputs that select behaviour (a sample rate), instead of random ones. */
   inputValues: CHECK_VALUES.optional(),
   skip: z.array(z.string().min(1).max(100)).max(100).optional(),

@@ -131,7 +131,7 @@ export async function runStep(
     case 'simplify': {
       // Simplify edits its document in place: like edits, it applies to a copy.
       const copy = await client.duplicateModel({ docId: need(step.model) });
-      const r = await client.simplifyModel({ docId: copy.docId, ...(step.inputShapes ? { inputShapes: step.inputShapes } : {}), ...(step.inputValues ? { inputValues: step.inputValues } : {}), ...(step.skip ? { skip: step.skip } : {}), ...(step.force ? { force: true } : {}) });
+      const r = await client.simplifyModel({ docId: copy.docId, ...(step.inputShapes ? { inputShapes: step.inputShapes } : {}), ...(step.inputValues ? { inputValues: step.inputValues } : {}), ...(step.checkShapes ? { checkShapes: step.checkShapes } : {}), ...(step.skip ? { skip: step.skip } : {}), ...(step.force ? { force: true } : {}) });
       models[step.id] = copy.docId;
       return { id: step.id, kind: 'simplify', status: 'done', summary: simplifySummary(r.report), docId: copy.docId };
     }

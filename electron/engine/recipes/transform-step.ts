@@ -23,6 +23,7 @@ export function transformStep(entry: { command: string; params: unknown }): Tran
     return {
       kind: 'simplify',
       ...checkInputsOf(p),
+      ...(p.checkShapes ? { checkShapes: p.checkShapes as Record<string, number[]> } : {}),
       ...(p.skip ? { skip: p.skip as string[] } : {}),
       ...(p.force === true ? { force: true } : {}),
     };

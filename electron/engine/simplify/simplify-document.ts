@@ -22,6 +22,7 @@ export async function simplifyDocument(documents: DocumentStore, editing: EditSe
   const { model, report } = await simplifyModel(from, {
     ...(args.inputShapes ? { inputShapes: args.inputShapes } : {}),
     ...(args.inputValues ? { inputValues: args.inputValues } : {}),
+    ...(args.checkShapes ? { checkShapes: args.checkShapes } : {}),
     ...(args.skip ? { skip: args.skip } : {}),
     force: args.force === true,
     original: await runnableFile(doc),
@@ -31,6 +32,7 @@ export async function simplifyDocument(documents: DocumentStore, editing: EditSe
   const params = {
     ...(args.inputShapes && Object.keys(args.inputShapes).length > 0 ? { inputShapes: args.inputShapes } : {}),
     ...(args.inputValues && Object.keys(args.inputValues).length > 0 ? { inputValues: args.inputValues } : {}),
+    ...(args.checkShapes && Object.keys(args.checkShapes).length > 0 ? { checkShapes: args.checkShapes } : {}),
     ...(args.skip && args.skip.length > 0 ? { skip: args.skip } : {}),
     ...(args.force ? { force: true } : {}),
   };

@@ -20,6 +20,8 @@ import { constantFolding } from './constant-folding.js';
 export interface SimplifyOptions {
   /** Fixed dims for graph inputs; the result declares them. */
   inputShapes?: Record<string, number[]>;
+  /** Dims the check runs inputs at where `inputShapes` leaves them symbolic; the result keeps them symbolic. */
+  checkShapes?: Record<string, number[]>;
   /** Values the check feeds to the named inputs instead of random ones (silero-vad's sample rate). */
   inputValues?: Record<string, number>;
   /** Pass names to leave out. */
@@ -45,7 +47,7 @@ async function blameFixedDims(e: unknown, fixed: ModelProto, inputShapes: Record
   const problem = runs.crash ?? runs.loadErrors[0];
   if (!problem) return e;
   const dims = Object.entries(inputShapes).map(([name, d]) => `${name}=${d.join('x')}`).join(', ');
-  return new EngineError('BAD_ARGUMENT', `ONNX Runtime cannot load this model with its inputs declared at ${dims} (${problem}), so simplify cannot fold at those dims; simplify it without --shape.`);
+  return new EngineError('BAD_ARGUMENT', `ONNX Runtime cannot load this model with its inputs declared at ${dims} (${problem}), so simplify cannot fix them; simplify with --check-shape instead of --shape, which runs the check at those dims and leaves the model's own.`);
 }
 
 /**
@@ -67,9 +69,10 @@ export async function simplifyModel(model: ModelProto, options: SimplifyOptions 
   if (typeof fixed === 'string') throw new EngineError('BAD_ARGUMENT', fixed);
   // The original loads and runs in ONNX Runtime (another process, another core) while the passes run.
   const original = options.original ?? encodeModel(model);
-  const problem = checkInputsProblem(model, { shapes: inputShapes, values: options.inputValues ?? {} });
+  const problem = checkInputsProblem(model, { shapes: { ...(options.checkShapes ?? {}), ...inputShapes }, values: options.inputValues ?? {} });
   if (problem) throw new EngineError('BAD_ARGUMENT', problem);
-  const originalRuns = startOriginalRuns(original, model, inputShapes, 1, options.inputValues ?? {});
+  const checkShapes: Record<string, Dim[]> = { ...(options.checkShapes ?? {}), ...inputShapes };
+  const originalRuns = startOriginalRuns(original, model, checkShapes, 1, options.inputValues ?? {});
   const stopIfCancelled = options.checkCancelled;
   const cancellable = (pass: SimplifyPass): SimplifyPass =>
     stopIfCancelled
@@ -90,7 +93,7 @@ export async function simplifyModel(model: ModelProto, options: SimplifyOptions 
   const checkStarted = performance.now();
   let check;
   try {
-    check = await checkTransform(original, model, simplifiedBytes, inputShapes, 1, originalRuns);
+    check = await checkTransform(original, model, simplifiedBytes, checkShapes, 1, originalRuns);
   } catch (e) {
     throw await blameFixedDims(e, fixed, inputShapes);
   }

@@ -65,6 +65,16 @@ describe('the check inputs of simplify and convert', () => {
     expect(await runOrt(written, feeds(3))).toEqual(await runOrt(rateModel(11), feeds(3)));
   });
 
+  it('simplify --check-shape runs the check at those dims and leaves the model its symbolic dims, where --shape fixes them', () => {
+    const kept = path.join(dir, 'kept.onnx');
+    const fixed = path.join(dir, 'fixed.onnx');
+    expect(cli(['simplify', input, '-o', kept, '--check-shape', 'x=7', '--value', 'sr=16000']).code).toBe(0);
+    expect(cli(['simplify', input, '-o', fixed, '--shape', 'x=7', '--value', 'sr=16000']).code).toBe(0);
+    const dimOf = (file: string) => decodeModel(readFileSync(file)).graph!.input![0]!.type!.tensorType!.shape!.dim![0]!;
+    expect(dimOf(kept)).toEqual({ dimParam: 'samples' });
+    expect(Number(dimOf(fixed).dimValue)).toBe(7);
+  });
+
   it('explains a value or shape for an input the model does not have, and a malformed one, in one line', () => {
     const out = path.join(dir, 'never.onnx');
     const unknown = cli(['simplify', input, '-o', out, '--value', 'rate=16000']);
