@@ -1,6 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { z } from 'zod';
-import { fieldErrors, fieldLabel, type FieldErrors } from './schema-fields.js';
+import { fieldErrors, fieldLabel, formatRecord, parseNumber, parseRecord, type FieldErrors } from './schema-fields.js';
 
 /** The schema under optional/default wrappers, and whether it may be left out. */
 function unwrap(schema: z.ZodType): { inner: z.ZodType; optional: boolean } {
@@ -13,13 +13,6 @@ function unwrap(schema: z.ZodType): { inner: z.ZodType; optional: boolean } {
     } else if (inner instanceof z.ZodPipe) inner = inner.in as z.ZodType;
     else return { inner, optional };
   }
-}
-
-/** A number typed into a field: undefined when empty, the number when it parses, else the text (so its error shows). */
-function parseNumber(text: string): number | string | undefined {
-  if (text.trim() === '') return undefined;
-  const n = Number(text);
-  return Number.isFinite(n) ? n : text;
 }
 
 /** A text field that keeps what is typed (e.g. "1." on the way to "1.5") and reports a parsed value. */
@@ -136,6 +129,10 @@ function Field({ schema, path, value, errors, onChange, custom }: FieldProps) {
         }}
       />
     );
+  } else if (inner instanceof z.ZodRecord) {
+    // Dims or values by input name, typed 'input=1x3x224x224, sr=16000'.
+    const dims = unwrap(inner.valueType as z.ZodType).inner instanceof z.ZodArray;
+    control = <TextField label={label} value={formatRecord(value)} invalid={!!error} onChange={(t) => onChange(parseRecord(t, dims) ?? (optional ? undefined : {}))} />;
   } else if (inner instanceof z.ZodUnion) {
     // A number or a name (a dim): numbers when they parse, else the text.
     control = <TextField label={label} value={value} invalid={!!error} onChange={(t) => onChange(parseNumber(t) ?? (optional ? undefined : ''))} />;
