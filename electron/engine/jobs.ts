@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { runWithJobSignal } from './job-signal.js';
 import { randomUUID } from 'node:crypto';
 import type { JobInfo, JobProgress } from '../../shared/api/dto.js';
 import { EngineError, toErrorInfo } from '../../shared/api/errors.js';
@@ -81,7 +82,7 @@ export class JobManager {
           await Promise.resolve();
           ctx.checkCancelled();
           // Work that finished has finished: a cancel arriving after its last check does not undo it.
-          info.result = await work(ctx);
+          info.result = await runWithJobSignal(controller.signal, () => work(ctx));
           info.status = 'succeeded';
         } catch (e) {
           const err = toErrorInfo(e);

@@ -1,5 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
+import { EngineError } from '../../../shared/api/errors.js';
+import { jobSignal } from '../job-signal.js';
 import type { ChildReply, ChildRequest } from './child-protocol.js';
 
 /** A check child that may serve several requests, one at a time. */
@@ -10,6 +12,8 @@ interface CheckChild {
   /** Drops it from the idle list when it ends while waiting there. */
   onIdleClose?: () => void;
 }
+
+const cancelled = () => new EngineError('CANCELLED', 'The job was cancelled; its ONNX Runtime check was stopped.');
 
 export type ChildAnswer = { reply: ChildReply } | { ended: { code: number | null; signal: NodeJS.Signals | null; stderr: string } };
 
@@ -58,8 +62,13 @@ function release(child: CheckChild): void {
   idle.push(child);
 }
 
-/** Sends one request to a check child (an idle one, or a new one) and waits for its reply or its end. */
+/**
+ * Sends one request to a check child (an idle one, or a new one) and waits for its reply or its end.
+ * When the job this runs for is cancelled, the child is killed and the promise rejects at once.
+ */
 export function askChild(script: string, request: ChildRequest): Promise<ChildAnswer> {
+  const signal = jobSignal();
+  if (signal?.aborted) return Promise.reject(cancelled());
   let child = idle.pop();
   while (child && !child.process.connected) child = idle.pop();
   const c = child ?? start(script);
@@ -70,6 +79,12 @@ export function askChild(script: string, request: ChildRequest): Promise<ChildAn
       c.process.off('message', onMessage);
       c.process.off('close', onClose);
       c.process.off('error', onError);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const onAbort = () => {
+      done();
+      c.process.kill('SIGKILL');
+      reject(cancelled());
     };
     const onMessage = (reply: ChildReply) => {
       done();
@@ -88,6 +103,7 @@ export function askChild(script: string, request: ChildRequest): Promise<ChildAn
     c.process.on('message', onMessage);
     c.process.on('close', onClose);
     c.process.on('error', onError);
+    signal?.addEventListener('abort', onAbort, { once: true });
     c.process.send(request);
   });
 }
