@@ -7,6 +7,7 @@ import { encodeModel } from '../../shared/onnx/encode.js';
 import { openModelFile, screenshotPath, withStudio } from '../helpers/browser.js';
 import { cli } from '../helpers/cli.js';
 import { DIGITS, fixture, tempDir } from '../helpers/paths.js';
+import { rateModel } from '../helpers/rate-model.js';
 
 /** A real torchvision-style MobileNetV2 export: weights read through Identity nodes, Clip as ReLU6, opset 14. */
 const MOBILENET = fixture('mobilenet-v2-tiny.onnx');
@@ -173,5 +174,24 @@ describe('Simplify and Convert opset end to end (Chromium)', () => {
     expect(await refusal.count()).toBe(0);
     await page.getByRole('button', { name: 'Undo' }).click();
     await expect.poll(() => opsets(page)).toMatch(/ai\.onnx 13/);
+  });
+
+  it('feeds the value typed for an integer scalar input to the check, where random ones cannot run the model', async () => {
+    const file = path.join(tempDir(), 'rate.onnx');
+    writeFileSync(file, encodeModel(rateModel(11)));
+    await openModelFile(page, file);
+    const p = properties(page);
+    const form = p.getByRole('form', { name: 'Convert opset' });
+    await form.getByRole('textbox', { name: 'Target opset' }).fill('17');
+    await form.getByRole('button', { name: 'Convert opset' }).click();
+    const refusal = p.locator('.transform-refusal');
+    await refusal.waitFor();
+    expect(await refusal.locator('p').textContent()).toMatch(/cannot run the original model on random inputs/);
+    await p.getByRole('textbox', { name: 'Check value for sr' }).fill('16000');
+    await form.getByRole('button', { name: 'Convert opset' }).click();
+    const report = p.getByRole('region', { name: 'Convert report' });
+    await report.waitFor();
+    expect(Number(await report.locator('[data-figure="maxAbsDiff"]').getAttribute('data-value'))).toBe(0);
+    await expect.poll(() => opsets(page)).toMatch(/ai\.onnx 17/);
   });
 });

@@ -115,6 +115,9 @@ export function ModelTransforms({ model }: { model: ModelInfo }) {
   const cancel = useTransform((s) => s.cancel);
   const dynamic = model.summary.graph.inputs.filter((i) => !i.shape || i.shape.some((d) => typeof d !== 'number'));
   const [dims, setDims] = useState<Record<string, string>>({});
+  // Integer scalars often select behaviour (a sample rate) and fail on random values: the check takes the user's.
+  const selectors = model.summary.graph.inputs.filter((i) => /^u?int(8|16|32|64)$/.test(i.type) && i.shape !== null && i.shape.length === 0);
+  const [values, setValues] = useState<Record<string, string>>({});
   const [skip, setSkip] = useState<ReadonlySet<string>>(new Set());
   const current = model.summary.opsets['ai.onnx'];
   const [opset, setOpset] = useState(String(current ?? ''));
@@ -129,21 +132,35 @@ export function ModelTransforms({ model }: { model: ModelInfo }) {
     revealed();
   }, [revealing, revealed]);
 
-  const simplify = () => {
+  /** The dims and values typed for the check, or the sentence saying which one is wrong. */
+  const checkInputs = (): { inputShapes?: Record<string, number[]>; inputValues?: Record<string, number> } | string => {
     const inputShapes: Record<string, number[]> = {};
     for (const [name, text] of Object.entries(dims)) {
       if (!text.trim()) continue;
       const parsed = parseDims(text);
-      if (!parsed) return setFormError(`The dims for '${name}' must be whole numbers of at least 1, such as 1x3x224x224.`);
+      if (!parsed) return `The dims for '${name}' must be whole numbers of at least 1, such as 1x3x224x224.`;
       inputShapes[name] = parsed;
     }
+    const inputValues: Record<string, number> = {};
+    for (const [name, text] of Object.entries(values)) {
+      if (!text.trim()) continue;
+      if (!/^-?\d+$/.test(text.trim())) return `The value for '${name}' must be a whole number, such as 16000.`;
+      inputValues[name] = Number(text.trim());
+    }
+    return { ...(Object.keys(inputShapes).length > 0 ? { inputShapes } : {}), ...(Object.keys(inputValues).length > 0 ? { inputValues } : {}) };
+  };
+  const simplify = () => {
+    const inputs = checkInputs();
+    if (typeof inputs === 'string') return setFormError(inputs);
     setFormError(undefined);
-    void run({ kind: 'simplify', args: { ...(Object.keys(inputShapes).length > 0 ? { inputShapes } : {}), ...(skip.size > 0 ? { skip: [...skip] } : {}) } });
+    void run({ kind: 'simplify', args: { ...inputs, ...(skip.size > 0 ? { skip: [...skip] } : {}) } });
   };
   const convert = () => {
     if (!/^\d+$/.test(opset)) return setFormError('The target opset must be a whole number, such as 17.');
+    const inputs = checkInputs();
+    if (typeof inputs === 'string') return setFormError(inputs);
     setFormError(undefined);
-    void run({ kind: 'convert', args: { opset: Number(opset) } });
+    void run({ kind: 'convert', args: { opset: Number(opset), ...inputs } });
   };
 
   return (
@@ -168,7 +185,14 @@ export function ModelTransforms({ model }: { model: ModelInfo }) {
             />
           </label>
         ))}
-        {dynamic.length > 0 && <p className="muted">Dynamic inputs: give fixed dims so their shape arithmetic folds too (the result declares them).</p>}
+        {dynamic.length > 0 && <p className="muted">Dynamic inputs: give fixed dims so their shape arithmetic folds too (the result declares them; Convert opset only checks at them).</p>}
+        {selectors.map((i) => (
+          <label key={i.name}>
+            {i.name} value{' '}
+            <input aria-label={`Check value for ${i.name}`} placeholder="random" value={values[i.name] ?? ''} onChange={(e) => setValues({ ...values, [i.name]: e.target.value })} size={8} />
+          </label>
+        ))}
+        {selectors.length > 0 && <p className="muted">The ONNX Runtime check feeds these values instead of random ones (a sample rate, a mode).</p>}
         <details>
           <summary>Passes ({PASS_NAMES.length - skip.size} of {PASS_NAMES.length})</summary>
           {PASS_NAMES.map((p) => (

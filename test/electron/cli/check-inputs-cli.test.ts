@@ -6,27 +6,10 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { decodeModel } from '../../../shared/onnx/decode.js';
 import { encodeModel } from '../../../shared/onnx/encode.js';
-import type { ModelProto } from '../../../shared/onnx/types.js';
 import { cli } from '../../helpers/cli.js';
-import { floatTensor, model, node } from '../../helpers/model-builder.js';
+import { rateModel } from '../../helpers/rate-model.js';
 import { onnxCheck, opTypes, runOrt } from '../../helpers/onnx-oracles.js';
 import { tempDir } from '../../helpers/paths.js';
-
-/**
- * Picks a row of a table by sample rate: row sr - 16000, so only sr = 16000 runs (any other index is
- * out of range, as silero's other branches fail on a random rate). An Identity for simplify to remove.
- */
-function rateModel(opset: number): ModelProto {
-  return model(
-    {
-      node: [node('Sub', ['sr', 'rate16k'], ['row']), node('Gather', ['table', 'row'], ['picked'], 'pick', { attribute: [{ name: 'axis', type: 2, i: 0 }] }), node('Mul', ['x', 'picked'], ['scaled']), node('Identity', ['scaled'], ['y'])],
-      input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'samples' }] } } } }, { name: 'sr', type: { tensorType: { elemType: 7, shape: { dim: [] } } } }],
-      output: [{ name: 'y', type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'samples' }] } } } }],
-      initializer: [{ name: 'rate16k', dims: [], dataType: 7, int64Data: [16000] }, floatTensor('table', [1, 1], [3])],
-    },
-    opset,
-  );
-}
 
 const feeds = (n: number) => ({ x: new ort.Tensor('float32', Float32Array.from({ length: n }, (_, i) => i - 2), [n]), sr: new ort.Tensor('int64', BigInt64Array.from([16000n]), []) });
 
