@@ -194,4 +194,20 @@ describe('Simplify and Convert opset end to end (Chromium)', () => {
     expect(Number(await report.locator('[data-figure="maxAbsDiff"]').getAttribute('data-value'))).toBe(0);
     await expect.poll(() => opsets(page)).toMatch(/ai\.onnx 17/);
   });
+
+  it('keeps the Simplify report and the simplified model while a pipeline is shown, where Ctrl+Z is the pipeline\'s', async () => {
+    await openModelFile(page, MOBILENET);
+    const p = properties(page);
+    await p.getByRole('form', { name: 'Simplify' }).getByRole('button', { name: 'Simplify' }).click();
+    const report = p.getByRole('region', { name: 'Simplify report' });
+    await report.waitFor();
+    const simplified = await nodeCount(page);
+    await page.getByRole('button', { name: 'New pipeline' }).click();
+    await page.getByRole('main', { name: 'Pipeline editor' }).waitFor();
+    await page.keyboard.press('Control+z');
+    await page.getByRole('tablist', { name: 'Workspaces' }).getByRole('tab').first().click();
+    await report.waitFor();
+    expect(await nodeCount(page)).toBe(simplified);
+    expect(await figure(report, 'nodes', 2)).toBe(simplified);
+  });
 });

@@ -4,6 +4,7 @@ import { DiffStoreContext } from '../diff/diff-context.js';
 import { createDiffStore } from '../diff/diff-store.js';
 import { DiffView } from '../diff/DiffView.js';
 import { PipelinesContext } from '../pipeline/pipelines-context.js';
+import { ShownContext } from './shown-context.js';
 import { createPipelinesStore } from '../pipeline/pipelines-store.js';
 import { PipelineTabs } from '../pipeline/PipelineTabs.js';
 import { useApp } from '../store/store-context.js';
@@ -66,7 +67,16 @@ export function App({ desktop }: { desktop: boolean }) {
           {ready && !diffOpen && <PipelineTabs pipelines={pipelines} />}
           {ready && !diffOpen && view === 'models' && <DocumentTabs />}
           {ready && diffOpen && <DiffView />}
-          {ready && !diffOpen && view === 'models' && (model ? <Workspace key={model.docId} model={model} /> : <Welcome desktop={desktop} />)}
+          {/* Hidden, not unmounted, while a pipeline or the diff is shown: a Simplify report or a half-typed form survives the visit. */}
+          {ready && (model ? (
+            <div className="workspace-holder" hidden={diffOpen || view !== 'models'}>
+              <ShownContext.Provider value={!diffOpen && view === 'models'}>
+                <Workspace key={model.docId} model={model} />
+              </ShownContext.Provider>
+            </div>
+          ) : (
+            !diffOpen && view === 'models' && <Welcome desktop={desktop} />
+          ))}
           {ready && !diffOpen && view !== 'models' && (
             <Suspense fallback={<main className="pipeline-workspace" aria-label="Pipeline editor" aria-busy="true" />}>
               <PipelineWorkspace pipelines={pipelines} />

@@ -76,6 +76,7 @@ function BottomPanel({ model }: { model: ModelInfo }) {
   return null;
 }
 import { useApp } from '../store/store-context.js';
+import { useShown } from './shown-context.js';
 
 /** One open model: toolbar, breadcrumb, the graph canvas and the Properties sidebar. */
 export function Workspace({ model }: { model: ModelInfo }) {
@@ -122,7 +123,9 @@ export function Workspace({ model }: { model: ModelInfo }) {
     store.setState({ problems: new Map(model.problems.filter((p) => p.nodeName && p.graphPath === MAIN).map((p) => [p.nodeName!, p.message])) });
   }, [model.problems, store]);
   // Ctrl/Cmd+Z undoes, Shift+Ctrl/Cmd+Z (or Ctrl+Y) redoes; typing in a field keeps the field's own undo.
+  const shown = useShown();
   useEffect(() => {
+    if (!shown) return;
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement | null;
       if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable)) return;
@@ -138,7 +141,7 @@ export function Workspace({ model }: { model: ModelInfo }) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [undo, redo]);
+  }, [undo, redo, shown]);
   useEffect(() => {
     document.title = `${model.fileName}${model.dirty ? ' •' : ''} — ONNX Studio`;
     return () => {

@@ -12,6 +12,7 @@ import { useExport } from '../export/export-context.js';
 import { useGraph, useGraphStore } from './graph-context.js';
 import { groupItemId, opId } from './visible-graph.js';
 import { viewportDuration } from './motion.js';
+import { useShown } from '../components/shown-context.js';
 
 /** View options, navigation and export for the graph canvas. */
 export function GraphToolbar({ fileName }: { fileName: string }) {
@@ -72,7 +73,9 @@ export function GraphToolbar({ fileName }: { fileName: string }) {
         return void flow.zoomTo(1, zoomStep);
     }
   };
+  const shown = useShown();
   useEffect(() => {
+    if (!shown) return;
     const onKey = (e: KeyboardEvent) => {
       // Alt+E types a dead key on some layouts: the physical key decides.
       const action = viewActionOf({ key: e.code === 'KeyE' ? 'e' : e.key, ctrlKey: e.ctrlKey, metaKey: e.metaKey, shiftKey: e.shiftKey, altKey: e.altKey });

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useGraph } from './graph-context.js';
 import { ALL_KINDS, searchGraph, type SearchHit, type SearchScope } from './search.js';
+import { useShown } from '../components/shown-context.js';
 
 /** Search nodes and tensors (Ctrl/Cmd+F); picking a result opens its groups and selects it. */
 export function SearchBox() {
@@ -13,7 +14,9 @@ export function SearchBox() {
   const input = useRef<HTMLInputElement>(null);
   const hits = useMemo(() => (view ? searchGraph(view, query, scope) : []), [view, query, scope]);
 
+  const shown = useShown();
   useEffect(() => {
+    if (!shown) return;
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'f') {
         e.preventDefault();
@@ -23,7 +26,7 @@ export function SearchBox() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [shown]);
 
   const pick = (hit: SearchHit) => {
     setOpen(false);
