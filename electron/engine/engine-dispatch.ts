@@ -1,7 +1,7 @@
 import { clip, dispatch } from '../../shared/api/dispatch.js';
 import type { Reply } from '../../shared/api/errors.js';
 import type { EngineApi } from '../../shared/api/methods.js';
-import { createPathScrubber, findFilePath } from '../../shared/api/remote-rule.js';
+import { createJsonPathScrubber, createPathScrubber, findFilePath } from '../../shared/api/remote-rule.js';
 import { currentCallContext, runInCallContext, type CallContext } from './call-context.js';
 
 /** What the remote rule needs from the engine: the API and the folders whose paths stay private. */
@@ -32,5 +32,20 @@ export async function dispatchCall(engine: GuardedEngine, method: unknown, args:
     if (found) return refusal(found.where, found.kind === 'too-deep');
     const reply = await dispatch(engine, method, args);
     return createPathScrubber(engine.privateDirs())(reply) as Reply<unknown>;
+  });
+}
+
+/**
+ * dispatchCall with the reply as JSON text, for a transport that sends text on (the browser-mode
+ * server): a large reply such as a graph view is serialized once, in the engine's thread, instead of
+ * being copied to the server's thread as objects and serialized there.
+ */
+export async function dispatchCallJson(engine: GuardedEngine, method: unknown, args: unknown, context?: CallContext): Promise<string> {
+  return runInCallContext(context ?? currentCallContext(), async () => {
+    if (!currentCallContext().remote) return JSON.stringify(await dispatch(engine, method, args));
+    const found = findFilePath(args);
+    if (found) return JSON.stringify(refusal(found.where, found.kind === 'too-deep'));
+    const reply = await dispatch(engine, method, args);
+    return createJsonPathScrubber(engine.privateDirs())(reply);
   });
 }

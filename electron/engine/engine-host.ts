@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { Engine } from './engine.js';
-import { dispatchCall } from './engine-dispatch.js';
+import { dispatchCall, dispatchCallJson } from './engine-dispatch.js';
 import type { FromEngine, ToEngine } from '../../shared/api/host-protocol.js';
 
 interface Port {
@@ -43,9 +43,12 @@ port.onMessage((message) => {
   }
   if (message.type === 'request') {
     if (!engine) {
-      port.post({ type: 'reply', id: message.id, reply: { ok: false, error: { code: 'INTERNAL', message: 'The engine is not initialized yet.' } } });
+      const reply = { ok: false, error: { code: 'INTERNAL', message: 'The engine is not initialized yet.' } } as const;
+      port.post(message.json ? { type: 'reply-json', id: message.id, json: JSON.stringify(reply) } : { type: 'reply', id: message.id, reply });
       return;
     }
-    void dispatchCall(engine, message.method, message.args, { remote: message.remote === true }).then((reply) => port.post({ type: 'reply', id: message.id, reply }));
+    const context = { remote: message.remote === true };
+    if (message.json) void dispatchCallJson(engine, message.method, message.args, context).then((json) => port.post({ type: 'reply-json', id: message.id, json }));
+    else void dispatchCall(engine, message.method, message.args, context).then((reply) => port.post({ type: 'reply', id: message.id, reply }));
   }
 });

@@ -5,13 +5,15 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
+import type { ModelInfo } from '../../shared/api/dto.js';
 import { EngineError, isErrorCode, type ErrorCode, type Reply } from '../../shared/api/errors.js';
 import { isMethodName, type MethodName } from '../../shared/api/methods.js';
+import { MAIN } from '../../shared/graph/graph-path.js';
 import { appRoot } from '../engine/app-paths.js';
 import { startWorkerEngine } from '../engine/worker-engine.js';
 import { AccessPolicy } from './access.js';
 import { UploadQuota } from './upload-quota.js';
-import { serveStatic } from './static-files.js';
+import { acceptsGzip, gzipText, serveStatic } from './static-files.js';
 
 export interface ServerOptions {
   port?: number;
@@ -38,6 +40,26 @@ const MAX_JSON_BYTES = 1024 * 1024;
 const DEFAULT_MAX_UPLOAD_BYTES = 2 ** 31;
 const DEFAULT_MAX_TOTAL_UPLOAD_BYTES = 8 * 2 ** 30;
 const ID = /^[a-f0-9-]{36}$/;
+/** API replies from this many characters on go gzipped: a graph view of 25,000 nodes is 9.6 MB of JSON and 0.5 MB gzipped. */
+const GZIP_REPLY_BYTES = 64 * 1024;
+/** Where the built page (renderer/index.html) takes the embedded boot replies. */
+const BOOT_MARKER = '<!--boot-data-->';
+/** How long the page waits for them before it is sent without (the page then asks for them itself). */
+const BOOT_DEADLINE_MS = 3000;
+/** Where the built page's head takes the name of a first document whose graph is not embedded. */
+const FIRST_VIEW_MARKER = '<!--first-view-->';
+
+/** `work`, or undefined once the boot deadline has passed (a failure is undefined too). */
+function withDeadline<T>(work: Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), BOOT_DEADLINE_MS)));
+  return Promise.race([work, late]).catch(() => undefined).finally(() => clearTimeout(timer));
+}
+/**
+ * A first graph up to this many nodes is embedded in the page; a bigger one (megabytes of JSON) is
+ * fetched by the page, which meanwhile runs its script: see firstView.
+ */
+const EMBEDDED_VIEW_NODES = 5000;
 
 const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
@@ -50,6 +72,19 @@ const SECURITY_HEADERS = {
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+  res.end(text);
+}
+
+/** A reply of the engine's JSON text; a large one (a graph view) goes gzipped when the client takes it. */
+async function sendJsonText(req: IncomingMessage, res: ServerResponse, status: number, text: string, zipped?: Promise<Buffer>): Promise<void> {
+  const headers = { ...SECURITY_HEADERS, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' };
+  if (text.length >= GZIP_REPLY_BYTES && acceptsGzip(req)) {
+    const body = await (zipped ?? gzipText(text));
+    res.writeHead(status, { ...headers, 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding', 'Content-Length': body.length });
+    res.end(body);
+    return;
+  }
+  res.writeHead(status, headers);
   res.end(text);
 }
 
@@ -124,9 +159,102 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
    * Every call from the page is remote: the engine itself refuses file paths in its arguments and in
    * whatever it starts, and strips its paths from the reply (electron/engine/engine-dispatch.ts).
    */
-  async function callEngine(method: MethodName, args: unknown, res: ServerResponse): Promise<void> {
-    const reply = await engine.client.request(method, args, true);
-    sendJson(res, !reply.ok && reply.error.code === 'FORBIDDEN' ? 403 : 200, reply);
+  async function callEngine(method: MethodName, args: unknown, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const kept = method === 'getGraphView' ? await keptView(args) : undefined;
+    if (kept !== undefined) return sendJsonText(req, res, 200, kept.text, kept.zipped);
+    // The engine's JSON text goes out as it is: a graph view of a large model is megabytes of it.
+    const text = await engine.client.requestJson(method, args, true);
+    const refused = text.startsWith('{"ok":false') && (JSON.parse(text) as { error: { code: string } }).error.code === 'FORBIDDEN';
+    await sendJsonText(req, res, refused ? 403 : 200, text);
+  }
+
+  /**
+   * The main graph view of the first open model, as the engine gave it when a page was served, kept
+   * while that model is unchanged (a view is made from the model and its version only): a reload or a
+   * second window gets it without the engine building and serializing it again. A small view is
+   * embedded in the page. A large one (megabytes of JSON) is not, as the page would wait for it and
+   * parse it as HTML: the engine starts on it when the page is served, it is gzipped as soon as it is
+   * made, and the page's own request for it, made once the page's script runs, takes it.
+   */
+  let firstView: { docId: string; version: number; text: Promise<string>; zipped?: Promise<Buffer> } | undefined;
+
+  function firstViewOf(docId: string, version: number): NonNullable<typeof firstView> {
+    if (firstView?.docId === docId && firstView.version === version) return firstView;
+    const text = engine.client.requestJson('getGraphView', { docId, graphPath: MAIN }, true);
+    const made = { docId, version, text };
+    firstView = made;
+    // A failed reply is sent once, not kept.
+    void text.then((t) => {
+      if (t.startsWith('{"ok":false') && firstView === made) firstView = undefined;
+    });
+    return made;
+  }
+
+  function zippedOf(view: NonNullable<typeof firstView>): Promise<Buffer> {
+    if (!view.zipped) {
+      view.zipped = view.text.then((t) => gzipText(t));
+      view.zipped.catch(() => undefined);
+    }
+    return view.zipped;
+  }
+
+  /** The kept view if `args` ask for it and its model has not changed since (else undefined: ask the engine). */
+  async function keptView(args: unknown): Promise<{ text: string; zipped: Promise<Buffer> } | undefined> {
+    const kept = firstView;
+    const asked = args as { docId?: unknown; graphPath?: unknown } | null;
+    if (!kept || typeof asked !== 'object' || asked === null || asked.docId !== kept.docId || asked.graphPath !== MAIN || Object.keys(asked).length !== 2) return undefined;
+    const [text, model] = await Promise.all([kept.text, engine.client.requestJson('getModel', { docId: kept.docId }, true)]);
+    const now = JSON.parse(model) as Reply<{ version: number }>;
+    if (!now.ok || now.value.version !== kept.version || text.startsWith('{"ok":false')) return undefined;
+    return { text, zipped: zippedOf(kept) };
+  }
+
+  /**
+   * The replies the page's boot asks for first (app info, samples, open models, the first model's main
+   * graph), as JSON text for the page to embed. Past the deadline the page makes those calls itself.
+   */
+  async function bootReplies(): Promise<{ first: Promise<{ docId: string; embedded: boolean } | undefined>; replies: Promise<string | undefined> }> {
+    const call = async (method: MethodName, args: Record<string, string>) => `{"method":${JSON.stringify(method)},"args":${JSON.stringify(args)},"reply":${await engine.client.requestJson(method, args, true)}}`;
+    const listed = engine.client.requestJson('listModels', {}, true);
+    const first = listed.then((t) => {
+      const models = JSON.parse(t) as Reply<Pick<ModelInfo, 'docId' | 'version' | 'summary'>[]>;
+      const model = models.ok ? models.value[0] : undefined;
+      return model && { docId: model.docId, embedded: model.summary.graph.nodeCount <= EMBEDDED_VIEW_NODES, view: firstViewOf(model.docId, model.version) };
+    });
+    const work = (async () => {
+      const parts = await Promise.all([call('getAppInfo', {}), call('listSamples', {}), listed.then((t) => `{"method":"listModels","args":{},"reply":${t}}`)]);
+      const model = await first;
+      if (model?.embedded) parts.push(`{"method":"getGraphView","args":${JSON.stringify({ docId: model.docId, graphPath: MAIN })},"reply":${await model.view.text}}`);
+      else if (model) void zippedOf(model.view);
+      return `[${parts.join(',')}]`;
+    })();
+    return { first: withDeadline(first), replies: withDeadline(work) };
+  }
+
+  /**
+   * The page, with the boot replies embedded where the built page asks for them (BOOT_MARKER): the
+   * page needs no round trip before it can lay out the graph. The part before the marker (which loads
+   * the scripts) is sent at once, so the scripts load while the engine prepares the replies; for a
+   * large first graph, which is not embedded, the head names its document (FIRST_VIEW_MARKER) so that
+   * the page's first script asks for it at once. A build without the markers (an older renderer) is
+   * served as a plain file.
+   */
+  async function servePage(res: ServerResponse): Promise<boolean> {
+    const html = await fs.readFile(path.join(rendererDir, 'index.html'), 'utf8').catch(() => undefined);
+    const at = html?.indexOf(BOOT_MARKER) ?? -1;
+    if (html === undefined || at < 0) return false;
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+    const boot = await bootReplies();
+    let head = html.slice(0, at);
+    const first = head.includes(FIRST_VIEW_MARKER) ? await boot.first : undefined;
+    const named = first && !first.embedded ? `<meta name="onnx-studio-first-view" content="${first.docId.replace(/[^\w-]/g, '')}" />` : '';
+    head = head.replace(FIRST_VIEW_MARKER, named);
+    res.write(head);
+    const replies = await boot.replies;
+    // '<' is escaped so that no text in the data (a node named '</script>') can end the element.
+    const data = replies === undefined ? '' : `<script type="application/json" id="boot-data">${replies.replace(/</g, '\\u003c')}</script>`;
+    res.end(data + html.slice(at + BOOT_MARKER.length));
+    return true;
   }
 
   /**
@@ -238,13 +366,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         if (e instanceof TypeError) return sendError(res, 400, 'BAD_ARGUMENT', 'The request body must be a JSON object holding the arguments.');
         return sendError(res, 400, 'BAD_ARGUMENT', 'The request body is not valid JSON.');
       }
-      return callEngine(name, args, res);
+      return callEngine(name, args, req, res);
     }
     if (req.method !== 'GET') return sendError(res, 405, 'BAD_ARGUMENT', 'Only GET is served outside /api/.');
     const target = isPage ? '/index.html' : url.pathname;
     if (isPage) res.setHeader('Set-Cookie', policy.sessionCookie());
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
-    if (await serveStatic(rendererDir, target, res)) return;
+    if (isPage && (await servePage(res))) return;
+    if (await serveStatic(rendererDir, target, res, req)) return;
     if (isPage) {
       res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end('ONNX Studio: the user interface is not built; run `npm run build` and start again.\n');

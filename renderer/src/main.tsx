@@ -1,18 +1,17 @@
+import './start-layout-worker.js';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { desktopBridge } from './api/bridge.js';
 import { desktopHost } from './api/desktop-host.js';
 import { httpHost } from './api/http-host.js';
 import { App } from './components/App.js';
-import { prewarmLayoutWorker } from './graph/layout-client.js';
 import { setTextMeasure } from './graph/node-size.js';
 import { createAppStore } from './store/app-store.js';
 import { StoreContext } from './store/store-context.js';
 import './styles.css';
 
-// The layout worker starts first: its script load and warm-up overlap everything below.
+// The layout worker is already starting (start-layout-worker.js, the first import).
 performance.mark('app:script-start');
-prewarmLayoutWorker();
 
 // Node boxes are sized from their text before layout; measure it with the font the nodes use.
 const context = document.createElement('canvas').getContext('2d');

@@ -1,5 +1,6 @@
 import { EngineError, isErrorCode, type Reply } from './errors.js';
-import { METHOD_ARGS, type EngineApi, type EngineEvent, type EngineEvents, type EventName, type MethodName } from './methods.js';
+import { METHOD_NAMES } from './method-names.js';
+import type { EngineApi, EngineEvent, EngineEvents, EventName, MethodName } from './methods.js';
 import type { JobInfo, JobProgress } from './dto.js';
 
 /** What a transport provides: request/reply and a stream of events. */
@@ -17,7 +18,7 @@ export type EngineClient = EngineApi & {
 /** Builds the typed API over a transport; failed replies become EngineErrors with their code. */
 export function createEngineClient(transport: Transport): EngineClient {
   const client = {} as Record<string, unknown>;
-  for (const method of Object.keys(METHOD_ARGS) as MethodName[]) {
+  for (const method of METHOD_NAMES as readonly MethodName[]) {
     client[method] = async (args: unknown) => {
       const reply = await transport.request(method, args ?? {});
       if (reply.ok) return reply.value;

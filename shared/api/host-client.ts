@@ -8,6 +8,7 @@ import type { FromEngine, ToEngine } from './host-protocol.js';
 export class HostClient implements Transport {
   private nextId = 1;
   private readonly pending = new Map<number, (reply: Reply<unknown>) => void>();
+  private readonly pendingJson = new Map<number, (json: string) => void>();
   private readonly listeners = new Set<(e: EngineEvent) => void>();
   readonly ready: Promise<void>;
   private markReady!: () => void;
@@ -27,6 +28,10 @@ export class HostClient implements Transport {
       const resolve = this.pending.get(message.id);
       this.pending.delete(message.id);
       resolve?.(message.reply);
+    } else if (message.type === 'reply-json') {
+      const resolve = this.pendingJson.get(message.id);
+      this.pendingJson.delete(message.id);
+      resolve?.(message.json);
     } else if (message.type === 'event') for (const l of this.listeners) l(message.event);
   }
 
@@ -36,6 +41,10 @@ export class HostClient implements Transport {
       resolve({ ok: false, error: { code: 'INTERNAL', message: `The engine stopped (${reason}); restart ONNX Studio.` } });
     }
     this.pending.clear();
+    for (const resolve of this.pendingJson.values()) {
+      resolve(JSON.stringify({ ok: false, error: { code: 'INTERNAL', message: `The engine stopped (${reason}); restart ONNX Studio.` } } satisfies Reply<never>));
+    }
+    this.pendingJson.clear();
   }
 
   /** `remote`: the call comes from outside this machine's trust (browser mode), so the engine applies the remote rule. */
@@ -44,6 +53,15 @@ export class HostClient implements Transport {
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
       this.send({ type: 'request', id, method, args, ...(remote ? { remote: true } : {}) });
+    });
+  }
+
+  /** As request, with the reply as the engine's JSON text: for a caller that only sends it on. */
+  requestJson(method: string, args: unknown, remote = false): Promise<string> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pendingJson.set(id, resolve);
+      this.send({ type: 'request', id, method, args, json: true, ...(remote ? { remote: true } : {}) });
     });
   }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { METHOD_NAMES } from './method-names.js';
 import type { Analysis } from '../analysis/cost-model.js';
 import type { GraphView } from '../graph/graph-view.js';
 import type { InferredShapes } from '../graph/inferred-shapes.js';
@@ -223,6 +224,11 @@ export const METHOD_ARGS = {
 } as const;
 
 export type MethodName = keyof typeof METHOD_ARGS;
+
+// METHOD_NAMES (what clients build their methods from) must name exactly the methods of the table.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const methodNamesMatch: Same<(typeof METHOD_NAMES)[number], MethodName> = true;
+void methodNamesMatch;
 export type MethodArgs<M extends MethodName> = z.infer<(typeof METHOD_ARGS)[M]>;
 
 export interface MethodResults {

@@ -47,11 +47,8 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/**
- * Removes the engine machine's paths from a reply: properties holding absolute paths go, and any text
- * that mentions a path under one of `privateDirs` keeps only the file's name.
- */
-export function createPathScrubber(privateDirs: string[]): (value: unknown) => unknown {
+/** What both scrubbers share: the walk that rewrites a reply, and the quick look at its JSON text. */
+function pathScrubbing(privateDirs: string[]): { scrub(value: unknown): unknown; mayHoldPaths(text: string): boolean } {
   const dirs = [...new Set(privateDirs.filter((d) => d.length > 1).map((d) => d.replace(/[\\/]+$/, '')))].sort((a, b) => b.length - a.length);
   // A folder counts only where a path starts and as whole components: '/tmp/x', not '/tmpfoo' or 'a.com/tmp/x'.
   const pattern = dirs.length > 0 ? new RegExp(`(?<![\\w.\\-/\\\\])(?:${dirs.map(escapeRegExp).join('|')})(?=$|[\\\\/\\s'"\`),;:])(?:[\\\\/][^\\s'"\`\\\\/),;:]*)*`, 'g') : undefined;
@@ -65,10 +62,7 @@ export function createPathScrubber(privateDirs: string[]): (value: unknown) => u
   // Most replies name no path at all; one look at their JSON text finds those and spares the walk.
   const jsonDirs = dirs.map((d) => JSON.stringify(d).slice(1, -1));
   const keyedAbsolute = new RegExp(`"(?:${[...FILE_KEYS].join('|')})":"(?:/|\\\\|[A-Za-z]:|file:)`, 'i');
-  const mayHoldPaths = (value: unknown): boolean => {
-    const text = JSON.stringify(value);
-    return text !== undefined && (keyedAbsolute.test(text) || jsonDirs.some((d) => text.includes(d)));
-  };
+  const mayHoldPaths = (text: string): boolean => keyedAbsolute.test(text) || jsonDirs.some((d) => text.includes(d));
   const scrub = (value: unknown): unknown => {
     // A data: URL (thumbnails, previews) is base64, where '/tmp' can occur by chance; it holds no path.
     if (typeof value === 'string') return value.startsWith('data:') ? value : scrubText(value);
@@ -81,5 +75,29 @@ export function createPathScrubber(privateDirs: string[]): (value: unknown) => u
     }
     return out;
   };
-  return (value) => (mayHoldPaths(value) ? scrub(value) : value);
+  return { scrub, mayHoldPaths };
+}
+
+/**
+ * Removes the engine machine's paths from a reply: properties holding absolute paths go, and any text
+ * that mentions a path under one of `privateDirs` keeps only the file's name.
+ */
+export function createPathScrubber(privateDirs: string[]): (value: unknown) => unknown {
+  const { scrub, mayHoldPaths } = pathScrubbing(privateDirs);
+  return (value) => {
+    const text = JSON.stringify(value);
+    return text !== undefined && mayHoldPaths(text) ? scrub(value) : value;
+  };
+}
+
+/**
+ * The same rule for a reply that leaves as JSON text: the text made to look for paths is the one sent
+ * when it holds none, so a large reply (a graph view) is serialized once.
+ */
+export function createJsonPathScrubber(privateDirs: string[]): (value: unknown) => string {
+  const { scrub, mayHoldPaths } = pathScrubbing(privateDirs);
+  return (value) => {
+    const text = JSON.stringify(value) ?? 'null';
+    return mayHoldPaths(text) ? (JSON.stringify(scrub(value)) ?? 'null') : text;
+  };
 }

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { NODE_KIND_NAMES, type NodeKind, type NodeParams } from './node-kinds.js';
+import { PIPELINE_FORMAT, PIPELINE_VERSION } from './pipeline-format.js';
+
+export { emptyPipeline, PIPELINE_FORMAT, PIPELINE_VERSION } from './pipeline-format.js';
 
 /**
  * The pipeline file: version 2 of the recipe format (`format: 'onnx-studio.recipe'`). A recipe of
@@ -7,9 +10,6 @@ import { NODE_KIND_NAMES, type NodeKind, type NodeParams } from './node-kinds.js
  * Nodes carry their kind, parameters (checked per kind by validate-pipeline.ts) and canvas position;
  * edges join an output port of one node to an input port of another.
  */
-
-export const PIPELINE_FORMAT = 'onnx-studio.recipe';
-export const PIPELINE_VERSION = 2;
 
 const nodeId = z.string().regex(/^[\w.-]{1,200}$/, 'a node id uses letters, digits, _, - or .');
 
@@ -50,10 +50,6 @@ export type PipelineEdge = z.infer<typeof PIPELINE_EDGE>;
 
 /** A node whose params are known to match its kind (after validation). */
 export type TypedNode<K extends NodeKind = NodeKind> = { [P in K]: Omit<PipelineNode, 'kind' | 'params'> & { kind: P; params: NodeParams<P> } }[K];
-
-export function emptyPipeline(name?: string): Pipeline {
-  return { format: PIPELINE_FORMAT, version: PIPELINE_VERSION, ...(name ? { name } : {}), nodes: [], edges: [] };
-}
 
 /** Edges into one node's input port, in file order (the order of compare's variants). */
 export function edgesInto(pipeline: Pipeline, node: string, port?: string): PipelineEdge[] {

@@ -1,4 +1,5 @@
-import { emptyPipeline, type Pipeline, type PipelineEdge, type PipelineNode } from './pipeline.js';
+import type { Pipeline, PipelineEdge, PipelineNode } from './pipeline.js';
+import { emptyPipeline } from './pipeline-format.js';
 
 export interface PipelineTemplate {
   id: string;

@@ -1,6 +1,8 @@
 import type { Transport } from '../../../shared/api/client.js';
 import type { Reply } from '../../../shared/api/errors.js';
 import type { EngineEvent } from '../../../shared/api/methods.js';
+import { BootReplies } from './boot-replies.js';
+import { takeEarlyView } from './early-view.js';
 import type { Host } from './host.js';
 
 const UNREACHABLE = 'Cannot reach the ONNX Studio server; is `onnx-studio serve` still running?';
@@ -27,9 +29,17 @@ export function httpHost(): Host {
     };
   };
   connect();
+  const boot = BootReplies.fromPage();
 
   const transport: Transport = {
     async request(method, args) {
+      const embedded = boot.take(method, args ?? {});
+      if (embedded) return embedded;
+      const early = takeEarlyView(method, args);
+      if (early) {
+        const reply = await early.catch(() => undefined);
+        if (reply) return reply;
+      }
       try {
         const res = await fetch(`/api/${method}`, {
           method: 'POST',

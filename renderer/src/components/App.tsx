@@ -3,6 +3,7 @@ import { useStore } from 'zustand';
 import { DiffStoreContext } from '../diff/diff-context.js';
 import { createDiffStore } from '../diff/diff-store.js';
 import { DiffView } from '../diff/DiffView.js';
+import { firstGraphPainted } from '../graph/first-paint.js';
 import { PipelinesContext } from '../pipeline/pipelines-context.js';
 import { ShownContext } from './shown-context.js';
 import { createPipelinesStore } from '../pipeline/pipelines-store.js';
@@ -31,9 +32,11 @@ export function App({ desktop }: { desktop: boolean }) {
   useEffect(() => {
     void boot();
   }, [boot]);
+  // With a model open, not before its graph is on screen: the first screen does not wait for this code.
+  const modelOpen = model !== undefined;
   useEffect(() => {
-    if (ready) void loadPipelineWorkspace();
-  }, [ready]);
+    if (ready) void (modelOpen ? firstGraphPainted : Promise.resolve()).then(loadPipelineWorkspace);
+  }, [ready, modelOpen]);
   // Leaving the page with unsaved edits asks first (the browser shows its own wording).
   const anyDirty = useApp((s) => s.models.some((m) => m.dirty && m.undoLabel !== undefined));
   useEffect(() => {

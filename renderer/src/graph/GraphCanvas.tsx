@@ -8,6 +8,7 @@ import { nextNode } from './keyboard.js';
 import { NODE_TYPES } from './node-types.js';
 import { EDGE_TYPES } from './ShapeEdge.js';
 import { firstViewport } from './first-viewport.js';
+import { graphPainted } from './first-paint.js';
 import { groupItemId, inputId, opId, outputId } from './visible-graph.js';
 
 const EMPTY = { nodes: [] as FlowNode[], edges: [] as Edge[], data: new Map<string, ItemData>() };
@@ -61,6 +62,7 @@ export function GraphCanvas() {
     const first = requestAnimationFrame(() => {
       second = requestAnimationFrame(() => {
         performance.mark('graph:painted');
+        graphPainted();
         // Inferred shapes are asked for only now, so the first screen never waits for them.
         store.getState().painted();
       });

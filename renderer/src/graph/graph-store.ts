@@ -63,14 +63,36 @@ export interface GraphState {
  * It starts opening the main graph at once, so loading and layout overlap the first render of the workspace.
  */
 export function createGraphStore(client: EngineClient, docId: string) {
-  const store = createDocumentGraphStore(client, docId);
+  const early = prepared.get(docId);
+  if (early?.client === client) {
+    prepared.delete(docId);
+    return early.store;
+  }
+  const store = createDocumentGraphStore(client, docId, false);
   void store.getState().openGraph(MAIN);
   return store;
 }
 
-function createDocumentGraphStore(client: EngineClient, docId: string) {
+/** Graph stores made at boot, before React renders, each taken by the first createGraphStore for its document. */
+const prepared = new Map<string, { client: EngineClient; store: ReturnType<typeof createDocumentGraphStore> }>();
+
+/**
+ * Makes the graph store of the document the workspace will show first, as soon as the documents are
+ * known: its graph is loaded and handed to the layout worker before React's first render, so that
+ * render and the layout run at the same time.
+ */
+export function prepareGraphStore(client: EngineClient, docId: string): void {
+  if (prepared.has(docId)) return;
+  const store = createDocumentGraphStore(client, docId, true);
+  prepared.set(docId, { client, store });
+  void store.getState().openGraph(MAIN);
+}
+
+/** `beforeFirstRender`: the first layout waits for the worker even for a small graph, as the UI thread is about to be busy rendering. */
+function createDocumentGraphStore(client: EngineClient, docId: string, beforeFirstRender: boolean) {
   const layouts = new LayoutClient();
   layouts.warmUp();
+  let inWorker = beforeFirstRender;
   return createStore<GraphState>()((set, get) => {
     async function relayout(focus?: string): Promise<void> {
       const { view, tree, expanded, options } = get();
@@ -80,7 +102,8 @@ function createDocumentGraphStore(client: EngineClient, docId: string) {
       set({ visible, status: 'layout', ...(focus ? { focus } : {}) });
       const sizes: Record<string, { width: number; height: number }> = {};
       for (const item of visible.items.values()) if (item.kind !== 'frame') sizes[item.id] = { width: item.width, height: item.height };
-      const layout = await layouts.layout({ direction: options.direction, sizes, containers: visible.containers });
+      const layout = await layouts.layout({ direction: options.direction, sizes, containers: visible.containers }, inWorker);
+      inWorker = false;
       performance.mark('graph:layout-done', { detail: layout ? { dagreRuns: layout.computed, workerMs: layout.ms } : undefined });
       // The view and tree the visible graph came from travel with it: after an edit the store's view
       // is replaced before the new layout lands, and node indices of the two views differ.

@@ -1,6 +1,7 @@
 import dagre from '@dagrejs/dagre';
 import { layoutContainers, type CachedLayout } from './layout-containers.js';
 import type { LayoutRequest, LayoutResult, WorkerMessage, WorkerRequest } from './layout-protocol.js';
+import { takeWorker } from './layout-worker-start.js';
 
 /**
  * Graphs up to this many items are laid out on the UI thread while the worker is still starting:
@@ -9,19 +10,6 @@ import type { LayoutRequest, LayoutResult, WorkerMessage, WorkerRequest } from '
  */
 export const MAIN_THREAD_ITEMS = 400;
 
-function startWorker(): { worker: Worker; ready: Promise<void> } {
-  const worker = new Worker(new URL('./layout-worker.ts', import.meta.url), { type: 'module' });
-  const ready = new Promise<void>((resolve) => worker.addEventListener('message', (e: MessageEvent<WorkerMessage>) => e.data.kind === 'ready' && resolve()));
-  return { worker, ready };
-}
-
-/** A worker started at boot, before any graph is requested, taken by the first LayoutClient. */
-let spare: ReturnType<typeof startWorker> | undefined;
-
-/** Starts the layout worker at boot, so its start-up overlaps the page's own start and the API calls. */
-export function prewarmLayoutWorker(): void {
-  spare ??= startWorker();
-}
 
 function itemCount(request: Omit<LayoutRequest, 'id'>): number {
   return request.containers.reduce((n, c) => n + c.children.length, 0);
@@ -42,8 +30,7 @@ export class LayoutClient {
 
   private ensureWorker(): Worker {
     if (!this.worker) {
-      const started = spare ?? startWorker();
-      spare = undefined;
+      const started = takeWorker();
       this.worker = started.worker;
       this.workerReady = false;
       const worker = started.worker;
@@ -74,12 +61,15 @@ export class LayoutClient {
     worker.postMessage({ kind: 'warm-up' } satisfies WorkerRequest);
   }
 
-  /** Resolves with the layout, or null if a newer request replaced this one. */
-  layout(request: Omit<LayoutRequest, 'id'>): Promise<LayoutResult | null> {
+  /**
+   * Resolves with the layout, or null if a newer request replaced this one. `inWorker`: in the worker
+   * even while it is starting (the UI thread has other work to do meanwhile).
+   */
+  layout(request: Omit<LayoutRequest, 'id'>, inWorker = false): Promise<LayoutResult | null> {
     this.cancel();
     const id = this.nextId++;
     const worker = this.ensureWorker();
-    if (!this.workerReady && itemCount(request) <= MAIN_THREAD_ITEMS) {
+    if (!inWorker && !this.workerReady && itemCount(request) <= MAIN_THREAD_ITEMS) {
       return Promise.resolve({ ...layoutContainers({ ...request, id }, this.localCache, dagre), onMainThread: true });
     }
     return new Promise((resolve) => {

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { GraphView, ModelInfo, NodeView } from '../../../shared/api/dto.js';
 import { formatBytes, formatShape } from '../../../shared/model/format.js';
 import type { ValueSummary } from '../../../shared/model/summary.js';
@@ -301,6 +302,7 @@ function ModelProperties({ model }: { model: ModelInfo }) {
   const { summary, problems } = model;
   const about = summary.about;
   const view = useGraph((s) => s.view);
+  const [editingOpened, setEditingOpened] = useState(false);
   return (
     <>
       <h2>Model</h2>
@@ -361,10 +363,11 @@ function ModelProperties({ model }: { model: ModelInfo }) {
       <SummaryValues title="Inputs" values={summary.graph.inputs} editable />
       <SummaryValues title="Outputs" values={summary.graph.outputs} editable />
       <ModelTransforms model={model} />
-      <details className="editing">
+      <details className="editing" onToggle={(e) => e.currentTarget.open && setEditingOpened(true)}>
         <summary>Edit model</summary>
-        <ModelEditor model={model} />
-        {view && (
+        {/* Made when first opened: for a large graph its tensor lists are thousands of elements the first screen does not show. */}
+        {editingOpened && <ModelEditor model={model} />}
+        {editingOpened && view && (
           <>
             <h3>Insert node</h3>
             <InsertNodeForm view={view} docId={model.docId} opset={Number(summary.opsets['ai.onnx'] ?? 0)} />

@@ -1,9 +1,16 @@
 import { createStore } from 'zustand/vanilla';
 import type { EngineClient } from '../../../shared/api/client.js';
 import type { PipelineRunResult, PipelineView } from '../../../shared/pipeline/node-state.js';
-import { emptyPipeline, type Pipeline } from '../../../shared/pipeline/pipeline.js';
-import { autoLayout } from './pipeline-layout.js';
-import { createPipelineEditorStore, type PipelineEditorStore } from './pipeline-editor-store.js';
+import type { Pipeline } from '../../../shared/pipeline/pipeline.js';
+import { emptyPipeline } from '../../../shared/pipeline/pipeline-format.js';
+import type { PipelineEditorStore } from './pipeline-editor-store.js';
+
+/**
+ * What a tab needs beyond the first screen (the editor store with its checks, the layout), loaded when
+ * the first pipeline opens; the pipeline editor's own chunk holds the same modules.
+ */
+const loadEditing = () => Promise.all([import('./pipeline-editor-store.js'), import('./pipeline-layout.js')]).then(([editor, layout]) => ({ createPipelineEditorStore: editor.createPipelineEditorStore, autoLayout: layout.autoLayout }));
+type Editing = Awaited<ReturnType<typeof loadEditing>>;
 
 /** One open pipeline: the engine holds it (node states, result cache); the editor holds the undoable graph. */
 export interface PipelineTab {
@@ -46,7 +53,7 @@ function forEngine(pipeline: Pipeline): Pipeline {
 }
 
 /** Nodes without a position (a version 1 recipe, a hand-written file) get one from the left-to-right layout. */
-function placed(pipeline: Pipeline): Pipeline {
+function placed(pipeline: Pipeline, autoLayout: Editing['autoLayout']): Pipeline {
   if (pipeline.nodes.every((n) => n.position)) return pipeline;
   const at = autoLayout(pipeline);
   return { ...pipeline, nodes: pipeline.nodes.map((n) => (n.position ? n : { ...n, position: at[n.id]! })) };
@@ -55,8 +62,8 @@ function placed(pipeline: Pipeline): Pipeline {
 export function createPipelinesStore(client: EngineClient) {
   return createStore<PipelinesState>()((set, get) => {
     /** Keeps the engine's copy in step with the editor, and the editor's node states with the engine's. */
-    function connect(view: PipelineView, output: string | undefined): PipelineTab {
-      const editor = createPipelineEditorStore(view.pipeline.name ?? 'Untitled pipeline', placed({ ...view.pipeline, ...(output ? { output } : {}) }));
+    function connect(view: PipelineView, output: string | undefined, { createPipelineEditorStore, autoLayout }: Editing): PipelineTab {
+      const editor = createPipelineEditorStore(view.pipeline.name ?? 'Untitled pipeline', placed({ ...view.pipeline, ...(output ? { output } : {}) }, autoLayout));
       editor.getState().setRuns(view.nodes, true);
       const pipelineId = view.pipelineId;
       // Edits go to the engine one at a time, in order; a burst of edits sends only the newest.
@@ -108,8 +115,8 @@ export function createPipelinesStore(client: EngineClient) {
           const file = (pipeline ?? emptyPipeline(`Pipeline ${get().tabs.length + 1}`)) as Pipeline;
           const output = typeof file === 'object' && file !== null && typeof file.output === 'string' ? file.output : undefined;
           // A version 1 recipe's output is a step id; converted, the node keeps that id.
-          const view = await client.openPipeline({ pipeline: typeof file === 'object' && file !== null ? forEngine(file) : file });
-          const tab = connect(view, output !== undefined && view.pipeline.nodes.some((n) => n.id === output) ? output : view.pipeline.output);
+          const [view, editing] = await Promise.all([client.openPipeline({ pipeline: typeof file === 'object' && file !== null ? forEngine(file) : file }), loadEditing()]);
+          const tab = connect(view, output !== undefined && view.pipeline.nodes.some((n) => n.id === output) ? output : view.pipeline.output, editing);
           set((s) => ({ tabs: [...s.tabs, tab], view: tab.pipelineId, error: undefined }));
           return tab;
         } catch (e) {

@@ -3,7 +3,7 @@ import { createEngineClient, type EngineClient } from '../../../shared/api/clien
 import type { AppInfo, JobInfo, ModelInfo, ModelSource, SampleInfo, SaveResult } from '../../../shared/api/dto.js';
 import type { Host } from '../api/host.js';
 import { EngineError } from '../../../shared/api/errors.js';
-import { prefetchGraphView } from '../graph/view-prefetch.js';
+import { prepareGraphStore } from '../graph/graph-store.js';
 
 /** Work the user is waiting for: shown as a progress bar, with Cancel when it is an engine job. */
 export interface Task {
@@ -81,9 +81,10 @@ export function createAppStore(host: Host) {
     let booting: Promise<void> | undefined;
     async function bootOnce(): Promise<void> {
       await act('Starting', async () => {
-        // The first document's graph is requested as soon as the documents are known, beside the other calls.
+        // The first document's graph is requested (and laid out) as soon as the documents are known,
+        // beside the other calls and before the workspace mounts.
         const listed = client.listModels({}).then((models) => {
-          if (models[0]) prefetchGraphView(client, models[0].docId);
+          if (models[0]) prepareGraphStore(client, models[0].docId);
           return models;
         });
         const [appInfo, samples, models] = await Promise.all([client.getAppInfo({}), client.listSamples({}), listed]);

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ModelInfo } from '../../../shared/api/dto.js';
 import { formatBytes } from '../../../shared/model/format.js';
-import { PASS_NAMES } from '../../../shared/simplify/simplify-passes.js';
+import { SIMPLIFY_PASS_NAMES as PASS_NAMES } from '../../../shared/simplify/pass-names.js';
 import type { NodeChanges } from '../../../shared/simplify/node-changes.js';
 import { useTransform } from './transform-context.js';
 import type { TransformResult } from './transform-store.js';
