@@ -89,10 +89,10 @@ const AS_WRITTEN = { graphOptimizationLevel: 'disabled' } as const;
  * them), as a user's session would: a stored shape that misleads them (retinanet's data-sized boxes)
  * must fail the check, not the user's run. Big graphs load as written, for the time it costs.
  */
-const transformedModel = (m: ModelProto | Uint8Array, originalNodes: number) => ({
+const transformedModel = (m: ModelProto | Uint8Array, big: boolean) => ({
   source: source(m),
   label: LABELS[1],
-  ...(originalNodes < OWN_PROCESS_NODES ? { graphOptimizationLevel: 'basic' as const } : {}),
+  ...(big ? {} : { graphOptimizationLevel: 'basic' as const }),
 });
 
 /**
@@ -122,7 +122,7 @@ export function startOriginalRuns(original: ModelProto | Uint8Array | string, or
 
 /** The transformed model's runs in a second process, joined with the original's as if one child ran both. */
 async function inTwoProcesses(original: Promise<ModelRuns>, transformed: ModelProto | Uint8Array, cases: Outputs[]): Promise<ModelRuns> {
-  const [a, b] = await Promise.all([original, runModelsInChild([transformedModel(transformed, OWN_PROCESS_NODES)], cases.map((f) => [f]), AS_WRITTEN)]);
+  const [a, b] = await Promise.all([original, runModelsInChild([transformedModel(transformed, true)], cases.map((f) => [f]), AS_WRITTEN)]);
   return {
     loadErrors: [a.loadErrors[0] ?? null, b.loadErrors[0] ?? null],
     outputNames: [a.outputNames[0] ?? [], b.outputNames[0] ?? []],
@@ -141,7 +141,7 @@ async function inTwoProcesses(original: Promise<ModelRuns>, transformed: ModelPr
  */
 export async function checkTransform(original: ModelProto | Uint8Array | string, originalModel: ModelProto, transformed: ModelProto | Uint8Array, inputShapes: Readonly<Record<string, Dim[]>> = {}, seed = 1, started?: OriginalRuns, inputValues: Readonly<Record<string, number>> = {}): Promise<TransformCheck> {
   const prepared = started ?? startOriginalRuns(original, originalModel, inputShapes, seed, inputValues);
-  const runs = prepared.runs ? await inTwoProcesses(prepared.runs, transformed, prepared.cases) : await runModelsInChild([{ source: source(prepared.original), label: LABELS[0] }, transformedModel(transformed, originalModel.graph?.node?.length ?? 0)], prepared.cases.map((f) => [f, f]), AS_WRITTEN);
+  const runs = prepared.runs ? await inTwoProcesses(prepared.runs, transformed, prepared.cases) : await runModelsInChild([{ source: source(prepared.original), label: LABELS[0] }, transformedModel(transformed, (originalModel.graph?.node?.length ?? 0) >= OWN_PROCESS_NODES)], prepared.cases.map((f) => [f, f]), AS_WRITTEN);
   if (runs.crash) throw new EngineError('RUNTIME_ERROR', `${runs.crash}; nothing was written.`);
   for (const [i, problem] of runs.loadErrors.entries()) {
     if (problem !== null) throw new EngineError('RUNTIME_ERROR', `ONNX Runtime cannot load the ${LABELS[i]} (${problem}).`, { cannotLoad: i === 0 ? 'original' : 'transformed', problem });
